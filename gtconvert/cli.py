@@ -1,0 +1,228 @@
+"""The ``gtconvert`` command line: a thin layer over :mod:`gtconvert`.
+
+Errors in the input print one line (file, record, fix) and exit with code 2; warnings about
+what a conversion changed are printed once each, and saved with ``--report``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from typing import Any
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = text.lower().split("x")
+        size = int(w), int(h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 640x480, not {text!r}") from None
+    if min(size) <= 0:
+        raise argparse.ArgumentTypeError("width and height must be positive")
+    return size
+
+
+def _split(text: str) -> dict[str, float]:
+    try:
+        pairs = [p.split("=") for p in text.split(",")]
+        return {name.strip(): float(frac) for name, frac in pairs}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected e.g. train=0.8,val=0.2, not {text!r}") from None
+
+
+def _add_format_options(p: argparse.ArgumentParser) -> None:
+    """Options that some readers or writers accept; each goes only where it applies."""
+    g = p.add_argument_group("format options (each applies to the formats that accept it)")
+    g.add_argument("--images", metavar="DIR", help="folder holding the images (resolves MATLAB paths)")
+    g.add_argument("--image-size", type=_size, metavar="WxH", help="image size when images are absent")
+    g.add_argument("--task", choices=["detect", "segment", "obb"], help="YOLO task")
+    g.add_argument(
+        "--split", type=_split, metavar="NAME=FRAC,...", help="split images, e.g. train=0.8,val=0.2"
+    )
+    g.add_argument("--seed", type=int, help="seed of --split")
+    g.add_argument("--masks", action="store_true", default=None, help="VOC: also write segmentation PNGs")
+    g.add_argument("--crowd", choices=["skip", "keep"], help="what to do with iscrowd objects")
+    g.add_argument("--instances", action="store_true", default=None, help="one mask per connected component")
+    g.add_argument("--vertex-convention", choices=["center", "openlabel"], help="MATLAB vertex shift")
+    g.add_argument("--mat-version", choices=["7", "7.3"], help="interchange .mat version")
+    g.add_argument("--every", type=int, metavar="N", help="video: keep every N-th frame")
+    g.add_argument("--merge", action="store_true", default=None, help="merge several groundTruth variables")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="gtconvert",
+        description="Convert computer-vision ground truth between MATLAB groundTruth, COCO, "
+        "Pascal VOC, YOLO and PNG masks, exactly.",
+    )
+    p.add_argument("--version", action="version", version=f"gtconvert {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("convert", help="convert a dataset from one format to another")
+    c.add_argument("src", help="input file or folder")
+    c.add_argument("dst", help="output file or folder")
+    c.add_argument("--from", dest="src_format", metavar="FORMAT", help="input format (default: detected)")
+    c.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
+    c.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    c.add_argument("--report", metavar="FILE", help="save every clip, drop, merge and repair as JSON")
+    _add_format_options(c)
+
+    i = sub.add_parser("info", help="summarise a dataset: images, annotations by kind and category")
+    i.add_argument("src")
+    i.add_argument("--from", dest="src_format", metavar="FORMAT")
+    i.add_argument("--json", action="store_true", help="machine-readable output")
+    i.add_argument("--images", metavar="DIR")
+    i.add_argument("--image-size", type=_size, metavar="WxH")
+
+    v = sub.add_parser("validate", help="check a dataset against its format's rules and its images")
+    v.add_argument("src")
+    v.add_argument("--from", dest="src_format", metavar="FORMAT")
+    v.add_argument("--images", metavar="DIR")
+    v.add_argument("--json", action="store_true")
+
+    sub.add_parser("formats", help="list the formats and their options")
+    return p
+
+
+_FORMAT_OPTIONS = (
+    "images", "image_size", "task", "split", "seed", "masks", "crowd", "instances",
+    "vertex_convention", "mat_version", "every", "merge",
+)  # fmt: skip
+
+
+def _route_options(args: argparse.Namespace, read_fn: Any, write_fn: Any) -> tuple[dict, dict]:
+    """Give each given option to the reader and/or writer that accepts it; else an error."""
+    from . import registry
+    from .errors import GtconvertError
+
+    given = {k: getattr(args, k) for k in _FORMAT_OPTIONS if getattr(args, k, None) is not None}
+    read_ok = set(registry.keyword_options(read_fn))
+    write_ok = set(registry.keyword_options(write_fn))
+    stray = sorted(k for k in given if k not in read_ok | write_ok)
+    if stray:
+        flags = ", ".join("--" + k.replace("_", "-") for k in stray)
+        raise GtconvertError(f"{flags} does not apply to this conversion", fix="see gtconvert formats")
+    read_opts = {k: v for k, v in given.items() if k in read_ok}
+    write_opts = {k: v for k, v in given.items() if k in write_ok}
+    return read_opts, write_opts
+
+
+def _read(args: argparse.Namespace, extra: dict | None = None) -> Any:
+    from . import registry
+
+    fmt = registry.get(args.src_format) if args.src_format else registry.detect(args.src)
+    given = {k: getattr(args, k, None) for k in ("images", "image_size")}
+    given.update(extra or {})
+    accepted = set(registry.keyword_options(fmt.module.read))
+    opts = {k: v for k, v in given.items() if v is not None and k in accepted}
+    return fmt, fmt.module.read(args.src, **opts)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from . import registry
+    from .errors import GtconvertError
+    from .report import Report
+
+    src = registry.get(args.src_format) if args.src_format else registry.detect(args.src)
+    dst = registry.get(args.dst_format) if args.dst_format else registry.guess_output(args.dst)
+    if dst is None:
+        raise GtconvertError("cannot tell the output format", file=args.dst, fix="name it with --to")
+    if not dst.can_write():
+        raise GtconvertError(f"gtconvert cannot write {dst.name}")
+    read_opts, write_opts = _route_options(args, src.module.read, dst.module.write)
+    if "overwrite" in registry.keyword_options(dst.module.write):
+        write_opts["overwrite"] = args.overwrite
+    with Report() as report:
+        dataset = src.module.read(args.src, **read_opts)
+        dst.module.write(dataset, args.dst, **write_opts)
+    for event in report.events:
+        print(f"warning: {event.message}", file=sys.stderr)
+    if args.report:
+        report.save(args.report)
+    print(f"{dataset!r} -> {args.dst} ({dst.name})")
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    fmt, dataset = _read(args)
+    counts = dataset.counts()
+    if args.json:
+        print(json.dumps(counts, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{args.src}  ({fmt.name})")
+    for key, value in dataset.info.get("summary", {}).items():
+        print(f"  {key}: {value}")
+    print(f"  images:      {counts['images']}")
+    print(f"  annotations: {counts['annotations']}")
+    for kind, n in counts["by_kind"].items():
+        print(f"    {kind:<18}{n:>8}")
+    if counts["categories"]:
+        width = max(len(c["name"]) for c in counts["categories"])
+        width = max(width, 8)
+        print(f"\n  {'id':>6}  {'category':<{width}}  {'type':<18}{'count':>8}")
+        for c in counts["categories"]:
+            print(f"  {c['id']:>6}  {c['name']:<{width}}  {c['type'] or '-':<18}{c['count']:>8}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from . import validate
+
+    fmt, dataset = _read(args)
+    findings = validate.check(dataset)
+    if args.json:
+        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        print(validate.render(findings, source=f"{args.src} ({fmt.name})"))
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def cmd_formats(args: argparse.Namespace) -> int:
+    from . import registry
+
+    for fmt in registry.available():
+        modes = ("r" if fmt.can_read() else "-") + ("w" if fmt.can_write() else "-")
+        print(f"{fmt.name:<8} {modes}  {fmt.description}")
+        for action in ("read", "write"):
+            opts = [o for o in fmt.options(action) if o != "overwrite"]
+            if opts:
+                print(f"{'':<12}{action} options: " + ", ".join("--" + o.replace("_", "-") for o in opts))
+    return EXIT_OK
+
+
+_COMMANDS = {"convert": cmd_convert, "info": cmd_info, "validate": cmd_validate, "formats": cmd_formats}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 findings, 2 bad input, 3 internal error)."""
+    args = _parser().parse_args(argv)
+    from . import progress
+    from .errors import GtconvertError, GtconvertWarning
+
+    progress.enabled = sys.stdout.isatty()
+    warnings.simplefilter("ignore", GtconvertWarning)  # the Report prints them once
+    try:
+        return _COMMANDS[args.command](args)
+    except GtconvertError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; no output was left behind", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug or os.environ.get("GTCONVERT_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(no output was left behind; rerun with --debug and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

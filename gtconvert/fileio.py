@@ -1,0 +1,102 @@
+"""Safe file output: atomic writes, no path escaping the output folder, fast JSON.
+
+Every writer creates its output through :func:`atomic_output`: the data goes to a temporary
+sibling and is renamed into place only when complete, so a failure leaves nothing behind and
+an existing output is replaced only with ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from .errors import GtconvertError
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike, *, is_dir: bool, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds."""
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise GtconvertError(
+            "output already exists", file=target, fix="choose another output or pass --overwrite"
+        )
+    parent = target.parent if str(target.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{target.name}.tmp-"
+    if is_dir:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    else:
+        fd, name = tempfile.mkstemp(prefix=prefix, dir=parent)
+        os.close(fd)
+        tmp = Path(name)
+    try:
+        yield tmp
+        if target.exists():
+            _remove(target)
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def safe_relative(name: str, *, file: str | os.PathLike | None = None, record: str | None = None) -> str:
+    """A file name from a dataset as a POSIX relative path that cannot leave the output folder.
+
+    Rejects absolute paths, Windows drive letters and ``..`` components with a clear error.
+    Backslashes are treated as separators (files from Windows machines).
+    """
+    text = str(name).replace("\\", "/")
+    windows = PureWindowsPath(str(name))
+    pure = PurePosixPath(text)
+    if pure.is_absolute() or windows.drive or ".." in pure.parts or not text.strip("/. "):
+        raise GtconvertError(
+            f"file name {name!r} escapes the output folder",
+            file=file,
+            record=record,
+            fix="use file names relative to the image folder (no '..', no absolute paths)",
+        )
+    return str(PurePosixPath(*[p for p in pure.parts if p not in ("", ".")]))
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Parse a JSON file once, with orjson when installed; errors name the file and line."""
+    data = Path(path).read_bytes()
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency, this is a safety net
+        orjson = None
+    try:
+        if orjson is not None:
+            return orjson.loads(data)
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        # orjson's message carries line/column; json's JSONDecodeError too
+        raise GtconvertError(
+            f"not valid JSON ({exc})", file=path, fix="check that the file is complete JSON"
+        ) from None
+
+
+def dump_json(obj: Any, path: str | os.PathLike) -> None:
+    """Write JSON as UTF-8 (numpy scalars and arrays allowed)."""
+    try:
+        import orjson
+
+        data = orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY)
+    except ImportError:  # pragma: no cover
+        data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    Path(path).write_bytes(data)

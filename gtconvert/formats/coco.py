@@ -1,0 +1,454 @@
+"""COCO detection/segmentation JSON: boxes, polygons with several parts, RLE, crowd.
+
+Kept through a round trip: image, annotation and category ids; ``info``, ``licenses`` and any
+unknown top-level, image, category or annotation keys; images without annotations. Shapes
+COCO has no field for are carried in extension keys other tools ignore: ``rbox`` (rotated
+box, with its 4 corners as the polygon), ``attributes`` (as CVAT writes them), ``parent_id``
+(MATLAB sublabels), and the MATLAB label-definition fields on categories. Polylines, points,
+image-level tags and projected cuboids are not written; a warning says how many.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import geometry, report
+from ..errors import GtconvertError
+from ..fileio import atomic_output, dump_json, read_json
+from ..model import Annotations, Category, Dataset, Images, Kind
+
+DESCRIPTION = "COCO JSON (boxes, polygons, RLE masks)"
+
+_IMAGE_KEYS = ("id", "file_name", "width", "height", "frame_time", "video")
+_ANN_KEYS = (
+    "id", "image_id", "category_id", "bbox", "area", "iscrowd", "segmentation", "score",
+    "rbox", "attributes", "parent_id",
+)  # fmt: skip
+# Category fields beyond COCO's, written only when set (MATLAB label definitions).
+_CATEGORY_EXTRAS = ("type", "color", "pixel_id", "group", "description", "attributes", "parent")
+
+
+def detect(path: str) -> bool:
+    if not (os.path.isfile(path) and path.lower().endswith(".json")):
+        return False
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    return any(key in head for key in (b'"images"', b'"annotations"', b'"categories"'))
+
+
+# ---------------------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------------------
+
+
+def read(path: str | os.PathLike, *, images: str | None = None) -> Dataset:
+    """Read a COCO JSON file. ``images`` is the image folder (default: next to the file)."""
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise GtconvertError("top level is not a JSON object", file=path, fix="is this a COCO file?")
+    for key in ("images", "annotations", "categories"):
+        if not isinstance(data.get(key, []), list):
+            raise GtconvertError(f"'{key}' is not a list", file=path)
+    img = _read_images(data.get("images", []), path)
+    cats = _read_categories(data.get("categories", []), path)
+    ann = _read_annotations(data.get("annotations", []), img, cats, path)
+    top = {k: v for k, v in data.items() if k not in ("images", "annotations", "categories")}
+    root = images if images is not None else str(Path(path).resolve().parent)
+    return Dataset(img, cats, ann, info={"coco": top}, image_root=root)
+
+
+def _need(record: dict, key: str, path: Any, what: str) -> Any:
+    try:
+        return record[key]
+    except (KeyError, TypeError):
+        raise GtconvertError(
+            f"{what} has no '{key}'", file=path, record=_describe(record), fix=f"add '{key}'"
+        ) from None
+
+
+def _describe(record: Any) -> str:
+    if isinstance(record, dict) and "id" in record:
+        return f"id {record['id']}"
+    return repr(record)[:60]
+
+
+def _extras(record: dict, known: tuple[str, ...]) -> dict | None:
+    extra = {k: v for k, v in record.items() if k not in known}
+    return extra or None
+
+
+def _read_images(records: list, path: Any) -> Images:
+    try:
+        ids = [r["id"] for r in records]
+        names = [r["file_name"] for r in records]
+    except (KeyError, TypeError):
+        bad = next(r for r in records if not isinstance(r, dict) or "id" not in r or "file_name" not in r)
+        raise GtconvertError(
+            "image record needs 'id' and 'file_name'", file=path, record=_describe(bad)
+        ) from None
+    ids_arr = _int_column(ids, path, "image id")
+    _check_unique(ids_arr, path, "image")
+    return Images.create(
+        names,
+        width=[r.get("width") or 0 for r in records],
+        height=[r.get("height") or 0 for r in records],
+        id=ids_arr,
+        time=[r.get("frame_time", np.nan) for r in records],
+        video=[r.get("video", "") for r in records],
+        extra=[_extras(r, _IMAGE_KEYS) for r in records],
+    )
+
+
+def _int_column(values: list, path: Any, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GtconvertError(f"every {what} must be a number", file=path) from None
+    if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
+        bad = values[int(np.flatnonzero(~np.isfinite(arr) | (arr != np.round(arr)))[0])]
+        raise GtconvertError(f"{what} {bad!r} is not an integer", file=path)
+    return arr.astype(np.int64)
+
+
+def _check_unique(ids: np.ndarray, path: Any, what: str) -> None:
+    uniq, counts = np.unique(ids, return_counts=True)
+    if len(uniq) != len(ids):
+        dup = uniq[counts > 1][:5].tolist()
+        raise GtconvertError(f"duplicate {what} ids {dup}", file=path, fix=f"give every {what} its own id")
+
+
+def _read_categories(records: list, path: Any) -> list[Category]:
+    cats = []
+    for r in records:
+        cid = _need(r, "id", path, "category")
+        name = _need(r, "name", path, "category")
+        color = r.get("color")
+        pixel_id = r.get("pixel_id")
+        cats.append(
+            Category(
+                id=int(cid),
+                name=str(name),
+                supercategory=r.get("supercategory", ""),
+                type=r.get("type", ""),
+                color=tuple(color) if color is not None else None,
+                pixel_id=tuple(pixel_id) if pixel_id is not None else None,
+                group=r.get("group", ""),
+                description=r.get("description", ""),
+                attributes=r.get("attributes", []),
+                parent=r.get("parent", ""),
+                extra=_extras(r, ("id", "name", "supercategory") + _CATEGORY_EXTRAS) or {},
+            )
+        )
+    _check_unique(np.array([c.id for c in cats], dtype=np.int64), path, "category")
+    return cats
+
+
+def _rows_of(ids: np.ndarray, known: np.ndarray, path: Any, what: str, ann_ids: np.ndarray) -> np.ndarray:
+    """Map ids to rows of ``known`` with a sorted search; unknown ids are an error."""
+    order = np.argsort(known, kind="stable")
+    pos = np.searchsorted(known[order], ids)
+    pos = np.minimum(pos, max(len(known) - 1, 0))
+    ok = known[order][pos] == ids if len(known) else np.zeros(len(ids), bool)
+    if not np.all(ok):
+        i = int(np.flatnonzero(~ok)[0])
+        raise GtconvertError(
+            f"{what} {ids[i]} does not exist",
+            file=path,
+            record=f"annotation id {ann_ids[i]}",
+            fix=f"add the {what.split()[0]} or remove its annotations",
+        )
+    return order[pos]
+
+
+def _read_annotations(records: list, img: Images, cats: list[Category], path: Any) -> Annotations:
+    n = len(records)
+    if n == 0:
+        return Annotations.empty()
+    try:
+        ids = _int_column([r["id"] for r in records], path, "annotation id")
+        image_ids = _int_column([r["image_id"] for r in records], path, "image_id")
+        cat_ids = _int_column([r["category_id"] for r in records], path, "category_id")
+    except (KeyError, TypeError):
+        bad = next(
+            r for r in records if not isinstance(r, dict) or not {"id", "image_id", "category_id"} <= r.keys()
+        )
+        raise GtconvertError(
+            "annotation needs 'id', 'image_id' and 'category_id'", file=path, record=_describe(bad)
+        ) from None
+    _check_unique(ids, path, "annotation")
+    image_rows = _rows_of(image_ids, img.id, path, "image_id", ids)
+    cat_rows = _rows_of(cat_ids, np.array([c.id for c in cats], np.int64), path, "category_id", ids)
+
+    segs = [r.get("segmentation") for r in records]
+    is_poly = np.array([isinstance(s, list) and len(s) > 0 for s in segs], dtype=bool)
+    is_rle = np.array([isinstance(s, dict) for s in segs], dtype=bool)
+    has_rbox = np.array(["rbox" in r for r in records], dtype=bool)
+    is_poly &= ~has_rbox  # a rotated box's polygon is its 4 corners, derived again on writing
+    kind = np.full(n, Kind.BOX, dtype=np.uint8)
+    kind[is_poly] = Kind.POLYGON
+    kind[is_rle] = Kind.MASK
+    kind[has_rbox] = Kind.ROTATED_BOX
+
+    part_start, vertex_start, vertices = _read_polygons(segs, is_poly, ids, path)
+    rle = np.empty(n, dtype=object)
+    for i in np.flatnonzero(is_rle):
+        rle[i] = _read_rle(segs[i], path, ids[i])
+
+    bbox = _read_bboxes(records, path, ids)
+    missing = np.isnan(bbox).any(axis=1)
+    if missing.any():  # derive the box from the geometry where the file has none
+        bbox[missing & is_poly] = geometry.ragged_bbox(part_start, vertex_start, vertices)[missing & is_poly]
+        rows = np.flatnonzero(missing & is_rle)
+        if len(rows):
+            bbox[rows] = geometry.rle_bbox([rle[i] for i in rows])
+    rbox = np.full((n, 5), np.nan)
+    for i in np.flatnonzero(has_rbox):
+        rbox[i] = records[i]["rbox"]
+    return Annotations(
+        image=image_rows,
+        category=cat_rows,
+        kind=kind,
+        id=ids,
+        bbox=bbox,
+        iscrowd=np.array([bool(r.get("iscrowd", 0)) for r in records], dtype=bool),
+        area=np.array([r.get("area", np.nan) for r in records], dtype=np.float64),
+        score=np.array([r.get("score", np.nan) for r in records], dtype=np.float64),
+        rbox=rbox,
+        part_start=part_start,
+        vertex_start=vertex_start,
+        vertices=vertices,
+        rle=rle,
+        pixel_ref=np.full(n, None, dtype=object),
+        attributes=_object_column([r.get("attributes") for r in records]),
+        parent=_parent_rows([r.get("parent_id") for r in records], ids),
+        extra=_object_column([_extras(r, _ANN_KEYS) for r in records]),
+    )
+
+
+def _object_column(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _parent_rows(parent_ids: list, ids: np.ndarray) -> np.ndarray:
+    parent = np.full(len(ids), -1, dtype=np.int64)
+    has = [i for i, p in enumerate(parent_ids) if p is not None]
+    if has:
+        lookup = {int(a): row for row, a in enumerate(ids)}
+        for i in has:
+            parent[i] = lookup.get(int(parent_ids[i]), -1)
+    return parent
+
+
+def _read_bboxes(records: list, path: Any, ids: np.ndarray) -> np.ndarray:
+    raw = [r.get("bbox") for r in records]
+    bbox = np.full((len(raw), 4), np.nan)
+    has = [i for i, b in enumerate(raw) if b is not None]
+    if has:
+        try:
+            bbox[has] = np.asarray([raw[i] for i in has], dtype=np.float64).reshape(len(has), 4)
+        except (ValueError, TypeError):
+            bad = next(i for i in has if not (isinstance(raw[i], list) and len(raw[i]) == 4))
+            raise GtconvertError(
+                "bbox must be 4 numbers [x, y, w, h]", file=path, record=f"annotation id {ids[bad]}"
+            ) from None
+    return bbox
+
+
+def _read_polygons(
+    segs: list, is_poly: np.ndarray, ids: np.ndarray, path: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All polygons in one pass: part and vertex offsets plus one flat coordinate array."""
+    n = len(segs)
+    n_parts = np.zeros(n, dtype=np.int64)
+    rows = np.flatnonzero(is_poly)
+    poly_parts = [segs[i] for i in rows]
+    n_parts[rows] = [len(p) for p in poly_parts]
+    parts = list(itertools.chain.from_iterable(poly_parts))
+    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    if np.any(lengths % 2):
+        bad = _owner(np.flatnonzero(lengths % 2)[0], n_parts)
+        raise GtconvertError(
+            "polygon has an odd number of coordinates",
+            file=path,
+            record=f"annotation id {ids[bad]}",
+            fix="each polygon part is a flat list x1, y1, x2, y2, ...",
+        )
+    try:
+        coords = np.fromiter(itertools.chain.from_iterable(parts), dtype=np.float64, count=int(lengths.sum()))
+    except (TypeError, ValueError):
+        raise GtconvertError("polygon coordinates must be numbers", file=path) from None
+    part_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(n_parts, out=part_start[1:])
+    vertex_start = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(lengths // 2, out=vertex_start[1:])
+    return part_start, vertex_start, coords.reshape(-1, 2)
+
+
+def _owner(part: int, n_parts: np.ndarray) -> int:
+    return int(np.searchsorted(np.cumsum(n_parts), part, side="right"))
+
+
+def _read_rle(seg: dict, path: Any, ann_id: int) -> dict:
+    size, counts = seg.get("size"), seg.get("counts")
+    if not (isinstance(size, list) and len(size) == 2 and isinstance(counts, (str, list))):
+        raise GtconvertError(
+            "RLE segmentation needs 'size' [h, w] and 'counts'", file=path, record=f"annotation id {ann_id}"
+        )
+    return {"size": [int(size[0]), int(size[1])], "counts": counts}
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------------------
+
+_NOT_IN_COCO = {
+    Kind.POLYLINE: "polylines",
+    Kind.POINT: "points",
+    Kind.TAG: "image-level tags",
+    Kind.PROJECTED_CUBOID: "projected cuboids",
+}
+
+
+def write(
+    dataset: Dataset, path: str | os.PathLike, *, overwrite: bool = False, indent: bool = False
+) -> None:
+    """Write ``dataset`` as one COCO JSON file (atomically)."""
+    ann = dataset.annotations
+    _warn_unwritable(ann)
+    keep = ~np.isin(ann.kind, list(_NOT_IN_COCO))
+    doc = dict(dataset.info.get("coco") or {"info": {"description": "written by gtconvert"}})
+    doc["images"] = _write_images(dataset.images)
+    doc["categories"] = [_write_category(c) for c in dataset.categories]
+    doc["annotations"] = _write_annotations(dataset, np.flatnonzero(keep))
+    with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
+        if indent:
+            import json
+
+            Path(tmp).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        else:
+            dump_json(doc, tmp)
+
+
+def _warn_unwritable(ann: Annotations) -> None:
+    for kind, label in _NOT_IN_COCO.items():
+        count = int(np.count_nonzero(ann.kind == kind))
+        report.warn(
+            f"coco.unwritable.{Kind(kind).name.lower()}",
+            f"COCO: {count} {label} not written (COCO has no such shape); use --to matlab to keep them",
+            count,
+        )
+
+
+def _write_images(img: Images) -> list[dict]:
+    out = []
+    for i, (iid, name, w, h) in enumerate(
+        zip(img.id.tolist(), img.file_name.tolist(), img.width.tolist(), img.height.tolist())
+    ):
+        rec: dict[str, Any] = {"id": iid, "file_name": name, "width": w, "height": h}
+        if not np.isnan(img.time[i]):
+            rec["frame_time"] = float(img.time[i])
+        if img.video[i]:
+            rec["video"] = img.video[i]
+        if img.extra[i]:
+            rec.update(img.extra[i])
+        out.append(rec)
+    return out
+
+
+def _write_category(c: Category) -> dict:
+    rec: dict[str, Any] = {"id": c.id, "name": c.name, "supercategory": c.supercategory}
+    for key in _CATEGORY_EXTRAS:
+        value = getattr(c, key)
+        if value:
+            rec[key] = list(value) if isinstance(value, tuple) else value
+    rec.update(c.extra)
+    return rec
+
+
+def _segmentations(dataset: Dataset, rows: np.ndarray) -> list[Any]:
+    """The ``segmentation`` value of each row (None for plain boxes)."""
+    ann = dataset.annotations
+    out: list[Any] = [None] * len(rows)
+    vs, ps, flat = ann.vertex_start, ann.part_start, ann.vertices.ravel().tolist()
+    refs = []
+    for j, i in enumerate(rows.tolist()):
+        k = ann.kind[i]
+        if k == Kind.POLYGON:
+            out[j] = [flat[2 * vs[p] : 2 * vs[p + 1]] for p in range(ps[i], ps[i + 1])]
+        elif k == Kind.MASK:
+            out[j] = ann.rle[i]
+        elif k == Kind.ROTATED_BOX:
+            out[j] = [geometry.rotated_box_corners(ann.rbox[i]).ravel().tolist()]
+        elif k == Kind.PIXEL_REF:
+            refs.append(j)
+    if refs:
+        from ..pixels import encode_pixel_refs
+
+        rles = encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs])
+        for j, rle in zip(refs, rles):
+            out[j] = rle
+    return out
+
+
+def _areas_and_boxes(dataset: Dataset, rows: np.ndarray, segs: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Stored areas where the source had them, else derived from the shape."""
+    ann = dataset.annotations
+    area = ann.area[rows].copy()
+    bbox = ann.bbox[rows].copy()
+    kind = ann.kind[rows]
+    missing = np.isnan(area)
+    box_like = missing & np.isin(kind, [Kind.BOX, Kind.ROTATED_BOX])
+    area[box_like] = bbox[box_like, 2] * bbox[box_like, 3]
+    poly = np.flatnonzero(missing & (kind == Kind.POLYGON))
+    if len(poly):
+        sub = ann.take(rows[poly])
+        area[poly] = geometry.polygon_areas(sub.part_start, sub.vertex_start, sub.vertices)
+    masks = np.flatnonzero(np.isin(kind, [Kind.MASK, Kind.PIXEL_REF]))
+    if len(masks):
+        need_area = masks[missing[masks]]
+        if len(need_area):
+            area[need_area] = geometry.rle_area([segs[j] for j in need_area])
+        lazy = masks[kind[masks] == Kind.PIXEL_REF]
+        if len(lazy):  # a pixel label's box is known only once its mask is decoded
+            bbox[lazy] = geometry.rle_bbox([segs[j] for j in lazy])
+    return area, bbox
+
+
+def _write_annotations(dataset: Dataset, rows: np.ndarray) -> list[dict]:
+    ann = dataset.annotations
+    segs = _segmentations(dataset, rows)
+    area, bbox = _areas_and_boxes(dataset, rows, segs)
+    image_ids = dataset.images.id[ann.image[rows]].tolist()
+    cat_ids = dataset.category_ids()[ann.category[rows]].tolist() if len(rows) else []
+    ids = ann.id[rows].tolist()
+    out = []
+    for j, i in enumerate(rows.tolist()):
+        rec: dict[str, Any] = {
+            "id": ids[j],
+            "image_id": image_ids[j],
+            "category_id": cat_ids[j],
+            "bbox": bbox[j].tolist(),
+            "area": float(area[j]),
+            "iscrowd": int(ann.iscrowd[i]),
+        }
+        if segs[j] is not None:
+            rec["segmentation"] = segs[j]
+        if ann.kind[i] == Kind.ROTATED_BOX:
+            rec["rbox"] = ann.rbox[i].tolist()
+        if not np.isnan(ann.score[i]):
+            rec["score"] = float(ann.score[i])
+        if ann.attributes[i] is not None:
+            rec["attributes"] = ann.attributes[i]
+        if ann.parent[i] >= 0:
+            rec["parent_id"] = int(ann.id[ann.parent[i]])
+        if ann.extra[i]:
+            rec.update(ann.extra[i])
+        out.append(rec)
+    return out

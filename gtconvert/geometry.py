@@ -1,0 +1,300 @@
+"""The one coordinate rule, and every shape conversion, in one place.
+
+Inside gtconvert everything is in COCO's continuous 0-based frame: pixel ``i`` spans
+``[i, i + 1)``, a box is ``(x, y, w, h)`` with ``x2 = x + w``. Each format converts at its edge
+with the functions here, so that a convention is decided once (facts:
+``shared/docs/matlab-groundtruth.md`` section 3).
+
+* MATLAB boxes are 1-based pixel-index boxes: ``[x y w h]`` covers columns ``x .. x+w-1``, so
+  COCO is ``[x-1, y-1, w, h]``.
+* MATLAB vertices (polygons, lines, points, rotated-box centres) are spatial: the centre of
+  pixel (1, 1) is at (1, 1), so exact COCO is ``v - 0.5`` (``"center"``). MathWorks'
+  OpenLABEL export uses ``v - 1`` (``"openlabel"``); both are offered and both invert exactly.
+* Pascal VOC boxes are 1-based and inclusive: ``xmin = x + 1``, ``xmax = x + w``.
+* YOLO is normalised centre/size: ``cx = (x + w/2) / W``.
+
+All functions take and return numpy arrays and work on whole columns at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+# ---------------------------------------------------------------------------------------
+# MATLAB
+# ---------------------------------------------------------------------------------------
+
+#: What to subtract from a MATLAB spatial coordinate to reach the COCO frame.
+VERTEX_SHIFT = {"center": 0.5, "openlabel": 1.0}
+
+
+def _vertex_shift(convention: str) -> float:
+    try:
+        return VERTEX_SHIFT[convention]
+    except KeyError:
+        raise ValueError(
+            f"unknown vertex convention {convention!r}; use one of {sorted(VERTEX_SHIFT)}"
+        ) from None
+
+
+def matlab_boxes_to_coco(boxes: np.ndarray) -> np.ndarray:
+    """MATLAB pixel-index ``[x y w h]`` -> COCO ``[x-1, y-1, w, h]`` (rows of 4)."""
+    out = np.array(boxes, dtype=np.float64).reshape(-1, 4)
+    out[:, :2] -= 1.0
+    return out
+
+
+def coco_boxes_to_matlab(boxes: np.ndarray) -> np.ndarray:
+    """COCO ``[x y w h]`` -> MATLAB pixel-index ``[x+1, y+1, w, h]``."""
+    out = np.array(boxes, dtype=np.float64).reshape(-1, 4)
+    out[:, :2] += 1.0
+    return out
+
+
+def matlab_points_to_coco(points: np.ndarray, convention: str = "center") -> np.ndarray:
+    """MATLAB spatial ``(x, y)`` -> COCO frame: ``v - 0.5`` (center) or ``v - 1`` (openlabel)."""
+    return np.asarray(points, dtype=np.float64) - _vertex_shift(convention)
+
+
+def coco_points_to_matlab(points: np.ndarray, convention: str = "center") -> np.ndarray:
+    """COCO frame -> MATLAB spatial; the exact inverse of :func:`matlab_points_to_coco`."""
+    return np.asarray(points, dtype=np.float64) + _vertex_shift(convention)
+
+
+# ---------------------------------------------------------------------------------------
+# Pascal VOC
+# ---------------------------------------------------------------------------------------
+
+
+def coco_boxes_to_voc(boxes: np.ndarray) -> np.ndarray:
+    """COCO ``(x, y, w, h)`` -> VOC 1-based inclusive ``(xmin, ymin, xmax, ymax)``."""
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    return np.stack([b[:, 0] + 1, b[:, 1] + 1, b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], axis=1)
+
+
+def voc_boxes_to_coco(xyxy: np.ndarray) -> np.ndarray:
+    """VOC 1-based inclusive ``(xmin, ymin, xmax, ymax)`` -> COCO ``(x, y, w, h)``."""
+    b = np.asarray(xyxy, dtype=np.float64).reshape(-1, 4)
+    return np.stack([b[:, 0] - 1, b[:, 1] - 1, b[:, 2] - b[:, 0] + 1, b[:, 3] - b[:, 1] + 1], axis=1)
+
+
+def round_half_up(values: np.ndarray) -> np.ndarray:
+    """Round .5 up (never banker's rounding, never truncation), for integer targets."""
+    return np.floor(np.asarray(values, dtype=np.float64) + 0.5)
+
+
+# ---------------------------------------------------------------------------------------
+# YOLO
+# ---------------------------------------------------------------------------------------
+
+
+def coco_boxes_to_yolo(boxes: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """COCO ``(x, y, w, h)`` -> YOLO normalised ``(cx, cy, w, h)``; sizes broadcast per row."""
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    W = np.asarray(width, dtype=np.float64)
+    H = np.asarray(height, dtype=np.float64)
+    return np.stack(
+        [(b[:, 0] + b[:, 2] / 2) / W, (b[:, 1] + b[:, 3] / 2) / H, b[:, 2] / W, b[:, 3] / H],
+        axis=1,
+    )
+
+
+def yolo_boxes_to_coco(cxcywh: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """YOLO normalised ``(cx, cy, w, h)`` -> COCO ``(x, y, w, h)`` in pixels."""
+    b = np.asarray(cxcywh, dtype=np.float64).reshape(-1, 4)
+    W = np.asarray(width, dtype=np.float64)
+    H = np.asarray(height, dtype=np.float64)
+    w, h = b[:, 2] * W, b[:, 3] * H
+    return np.stack([b[:, 0] * W - w / 2, b[:, 1] * H - h / 2, w, h], axis=1)
+
+
+# ---------------------------------------------------------------------------------------
+# Boxes
+# ---------------------------------------------------------------------------------------
+
+
+def clip_boxes(boxes: np.ndarray, width: np.ndarray, height: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Clip COCO boxes to the image on their corners, then re-derive ``w, h``.
+
+    Clipping ``x, y, w, h`` directly would move the far edge; clipping corners keeps it.
+    Returns the clipped boxes and a boolean column of the rows that changed.
+    """
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    W = np.asarray(width, dtype=np.float64)
+    H = np.asarray(height, dtype=np.float64)
+    x1 = np.clip(b[:, 0], 0, W)
+    y1 = np.clip(b[:, 1], 0, H)
+    x2 = np.clip(b[:, 0] + b[:, 2], 0, W)
+    y2 = np.clip(b[:, 1] + b[:, 3], 0, H)
+    out = np.stack([x1, y1, x2 - x1, y2 - y1], axis=1)
+    changed = np.any(out != b, axis=1)
+    return out, changed
+
+
+def box_corners(boxes: np.ndarray) -> np.ndarray:
+    """COCO boxes -> (N, 4, 2) corners, clockwise from the top-left (y down)."""
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    x1, y1, x2, y2 = b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    return np.stack(
+        [np.stack([x1, y1], 1), np.stack([x2, y1], 1), np.stack([x2, y2], 1), np.stack([x1, y2], 1)],
+        axis=1,
+    )
+
+
+def ragged_bbox(part_start: np.ndarray, vertex_start: np.ndarray, vertices: np.ndarray) -> np.ndarray:
+    """Bounding box ``(x, y, w, h)`` of each annotation's vertices; zeros where it has none."""
+    n = len(part_start) - 1
+    out = np.zeros((n, 4), dtype=np.float64)
+    first = vertex_start[part_start[:-1]]
+    last = vertex_start[part_start[1:]]
+    has = last > first
+    if not has.any():
+        return out
+    starts = first[has]
+    lo = np.minimum.reduceat(vertices, starts, axis=0)
+    hi = np.maximum.reduceat(vertices, starts, axis=0)
+    # each reduceat run ends where the next annotation with vertices starts: exact, because
+    # an annotation's vertices are contiguous and annotations without any add none
+    out[has, 0:2] = lo
+    out[has, 2:4] = hi - lo
+    return out
+
+
+def polygon_areas(part_start: np.ndarray, vertex_start: np.ndarray, vertices: np.ndarray) -> np.ndarray:
+    """Shoelace area of each annotation (sum over its parts), vectorised over all vertices.
+
+    Parts of one annotation are summed (holes are not subtracted: COCO polygons have none;
+    hole-aware areas come from the RLE).
+    """
+    n_vertices = len(vertices)
+    n = len(part_start) - 1
+    if n_vertices == 0:
+        return np.zeros(n, dtype=np.float64)
+    # index of the next vertex within the same part (wrapping to the part's first vertex)
+    nxt = np.arange(1, n_vertices + 1)
+    part_first = vertex_start[:-1]
+    part_last = vertex_start[1:] - 1
+    nonempty = part_last >= part_first
+    nxt[part_last[nonempty]] = part_first[nonempty]
+    x, y = vertices[:, 0], vertices[:, 1]
+    cross = x * y[nxt] - x[nxt] * y
+    cum = np.concatenate([[0.0], np.cumsum(cross)])
+    part_area = np.abs(cum[vertex_start[1:]] - cum[vertex_start[:-1]]) / 2
+    cum_part = np.concatenate([[0.0], np.cumsum(part_area)])
+    return cum_part[part_start[1:]] - cum_part[part_start[:-1]]
+
+
+# ---------------------------------------------------------------------------------------
+# Rotated boxes
+# ---------------------------------------------------------------------------------------
+
+
+def rotated_box_corners(rbox: np.ndarray) -> np.ndarray:
+    """``(cx, cy, w, h, angle)`` -> (N, 4, 2) corners.
+
+    ``angle`` is in degrees, clockwise on screen (y down), as MATLAB's RotatedRectangle yaw.
+    The first corner is the rotated top-left, then clockwise.
+    """
+    r = np.asarray(rbox, dtype=np.float64).reshape(-1, 5)
+    theta = np.deg2rad(r[:, 4])
+    c, s = np.cos(theta), np.sin(theta)
+    dx = np.array([-0.5, 0.5, 0.5, -0.5])[None, :] * r[:, 2:3]
+    dy = np.array([-0.5, -0.5, 0.5, 0.5])[None, :] * r[:, 3:4]
+    x = r[:, 0:1] + dx * c[:, None] - dy * s[:, None]
+    y = r[:, 1:2] + dx * s[:, None] + dy * c[:, None]
+    return np.stack([x, y], axis=2)
+
+
+def corners_to_rotated_box(corners: np.ndarray) -> np.ndarray:
+    """(N, 4, 2) corners in the order of :func:`rotated_box_corners` -> ``(cx, cy, w, h, angle)``."""
+    p = np.asarray(corners, dtype=np.float64).reshape(-1, 4, 2)
+    centre = p.mean(axis=1)
+    edge_w = p[:, 1] - p[:, 0]
+    edge_h = p[:, 2] - p[:, 1]
+    w = np.hypot(edge_w[:, 0], edge_w[:, 1])
+    h = np.hypot(edge_h[:, 0], edge_h[:, 1])
+    angle = np.rad2deg(np.arctan2(edge_w[:, 1], edge_w[:, 0]))
+    return np.column_stack([centre, w, h, angle])
+
+
+# ---------------------------------------------------------------------------------------
+# Masks (pycocotools does RLE; it wants Fortran-ordered uint8)
+# ---------------------------------------------------------------------------------------
+
+
+def polygon_to_rle(parts: Sequence[np.ndarray], height: int, width: int) -> dict[str, Any]:
+    """Rasterise the parts of one polygon (COCO frame) into one compressed RLE."""
+    from pycocotools import mask as mask_utils
+
+    flat = [np.asarray(p, dtype=np.float64).ravel().tolist() for p in parts if len(p) >= 3]
+    if not flat:
+        return mask_to_rle(np.zeros((height, width), dtype=np.uint8))
+    rles = mask_utils.frPyObjects(flat, int(height), int(width))
+    return _decoded_counts(mask_utils.merge(rles))
+
+
+def mask_to_rle(mask: np.ndarray) -> dict[str, Any]:
+    """A 2-D boolean/0-1 mask -> compressed RLE with ``counts`` as str (JSON-ready)."""
+    from pycocotools import mask as mask_utils
+
+    return _decoded_counts(mask_utils.encode(np.asfortranarray(mask, dtype=np.uint8)))
+
+
+def _decoded_counts(rle: dict[str, Any]) -> dict[str, Any]:
+    counts = rle["counts"]
+    if isinstance(counts, bytes):
+        counts = counts.decode("ascii")
+    return {"size": [int(rle["size"][0]), int(rle["size"][1])], "counts": counts}
+
+
+def _compressed(rle: dict[str, Any]) -> dict[str, Any]:
+    """pycocotools' own form of an RLE: uncompressed ``counts`` lists are compressed."""
+    from pycocotools import mask as mask_utils
+
+    h, w = rle["size"]
+    counts = rle["counts"]
+    if isinstance(counts, list):
+        return mask_utils.frPyObjects(rle, int(h), int(w))
+    if isinstance(counts, str):
+        counts = counts.encode("ascii")
+    return {"size": [int(h), int(w)], "counts": counts}
+
+
+def rle_decode(rle: dict[str, Any]) -> np.ndarray:
+    """RLE (compressed or uncompressed counts) -> (H, W) uint8 mask."""
+    from pycocotools import mask as mask_utils
+
+    return mask_utils.decode(_compressed(rle))
+
+
+def rle_area(rles: Sequence[dict[str, Any]]) -> np.ndarray:
+    """Pixel counts of RLE masks, without decoding them."""
+    from pycocotools import mask as mask_utils
+
+    if not len(rles):
+        return np.zeros(0, dtype=np.float64)
+    return np.asarray(mask_utils.area([_compressed(r) for r in rles]), dtype=np.float64)
+
+
+def rle_bbox(rles: Sequence[dict[str, Any]]) -> np.ndarray:
+    """Tight COCO boxes of RLE masks, without decoding them."""
+    from pycocotools import mask as mask_utils
+
+    if not len(rles):
+        return np.zeros((0, 4), dtype=np.float64)
+    return np.asarray(mask_utils.toBbox([_compressed(r) for r in rles]), dtype=np.float64)
+
+
+def rle_to_uncompressed(rle: dict[str, Any]) -> dict[str, Any]:
+    """RLE with ``counts`` as a list of run lengths (COCO's crowd form)."""
+    mask = rle_decode(rle)
+    flat = mask.ravel(order="F")
+    change = np.flatnonzero(np.diff(flat)) + 1
+    bounds = np.concatenate([[0], change, [flat.size]])
+    runs = np.diff(bounds).tolist()
+    if flat.size and flat[0] == 1:
+        runs = [0] + runs  # COCO runs always start with a run of zeros
+    return {"size": list(rle["size"]), "counts": runs}

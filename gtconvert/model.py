@@ -1,0 +1,413 @@
+"""The canonical, columnar dataset every reader produces and every writer consumes.
+
+Frame: COCO's continuous 0-based pixel frame (pixel ``i`` spans ``[i, i+1)``). Readers convert
+into it and writers out of it, with the rules of :mod:`gtconvert.geometry`.
+
+Layout (one row per annotation, numpy columns, like supervision's ``Detections``):
+
+* ``Images``: id, file name, width, height, frame time (NaN for still images), video.
+* ``categories``: a short list of :class:`Category` (few rows, rich fields).
+* ``Annotations``: image row, category row, kind, id, bbox ``(x, y, w, h)``, iscrowd, area,
+  score, rotated box, ragged geometry (annotation -> parts -> vertices), RLE, lazy pixel-label
+  reference, attributes, sublabel parent and unknown extra keys.
+
+Geometry is ragged in two levels: the parts of annotation ``i`` are
+``part_start[i]:part_start[i+1]`` and the vertices of part ``p`` are
+``vertices[vertex_start[p]:vertex_start[p+1]]``. Polygons may have several parts; a polyline
+and a point have one part; boxes and tags have none.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+
+class Kind(enum.IntEnum):
+    """What shape an annotation is."""
+
+    BOX = 0
+    POLYGON = 1
+    MASK = 2  # an RLE mask held in memory
+    PIXEL_REF = 3  # a label-matrix PNG and its pixel value, decoded only when written
+    ROTATED_BOX = 4
+    POLYLINE = 5
+    POINT = 6
+    TAG = 7  # an image-level tag (MATLAB Scene label)
+    PROJECTED_CUBOID = 8  # two faces, stored as two 4-vertex parts (front, back)
+
+
+@dataclass(frozen=True)
+class PixelRef:
+    """A lazy mask: the pixels of ``path`` equal to ``value`` (a scalar or an RGB triplet)."""
+
+    path: str
+    value: tuple[int, ...]
+
+
+@dataclass
+class Category:
+    """A label: COCO category, YOLO class, VOC name or MATLAB label definition."""
+
+    id: int
+    name: str
+    type: str = ""  # rectangle, polygon, pixel, line, point, scene, rotated_rectangle, ...
+    color: tuple[float, float, float] | None = None  # RGB in [0, 1]
+    pixel_id: tuple[int, ...] | None = None  # MATLAB PixelLabelID (scalar or RGB triplet)
+    group: str = ""
+    description: str = ""
+    supercategory: str = ""
+    attributes: list[dict[str, Any]] = field(default_factory=list)  # attribute definitions
+    parent: str = ""  # for a MATLAB sublabel: the name of its parent label
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown keys of the source
+
+
+def _column(values: Any, dtype: Any, n: int, fill: Any = 0) -> np.ndarray:
+    if values is None:
+        if dtype is object:
+            out = np.empty(n, dtype=object)
+            out[:] = fill
+            return out
+        return np.full(n, fill, dtype=dtype)
+    return np.asarray(values, dtype=dtype)
+
+
+@dataclass
+class Images:
+    """Columnar image table. ``width``/``height`` are 0 when unknown."""
+
+    id: np.ndarray
+    file_name: np.ndarray
+    width: np.ndarray
+    height: np.ndarray
+    time: np.ndarray  # seconds into a video or sequence; NaN for still images
+    video: np.ndarray  # object: source video path, or "" for still images
+    extra: np.ndarray  # object: dict of unknown keys per image, or None
+
+    @classmethod
+    def create(
+        cls,
+        file_name: Sequence[str],
+        width: Any = None,
+        height: Any = None,
+        id: Any = None,
+        time: Any = None,
+        video: Any = None,
+        extra: Any = None,
+    ) -> Images:
+        n = len(file_name)
+        names = np.empty(n, dtype=object)
+        names[:] = list(file_name)
+        return cls(
+            id=np.arange(1, n + 1, dtype=np.int64) if id is None else _column(id, np.int64, n),
+            file_name=names,
+            width=_column(width, np.int64, n),
+            height=_column(height, np.int64, n),
+            time=_column(time, np.float64, n, np.nan),
+            video=_column(video, object, n, ""),
+            extra=_column(extra, object, n, None),
+        )
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def take(self, rows: np.ndarray) -> Images:
+        return Images(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+    @staticmethod
+    def concat(parts: Sequence[Images]) -> Images:
+        return Images(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Images)})
+
+
+def ragged_take(starts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Select rows of a ragged array: returns the new ``starts`` and the flat indices to keep."""
+    rows = np.asarray(rows, dtype=np.int64)
+    lengths = starts[rows + 1] - starts[rows]
+    new_starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_starts[1:])
+    total = int(new_starts[-1])
+    if total == 0:
+        return new_starts, np.zeros(0, dtype=np.int64)
+    # flat index = start of its row + position inside the row, all without a Python loop
+    row_of_item = np.repeat(np.arange(len(rows)), lengths)
+    flat = starts[rows][row_of_item] + (np.arange(total) - new_starts[:-1][row_of_item])
+    return new_starts, flat
+
+
+_PER_ROW = (
+    "image", "category", "kind", "id", "bbox", "iscrowd", "area", "score", "rbox",
+    "rle", "pixel_ref", "attributes", "parent", "extra",
+)  # fmt: skip
+
+
+@dataclass
+class Annotations:
+    """Columnar annotations; see the module docstring for the ragged geometry layout."""
+
+    image: np.ndarray  # int64 row into Images
+    category: np.ndarray  # int64 row into Dataset.categories
+    kind: np.ndarray  # uint8 Kind
+    id: np.ndarray  # int64 annotation id (kept from the source where it has one)
+    bbox: np.ndarray  # float64 (N, 4) x, y, w, h in the COCO frame
+    iscrowd: np.ndarray  # bool
+    area: np.ndarray  # float64, NaN when the source stores none
+    score: np.ndarray  # float64, NaN for ground truth
+    rbox: np.ndarray  # float64 (N, 5) cx, cy, w, h, angle in degrees clockwise (y down)
+    part_start: np.ndarray  # int64 (N + 1)
+    vertex_start: np.ndarray  # int64 (P + 1)
+    vertices: np.ndarray  # float64 (V, 2)
+    rle: np.ndarray  # object: {"size": [h, w], "counts": str | list[int]} or None
+    pixel_ref: np.ndarray  # object: PixelRef or None
+    attributes: np.ndarray  # object: dict or None
+    parent: np.ndarray  # int64 row of the parent annotation (MATLAB sublabels), -1 if none
+    extra: np.ndarray  # object: dict of unknown source keys, or None
+
+    @classmethod
+    def empty(cls) -> Annotations:
+        return cls.create(image=np.zeros(0, np.int64), category=np.zeros(0, np.int64), kind=0)
+
+    @classmethod
+    def create(
+        cls,
+        image: Any,
+        category: Any,
+        kind: Any,
+        *,
+        id: Any = None,
+        bbox: Any = None,
+        iscrowd: Any = None,
+        area: Any = None,
+        score: Any = None,
+        rbox: Any = None,
+        parts: Iterable[Sequence[np.ndarray]] | None = None,
+        rle: Any = None,
+        pixel_ref: Any = None,
+        attributes: Any = None,
+        parent: Any = None,
+        extra: Any = None,
+    ) -> Annotations:
+        """Build from per-annotation columns; ``parts`` is one list of (P, 2) arrays per row.
+
+        Omitted columns take their neutral value; ``kind`` may be a scalar. Readers on hot
+        paths should fill ``part_start``/``vertex_start``/``vertices`` themselves instead of
+        passing ``parts``.
+        """
+        image = np.asarray(image, dtype=np.int64)
+        n = len(image)
+        kind_col = np.broadcast_to(np.asarray(kind, dtype=np.uint8), (n,)).copy()
+        if parts is None:
+            part_start = np.zeros(n + 1, dtype=np.int64)
+            vertex_start = np.zeros(1, dtype=np.int64)
+            vertices = np.zeros((0, 2), dtype=np.float64)
+        else:
+            part_start, vertex_start, vertices = pack_parts(parts)
+        return cls(
+            image=image,
+            category=np.broadcast_to(np.asarray(category, dtype=np.int64), (n,)).copy(),
+            kind=kind_col,
+            id=np.arange(1, n + 1, dtype=np.int64) if id is None else _column(id, np.int64, n),
+            bbox=np.zeros((n, 4)) if bbox is None else np.asarray(bbox, np.float64).reshape(n, 4),
+            iscrowd=_column(iscrowd, bool, n, False),
+            area=_column(area, np.float64, n, np.nan),
+            score=_column(score, np.float64, n, np.nan),
+            rbox=np.full((n, 5), np.nan) if rbox is None else np.asarray(rbox, np.float64),
+            part_start=part_start,
+            vertex_start=vertex_start,
+            vertices=vertices,
+            rle=_column(rle, object, n, None),
+            pixel_ref=_column(pixel_ref, object, n, None),
+            attributes=_column(attributes, object, n, None),
+            parent=_column(parent, np.int64, n, -1),
+            extra=_column(extra, object, n, None),
+        )
+
+    def __len__(self) -> int:
+        return len(self.image)
+
+    # ---- ragged geometry -------------------------------------------------------------
+    def parts(self, row: int) -> list[np.ndarray]:
+        """The vertex arrays ((P, 2), COCO frame) of one annotation's parts."""
+        p0, p1 = self.part_start[row], self.part_start[row + 1]
+        vs = self.vertex_start
+        return [self.vertices[vs[p] : vs[p + 1]] for p in range(p0, p1)]
+
+    def n_parts(self) -> np.ndarray:
+        return np.diff(self.part_start)
+
+    def part_owner(self) -> np.ndarray:
+        """For each part, the annotation row it belongs to."""
+        return np.repeat(np.arange(len(self)), self.n_parts())
+
+    def vertex_part(self) -> np.ndarray:
+        """For each vertex, the part it belongs to."""
+        return np.repeat(np.arange(len(self.vertex_start) - 1), np.diff(self.vertex_start))
+
+    # ---- selection and assembly ------------------------------------------------------
+    def take(self, rows: Any) -> Annotations:
+        """The annotations at ``rows`` (indices or a boolean mask), geometry included.
+
+        ``parent`` is remapped to the new rows; a parent that is not kept becomes -1.
+        """
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        part_start, part_rows = ragged_take(self.part_start, rows)
+        vertex_start, vertex_rows = ragged_take(self.vertex_start, part_rows)
+        out = {name: getattr(self, name)[rows] for name in _PER_ROW}
+        new_row = np.full(len(self) + 1, -1, dtype=np.int64)
+        new_row[rows] = np.arange(len(rows))
+        out["parent"] = new_row[out["parent"]]  # -1 indexes the trailing -1
+        return Annotations(
+            part_start=part_start,
+            vertex_start=vertex_start,
+            vertices=self.vertices[vertex_rows],
+            **out,
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[Annotations]) -> Annotations:
+        """Stack annotation tables (their ``image``/``category`` rows must already agree)."""
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return Annotations.empty()
+        out: dict[str, Any] = {}
+        for name in _PER_ROW:
+            out[name] = np.concatenate([getattr(p, name) for p in parts])
+        row_offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+        out["parent"] = np.concatenate(
+            [np.where(p.parent >= 0, p.parent + off, -1) for p, off in zip(parts, row_offsets)]
+        )
+        out["part_start"] = _concat_starts([p.part_start for p in parts])
+        out["vertex_start"] = _concat_starts([p.vertex_start for p in parts])
+        out["vertices"] = np.concatenate([p.vertices for p in parts]).reshape(-1, 2)
+        return Annotations(**out)
+
+
+def _concat_starts(starts: Sequence[np.ndarray]) -> np.ndarray:
+    offsets = np.cumsum([0] + [int(s[-1]) for s in starts[:-1]])
+    return np.concatenate([starts[0][:1]] + [s[1:] + off for s, off in zip(starts, offsets)])
+
+
+def pack_parts(
+    parts_per_row: Iterable[Sequence[np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Turn ``[[part, part], [part], []]`` into ``(part_start, vertex_start, vertices)``."""
+    n_parts: list[int] = []
+    flat: list[np.ndarray] = []
+    for row_parts in parts_per_row:
+        n_parts.append(len(row_parts))
+        flat.extend(np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in row_parts)
+    part_start = np.zeros(len(n_parts) + 1, dtype=np.int64)
+    np.cumsum(n_parts, out=part_start[1:])
+    vertex_start = np.zeros(len(flat) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in flat], out=vertex_start[1:])
+    vertices = np.concatenate(flat) if flat else np.zeros((0, 2), dtype=np.float64)
+    return part_start, vertex_start, vertices
+
+
+@dataclass
+class Dataset:
+    """Images, categories and annotations in the canonical frame, plus source metadata.
+
+    ``image_root`` is the folder the image file names are relative to (where readers found
+    them), so that writers can copy or link the images. ``info`` keeps what the source said
+    about itself (COCO ``info``/``licenses`` and unknown top-level keys, MATLAB release...).
+    """
+
+    images: Images
+    categories: list[Category]
+    annotations: Annotations
+    info: dict[str, Any] = field(default_factory=dict)
+    image_root: str = ""
+
+    def __post_init__(self) -> None:
+        if self.image_root:
+            self.image_root = os.fspath(self.image_root)
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({len(self.images)} images, {len(self.categories)} categories, "
+            f"{len(self.annotations)} annotations)"
+        )
+
+    # ---- look-ups ----------------------------------------------------------------------
+    def category_ids(self) -> np.ndarray:
+        return np.array([c.id for c in self.categories], dtype=np.int64)
+
+    def category_names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+    def image_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """Annotation rows sorted by image, and the start of each image's run (len N_img+1).
+
+        Writers stream over images with this instead of building dicts of lists.
+        """
+        order = np.argsort(self.annotations.image, kind="stable")
+        starts = np.searchsorted(self.annotations.image[order], np.arange(len(self.images) + 1), side="left")
+        return order, starts
+
+    def replace(self, **changes: Any) -> Dataset:
+        return replace(self, **changes)
+
+    def counts(self) -> dict[str, Any]:
+        """Images, annotations by kind and per category (what ``gtconvert info`` prints)."""
+        ann = self.annotations
+        by_kind = {Kind(k).name.lower(): int(c) for k, c in zip(*np.unique(ann.kind, return_counts=True))}
+        per_cat = np.bincount(ann.category, minlength=len(self.categories))
+        tagged = np.zeros(len(self.categories), dtype=np.int64)
+        is_tag = ann.kind == Kind.TAG
+        if is_tag.any():
+            # a tag counts the images it marks, not its rows
+            pairs = np.unique(np.stack([ann.category[is_tag], ann.image[is_tag]]), axis=1)
+            tagged = np.bincount(pairs[0], minlength=len(self.categories))
+            per_cat = per_cat - np.bincount(ann.category[is_tag], minlength=len(self.categories))
+        cats = [
+            {"id": c.id, "name": c.name, "type": c.type, "count": int(per_cat[i] + tagged[i])}
+            for i, c in enumerate(self.categories)
+        ]
+        return {
+            "images": len(self.images),
+            "annotations": len(ann),
+            "by_kind": by_kind,
+            "categories": cats,
+        }
+
+    def to_pandas(self) -> Any:
+        """One row per annotation, with image and category columns joined in."""
+        import pandas as pd
+
+        ann, img = self.annotations, self.images
+        n_parts = ann.n_parts()
+        n_vertices = ann.vertex_start[ann.part_start[1:]] - ann.vertex_start[ann.part_start[:-1]]
+        cat_ids = self.category_ids()
+        cat_names = np.array(self.category_names(), dtype=object)
+        kind_names = np.array([k.name.lower() for k in Kind], dtype=object)
+        return pd.DataFrame(
+            {
+                "annotation_id": ann.id,
+                "image_id": img.id[ann.image],
+                "file_name": img.file_name[ann.image],
+                "width": img.width[ann.image],
+                "height": img.height[ann.image],
+                "time": img.time[ann.image],
+                "category_id": cat_ids[ann.category] if len(cat_ids) else ann.category,
+                "category": cat_names[ann.category] if len(cat_names) else ann.category,
+                "kind": kind_names[ann.kind],
+                "x": ann.bbox[:, 0],
+                "y": ann.bbox[:, 1],
+                "w": ann.bbox[:, 2],
+                "h": ann.bbox[:, 3],
+                "area": ann.area,
+                "iscrowd": ann.iscrowd,
+                "score": ann.score,
+                "n_parts": n_parts,
+                "n_vertices": n_vertices,
+                "attributes": ann.attributes,
+                "parent_id": np.where(ann.parent >= 0, ann.id[ann.parent], -1) if len(ann) else ann.parent,
+            }
+        )

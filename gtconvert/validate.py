@@ -1,0 +1,162 @@
+"""Checks of a dataset against the rules every target format shares.
+
+Each check is vectorised over the annotation columns and yields a :class:`Finding` with a
+count and the first examples, so ``gtconvert validate`` can print a short grouped summary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .model import Dataset, Kind
+
+
+@dataclass
+class Finding:
+    """One kind of problem, how often it occurs, and a few examples."""
+
+    code: str
+    message: str
+    count: int
+    examples: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _examples(dataset: Dataset, rows: np.ndarray) -> list[str]:
+    ann, img = dataset.annotations, dataset.images
+    return [f"annotation {ann.id[r]} on {img.file_name[ann.image[r]]}" for r in rows[:5].tolist()]
+
+
+def _non_finite(ds: Dataset) -> Iterator[Finding]:
+    bad = np.flatnonzero(~np.isfinite(ds.annotations.bbox).all(axis=1))
+    if len(bad):
+        yield Finding("box.not_finite", "boxes with NaN or infinite values", len(bad), _examples(ds, bad))
+
+
+def _empty_boxes(ds: Dataset) -> Iterator[Finding]:
+    ann = ds.annotations
+    sized = np.isin(ann.kind, [Kind.BOX, Kind.POLYGON, Kind.MASK, Kind.ROTATED_BOX])
+    bad = np.flatnonzero(sized & ((ann.bbox[:, 2] <= 0) | (ann.bbox[:, 3] <= 0)))
+    if len(bad):
+        yield Finding("box.empty", "boxes of zero or negative width or height", len(bad), _examples(ds, bad))
+
+
+def _outside(ds: Dataset) -> Iterator[Finding]:
+    ann, img = ds.annotations, ds.images
+    w = img.width[ann.image].astype(np.float64)
+    h = img.height[ann.image].astype(np.float64)
+    known = (w > 0) & (h > 0) & np.isin(ann.kind, [Kind.BOX, Kind.POLYGON, Kind.ROTATED_BOX])
+    b = ann.bbox
+    eps = 1e-9
+    out = known & (
+        (b[:, 0] < -eps) | (b[:, 1] < -eps) | (b[:, 0] + b[:, 2] > w + eps) | (b[:, 1] + b[:, 3] > h + eps)
+    )
+    bad = np.flatnonzero(out)
+    if len(bad):
+        yield Finding(
+            "box.outside_image",
+            "shapes reaching outside their image (they will be clipped)",
+            len(bad),
+            _examples(ds, bad),
+        )
+
+
+def _degenerate_polygons(ds: Dataset) -> Iterator[Finding]:
+    ann = ds.annotations
+    poly = ann.kind == Kind.POLYGON
+    if not poly.any():
+        return
+    n_vert = np.diff(ann.vertex_start)
+    small_part = n_vert < 3
+    owner = ann.part_owner()
+    bad_rows = np.unique(owner[small_part])
+    bad_rows = bad_rows[poly[bad_rows]]
+    no_parts = np.flatnonzero(poly & (ann.n_parts() == 0))
+    bad = np.union1d(bad_rows, no_parts).astype(np.int64)
+    if len(bad):
+        yield Finding(
+            "polygon.degenerate", "polygons with a part of fewer than 3 points", len(bad), _examples(ds, bad)
+        )
+
+
+def _rle_sizes(ds: Dataset) -> Iterator[Finding]:
+    ann, img = ds.annotations, ds.images
+    rows = np.flatnonzero(ann.kind == Kind.MASK)
+    bad = [
+        r
+        for r in rows.tolist()
+        if img.width[ann.image[r]]
+        and list(ann.rle[r]["size"]) != [img.height[ann.image[r]], img.width[ann.image[r]]]
+    ]
+    if bad:
+        yield Finding(
+            "mask.size_mismatch",
+            "RLE masks whose size differs from their image",
+            len(bad),
+            _examples(ds, np.array(bad)),
+        )
+
+
+def _unknown_sizes(ds: Dataset) -> Iterator[Finding]:
+    img = ds.images
+    bad = np.flatnonzero((img.width <= 0) | (img.height <= 0))
+    if len(bad):
+        yield Finding(
+            "image.unknown_size",
+            "images without a width and height",
+            len(bad),
+            img.file_name[bad[:5]].tolist(),
+        )
+
+
+def _duplicate_basenames(ds: Dataset) -> Iterator[Finding]:
+    names = [os.path.basename(str(n).replace("\\", "/")) for n in ds.images.file_name.tolist()]
+    uniq, counts = (
+        np.unique(np.array(names, dtype=object).astype(str), return_counts=True) if names else ([], [])
+    )
+    dup = [u for u, c in zip(uniq, counts) if c > 1]
+    if dup:
+        yield Finding(
+            "image.duplicate_basename",
+            "image file names that share a basename in different folders",
+            len(dup),
+            list(dup[:5]),
+        )
+
+
+def _missing_images(ds: Dataset) -> Iterator[Finding]:
+    if not ds.image_root or not os.path.isdir(ds.image_root):
+        return
+    missing = [
+        n for n in ds.images.file_name.tolist() if not os.path.isfile(os.path.join(ds.image_root, str(n)))
+    ]
+    if missing:
+        yield Finding("image.missing", f"images not found under {ds.image_root}", len(missing), missing[:5])
+
+
+CHECKS: list[Callable[[Dataset], Iterator[Finding]]] = [
+    _non_finite, _empty_boxes, _outside, _degenerate_polygons, _rle_sizes,
+    _unknown_sizes, _duplicate_basenames, _missing_images,
+]  # fmt: skip
+
+
+def check(dataset: Dataset) -> list[Finding]:
+    """Every finding of every check, in check order."""
+    return [finding for c in CHECKS for finding in c(dataset)]
+
+
+def render(findings: list[Finding], source: str) -> str:
+    """A readable report: one block per kind of finding."""
+    if not findings:
+        return f"{source}: no problems found"
+    lines = [f"{source}: {sum(f.count for f in findings)} problems in {len(findings)} kinds"]
+    for f in findings:
+        lines.append(f"  [{f.code}] {f.message}: {f.count}")
+        lines.extend(f"      e.g. {e}" for e in f.examples)
+    return "\n".join(lines)
