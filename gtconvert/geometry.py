@@ -296,5 +296,5 @@ def rle_to_uncompressed(rle: dict[str, Any]) -> dict[str, Any]:
     bounds = np.concatenate([[0], change, [flat.size]])
     runs = np.diff(bounds).tolist()
     if flat.size and flat[0] == 1:
-        runs = [0] + runs  # COCO runs always start with a run of zeros
+        runs = [0, *runs]  # COCO runs always start with a run of zeros
     return {"size": list(rle["size"]), "counts": runs}

@@ -35,7 +35,7 @@ class Report:
     events: list[Event] = field(default_factory=list)
 
     def __enter__(self) -> Report:
-        self._token = _active.set(_active.get() + (self,))
+        self._token = _active.set((*_active.get(), self))
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -141,7 +141,7 @@ def _read_categories(records: list, path: Any) -> list[Category]:
                 description=r.get("description", ""),
                 attributes=r.get("attributes", []),
                 parent=r.get("parent", ""),
-                extra=_extras(r, ("id", "name", "supercategory") + _CATEGORY_EXTRAS) or {},
+                extra=_extras(r, ("id", "name", "supercategory", *_CATEGORY_EXTRAS)) or {},
             )
         )
     _check_unique(np.array([c.id for c in cats], dtype=np.int64), path, "category")
