@@ -1,0 +1,80 @@
+"""The command line: exit codes, one-line errors, atomic outputs, info --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gtconvert.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "fixtures" / "shapes" / "annotations.json"
+
+
+def test_info_json_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", str(SAMPLE), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    doc = json.loads(SAMPLE.read_text())
+    assert info["images"] == len(doc["images"])
+    assert info["annotations"] == len(doc["annotations"])
+    assert sum(info["by_kind"].values()) == len(doc["annotations"])
+    per_cat = {c["id"]: sum(a["category_id"] == c["id"] for a in doc["annotations"]) for c in doc["categories"]}
+    assert {c["id"]: c["count"] for c in info["categories"]} == per_cat
+    assert set(info["categories"][0]) == {"id", "name", "type", "count"}
+
+
+def test_info_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "images:" in out and "triangle" in out
+
+
+def test_convert_refuses_to_overwrite_then_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.json"
+    assert main(["convert", str(SAMPLE), str(out)]) == 0
+    first = out.read_bytes()
+    assert main(["convert", str(SAMPLE), str(out)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert out.read_bytes() == first
+    assert main(["convert", str(SAMPLE), str(out), "--overwrite"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temporary left
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"images": [')
+    assert main(["convert", str(bad), str(tmp_path / "o.json"), "--from", "coco"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and str(bad) in err and "\n" not in err
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_option_that_does_not_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(SAMPLE), str(tmp_path / "o.json"), "--vertex-convention", "openlabel"]) == 2
+    assert "--vertex-convention does not apply" in capsys.readouterr().err
+
+
+def test_unknown_format_lists_the_known_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(SAMPLE), str(tmp_path / "o"), "--to", "nope"]) == 2
+    assert "coco" in capsys.readouterr().err
+
+
+def test_report_json_is_written(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    assert main(["convert", str(SAMPLE), str(tmp_path / "o.json"), "--report", str(report)]) == 0
+    assert "events" in json.loads(report.read_text())
+
+
+def test_python_dash_m_and_help_are_quick() -> None:
+    # the console entry and `python -m gtconvert` are the same program
+    res = subprocess.run([sys.executable, "-m", "gtconvert", "formats"], capture_output=True, text=True, check=True)
+    assert "coco" in res.stdout
+    res = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import gtconvert"], capture_output=True, text=True, check=True
+    )
+    heavy = [m for m in ("numpy", "pandas", "pycocotools", "cv2", "matio", "scipy") if f" {m}\n" in res.stderr + "\n"]
+    assert heavy == [], f"import gtconvert pulls in {heavy}"
