@@ -52,6 +52,7 @@ def _add_format_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--mat-version", choices=["7", "7.3"], help="interchange .mat version")
     g.add_argument("--every", type=int, metavar="N", help="video: keep every N-th frame")
     g.add_argument("--merge", action="store_true", default=None, help="merge several groundTruth variables")
+    g.add_argument("--bw", action="store_true", default=None, help="masks: also write BW masks")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _FORMAT_OPTIONS = (
     "images", "image_size", "task", "split", "seed", "masks", "crowd", "instances",
-    "vertex_convention", "mat_version", "every", "merge",
+    "vertex_convention", "mat_version", "every", "merge", "bw",
 )  # fmt: skip
 
 
