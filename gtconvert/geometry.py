@@ -437,3 +437,173 @@ def label_matrix_to_instance_rles(
             owner.append(k)
             rles.append(mask_to_rle(labels == comp))
     return np.asarray(owner, dtype=np.int64), rles
+
+
+# ---------------------------------------------------------------------------------------
+# YOLO and Pascal VOC helpers (formats/yolo.py, formats/voc.py)
+# ---------------------------------------------------------------------------------------
+
+
+def _closest_pair(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+    """Indices of the closest vertices of ``a`` and ``b`` (ties: the first)."""
+    d = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+    i = int(np.argmin(d))
+    return i // d.shape[1], i % d.shape[1]
+
+
+def bridge_parts(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """Join the parts of one object (outer rings and holes) into ONE ring with zero-width bridges.
+
+    Part ``k + 1`` hangs off part ``k`` at their closest vertices: the ring walks part ``k`` to
+    that vertex, goes over to part ``k + 1``, walks all of it back to its entry vertex and returns
+    on the same segment. The bridges enclose no area, so the ring rasterises (even-odd or
+    non-zero with holes wound the other way, as contour tracers give them) to the same pixels as
+    the parts, and one object stays one YOLO row. A single part is returned unchanged.
+    """
+    rings = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in parts]
+    rings = [r for r in rings if len(r)]
+    if not rings:
+        return np.zeros((0, 2), dtype=np.float64)
+    if len(rings) == 1:
+        return rings[0]
+    # links[k] = (vertex of part k, vertex of part k+1) where the bridge goes
+    links = [_closest_pair(rings[k], rings[k + 1]) for k in range(len(rings) - 1)]
+    # build from the innermost (last) part outwards; each sub-ring starts and ends at its entry
+    entry = links[-1][1]
+    last = rings[-1]
+    sub = np.concatenate([np.roll(last, -entry, axis=0), last[entry : entry + 1]])
+    for k in range(len(rings) - 2, -1, -1):
+        ring = rings[k]
+        out_v = links[k][0]
+        entry = links[k - 1][1] if k > 0 else out_v
+        rolled = np.roll(ring, -entry, axis=0)  # starts at the entry vertex
+        cut = (out_v - entry) % len(ring)  # position of the bridge vertex in ``rolled``
+        closing = rolled[:1] if k > 0 else rolled[:0]  # the outermost ring closes implicitly
+        sub = np.concatenate([rolled[: cut + 1], sub, rolled[cut:], closing])
+    return sub
+
+
+def clip_polygon(part: np.ndarray, width: float, height: float) -> np.ndarray:
+    """Clip one polygon to the image ``[0, W] x [0, H]`` (Sutherland-Hodgman on the 4 edges).
+
+    Exact for any polygon against a convex window (clamping vertices instead would move edges).
+    May return fewer than 3 vertices when the polygon lies outside the image.
+    """
+    pts = np.asarray(part, dtype=np.float64).reshape(-1, 2)
+    for axis, limit, keep_below in ((0, 0.0, False), (0, float(width), True), (1, 0.0, False), (1, float(height), True)):  # fmt: skip
+        if len(pts) == 0:
+            break
+        val = pts[:, axis]
+        inside = val <= limit if keep_below else val >= limit
+        if inside.all():
+            continue
+        nxt = np.roll(pts, -1, axis=0)
+        nxt_inside = np.roll(inside, -1)
+        out: list[np.ndarray] = []
+        for p, q, p_in, q_in in zip(pts, nxt, inside, nxt_inside):
+            if p_in:
+                out.append(p)
+            if p_in != q_in:  # the edge crosses the window line: add the crossing point
+                t = (limit - p[axis]) / (q[axis] - p[axis])
+                cross = p + t * (q - p)
+                cross[axis] = limit  # exact on the border, no rounding drift
+                out.append(cross)
+        pts = np.array(out, dtype=np.float64).reshape(-1, 2)
+    return pts
+
+
+def normalise_points(points: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """Pixel ``(x, y)`` in the COCO frame -> YOLO ``(x / W, y / H)``; sizes broadcast per row."""
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return p / np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1).reshape(-1, 2)
+
+
+def denormalise_points(points: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """YOLO normalised ``(x, y)`` -> pixels in the COCO frame; the inverse of :func:`normalise_points`."""
+    p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return p * np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1).reshape(-1, 2)
+
+
+def snap_integers(values: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """Values within ``tol`` of an integer, snapped with :func:`round_half_up`, and that test.
+
+    For integer-pixel targets (VOC): ``47.9999999999`` is written ``48``, ``48.5`` stays ``48.5``
+    (never truncated, never banker's-rounded).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    r = round_half_up(v)
+    is_int = np.abs(v - r) <= tol
+    return np.where(is_int, r, v), is_int
+
+
+# ---------------------------------------------------------------------------------------
+# MATLAB groundTruth reader/writer (formats/matlab.py): the border quirk, rotated boxes and
+# projected cuboids. Facts: shared/docs/matlab-groundtruth.md section 3.
+# ---------------------------------------------------------------------------------------
+
+
+def matlab_boxes_to_coco_border(
+    boxes: np.ndarray, width: np.ndarray, height: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """MATLAB boxes -> COCO, undoing the border quirk of recent labelers.
+
+    Recent releases skip the +0.5 for a box touching the right or bottom border (a
+    640x360 video holds ``[1 232.5 205 128]``): such a box ends at ``x + w = W + 0.5``
+    where a normal box touching the border ends at ``W + 1``. For those edges the shift is
+    0.5 instead of 1, so the box ends exactly on the border. Sizes of 0 (unknown) disable
+    the correction. Returns the COCO boxes and a boolean column of the corrected rows.
+    """
+    out = matlab_boxes_to_coco(boxes)
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    W = np.broadcast_to(np.asarray(width, dtype=np.float64), (len(b),))
+    H = np.broadcast_to(np.asarray(height, dtype=np.float64), (len(b),))
+    fix_x = (W > 0) & (b[:, 0] + b[:, 2] == W + 0.5)
+    fix_y = (H > 0) & (b[:, 1] + b[:, 3] == H + 0.5)
+    out[fix_x, 0] += 0.5
+    out[fix_y, 1] += 0.5
+    return out, fix_x | fix_y
+
+
+def matlab_rotated_to_coco(rows: np.ndarray, convention: str = "center") -> np.ndarray:
+    """MATLAB RotatedRectangle ``[xctr yctr w h yaw]`` -> COCO-frame ``(cx, cy, w, h, angle)``.
+
+    The centre is a spatial point (shifted like a vertex); size and yaw (degrees, clockwise
+    in the y-down image) do not depend on the origin.
+    """
+    out = np.array(rows, dtype=np.float64).reshape(-1, 5)
+    out[:, :2] -= _vertex_shift(convention)
+    return out
+
+
+def coco_rotated_to_matlab(rbox: np.ndarray, convention: str = "center") -> np.ndarray:
+    """The exact inverse of :func:`matlab_rotated_to_coco`."""
+    out = np.array(rbox, dtype=np.float64).reshape(-1, 5)
+    out[:, :2] += _vertex_shift(convention)
+    return out
+
+
+def rotated_box_bbox(rbox: np.ndarray) -> np.ndarray:
+    """Axis-aligned COCO box ``(x, y, w, h)`` around each rotated box's corners."""
+    corners = rotated_box_corners(rbox)
+    lo, hi = corners.min(axis=1), corners.max(axis=1)
+    return np.concatenate([lo, hi - lo], axis=1)
+
+
+def matlab_cuboid_to_coco(rows: np.ndarray) -> np.ndarray:
+    """ProjectedCuboid ``[x1 y1 w1 h1 x2 y2 w2 h2]`` -> (N, 2, 4, 2) face corners, COCO frame.
+
+    Each face is stored like a Rectangle (pixel-index box), so it takes the box rule; the
+    corners run clockwise from the top-left, front face first.
+    """
+    r = np.asarray(rows, dtype=np.float64).reshape(-1, 8)
+    front = box_corners(matlab_boxes_to_coco(r[:, :4]))
+    back = box_corners(matlab_boxes_to_coco(r[:, 4:]))
+    return np.stack([front, back], axis=1)
+
+
+def coco_cuboid_to_matlab(faces: np.ndarray) -> np.ndarray:
+    """(N, 2, 4, 2) face corners (COCO frame) -> ``[x1 y1 w1 h1 x2 y2 w2 h2]``; inverse of the above."""
+    f = np.asarray(faces, dtype=np.float64).reshape(-1, 2, 4, 2)
+    lo, hi = f.min(axis=2), f.max(axis=2)  # (N, 2, 2)
+    boxes = np.concatenate([lo, hi - lo], axis=2).reshape(-1, 4)
+    return coco_boxes_to_matlab(boxes).reshape(-1, 8)

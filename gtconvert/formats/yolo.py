@@ -1,0 +1,805 @@
+"""YOLO in the Ultralytics layout: ``images/`` and ``labels/`` mirrored trees and ``data.yaml``.
+
+Tasks: ``detect`` (``cls cx cy w h``), ``segment`` (``cls x1 y1 ... xn yn``, one row per object,
+its parts and holes joined by zero-width bridges) and ``obb`` (``cls x1 y1 ... x4 y4``), all
+normalised to [0, 1]. Classes are 0..K-1 in category order; ``gtconvert.json`` beside
+``data.yaml`` keeps the original category ids, image ids and object ids, kinds and crowd flags,
+so that YOLO -> COCO restores them. See ``docs/yolo.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from .. import geometry, imagefiles, report, sidecar
+from ..errors import GtconvertError
+from ..fileio import atomic_output, safe_relative
+from ..model import Annotations, Category, Dataset, Images, Kind
+
+DESCRIPTION = "YOLO / Ultralytics folder (detect, segment, obb; images/, labels/, data.yaml)"
+
+TASKS = ("detect", "segment", "obb")
+SPLIT_NAMES = ("train", "val", "test")
+_DECIMALS = 6  # normalised values to 1e-6: boxes within 1e-6 of the image size after a round trip
+
+_NOT_IN_YOLO = {
+    Kind.POLYLINE: "polylines",
+    Kind.POINT: "points",
+    Kind.TAG: "image-level tags",
+    Kind.PROJECTED_CUBOID: "projected cuboids",
+}
+_SHAPED = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF)
+
+
+def detect(path: str) -> bool:
+    p = Path(path)
+    if p.is_file():
+        return p.suffix.lower() in (".yaml", ".yml") and _looks_like_data_yaml(p)
+    if not p.is_dir():
+        return False
+    if any(_looks_like_data_yaml(p / n) for n in ("data.yaml", "data.yml", "dataset.yaml")):
+        return True
+    return (p / "labels").is_dir() and (p / "images").is_dir()
+
+
+def _looks_like_data_yaml(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    head = path.read_bytes()[: 1 << 16]
+    return b"names" in head and (b"train" in head or b"val" in head)
+
+
+# =======================================================================================
+# writing
+# =======================================================================================
+
+
+def write(
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    task: str | None = None,
+    split: dict[str, float] | None = None,
+    seed: int | None = None,
+    crowd: str = "keep",
+) -> None:
+    """Write ``dataset`` as an Ultralytics YOLO folder (atomically).
+
+    ``task``: detect, segment or obb (default: segment when there are polygons or masks, obb
+    when there are rotated boxes, else detect). ``split``: e.g. ``{"train": 0.8, "val": 0.2}``,
+    drawn reproducibly with ``seed``. ``crowd``: ``keep`` (default; crowd objects become ordinary
+    rows, as trainers have no crowd flag) or ``skip``; either is said in a warning.
+    """
+    if crowd not in ("keep", "skip"):
+        raise GtconvertError(f"--crowd {crowd!r} is not known", fix="use --crowd keep or --crowd skip")
+    ann = dataset.annotations
+    task = _choose_task(ann, task)
+    width, height = _known_sizes(dataset)
+    rows = _rows_to_write(ann, crowd, task)
+    rel, split_of = _image_paths(dataset, split, seed)
+    label_rel = _label_paths(rel)
+
+    row_start, coords, rows, clipped = _row_values(dataset, rows, task, width, height)
+    report.warn(
+        "yolo.clipped",
+        f"YOLO: {clipped} objects reached outside their image and were clipped to it",
+        clipped,
+    )
+    texts = _format_labels(dataset, rows, row_start, coords)
+
+    out = Path(path)
+    with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
+        imagefiles.write_texts([(tmp / "labels" / lr, t) for lr, t in zip(label_rel, texts)])
+        _copy_images(dataset, rel, tmp)
+        _write_data_yaml(tmp, out, dataset, rel, split_of)
+        order = np.argsort(ann.image[rows], kind="stable")
+        rows_sorted = rows[order]
+        sidecar.write(
+            tmp,
+            fmt="yolo",
+            categories=dataset.categories,
+            file_names=rel,
+            image_ids=dataset.images.id,
+            widths=width,
+            heights=height,
+            rows_per_image=np.bincount(ann.image[rows], minlength=len(dataset.images)),
+            ann_ids=ann.id[rows_sorted],
+            ann_kinds=ann.kind[rows_sorted],
+            ann_iscrowd=ann.iscrowd[rows_sorted],
+            extra={"task": task},
+        )
+
+
+def _choose_task(ann: Annotations, task: str | None) -> str:
+    if task is not None:
+        if task not in TASKS:
+            raise GtconvertError(f"unknown YOLO task {task!r}", fix=f"use one of {', '.join(TASKS)}")
+        return task
+    if np.isin(ann.kind, _SHAPED).any():
+        return "segment"
+    if (ann.kind == Kind.ROTATED_BOX).any():
+        return "obb"
+    return "detect"
+
+
+def _known_sizes(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Image sizes; where the dataset has none, from the image headers under ``image_root``."""
+    img = dataset.images
+    width, height = img.width.copy(), img.height.copy()
+    unknown = np.flatnonzero((width <= 0) | (height <= 0))
+    if len(unknown) and dataset.image_root:
+        paths = [os.path.join(dataset.image_root, img.file_name[i]) for i in unknown]
+        w, h = imagefiles.header_sizes(paths)
+        width[unknown], height[unknown] = w, h
+        unknown = unknown[(w <= 0) | (h <= 0)]
+    if len(unknown):
+        names = ", ".join(str(img.file_name[i]) for i in unknown[:5])
+        raise GtconvertError(
+            f"YOLO needs image sizes; {len(unknown)} images have none and were not found ({names})",
+            fix="pass --images DIR where the images are, or --image-size WxH when reading",
+        )
+    return width, height
+
+
+def _rows_to_write(ann: Annotations, crowd: str, task: str) -> np.ndarray:
+    """The annotation rows that become label rows; a warning for everything else."""
+    keep = ~np.isin(ann.kind, list(_NOT_IN_YOLO))
+    for kind, label in _NOT_IN_YOLO.items():
+        n = int(np.count_nonzero(ann.kind == kind))
+        report.warn(
+            f"yolo.unwritable.{Kind(kind).name.lower()}",
+            f"YOLO: {n} {label} not written (YOLO has no such shape); use --to coco or matlab to keep them",
+            n,
+        )
+    crowded = int(np.count_nonzero(ann.iscrowd & keep))
+    if crowd == "skip":
+        keep &= ~ann.iscrowd
+        report.warn("yolo.crowd_skipped", f"YOLO: {crowded} iscrowd objects left out (--crowd skip)", crowded)
+    else:
+        report.warn(
+            "yolo.crowd_kept",
+            f"YOLO: {crowded} iscrowd objects written as ordinary objects (--crowd keep, the default; "
+            "--crowd skip leaves them out)",
+            crowded,
+        )
+    lost = {
+        "detect": ([*_SHAPED, Kind.ROTATED_BOX], "polygons, masks and rotated boxes", "segment or obb"),
+        "obb": (list(_SHAPED), "polygons and masks", "segment"),
+        "segment": ([], "", ""),
+    }[task]
+    n = int(np.count_nonzero(keep & np.isin(ann.kind, lost[0])))
+    report.warn(
+        f"yolo.{task}.as_boxes",
+        f"YOLO {task}: {n} {lost[1]} written as boxes; use --task {lost[2]} to keep their shape",
+        n,
+    )
+    n_attr = int(sum(1 for a in ann.attributes[keep] if a))
+    report.warn(
+        "yolo.attributes", f"YOLO: attributes of {n_attr} objects not written (YOLO has none)", n_attr
+    )
+    return np.flatnonzero(keep)
+
+
+# ---- file names ----------------------------------------------------------------------
+
+
+def _image_paths(
+    dataset: Dataset, split: dict[str, float] | None, seed: int | None
+) -> tuple[list[str], np.ndarray]:
+    """Each image's path under ``images/`` and its split name ("" for none)."""
+    img = dataset.images
+    names = [
+        safe_relative(n, record=f"image id {i}") for n, i in zip(img.file_name.tolist(), img.id.tolist())
+    ]
+    if split is not None:
+        bad = sorted(set(split) - set(SPLIT_NAMES))
+        if bad:
+            raise GtconvertError(
+                f"YOLO splits are train, val and test, not {', '.join(bad)}",
+                fix="e.g. --split train=0.8,val=0.2",
+            )
+        if "train" not in split:
+            raise GtconvertError("a YOLO split needs 'train'", fix="e.g. --split train=0.8,val=0.2")
+        split_of = imagefiles.assign_splits(len(img), split, seed)
+        return [f"{s}/{n}" for s, n in zip(split_of, names)], split_of
+    split_of = np.array(
+        [(e or {}).get("split", "") if isinstance(e, dict) else "" for e in img.extra], dtype=object
+    )
+    split_of[~np.isin(split_of, SPLIT_NAMES)] = ""
+    return names, split_of
+
+
+def _label_paths(rel: list[str]) -> list[str]:
+    """``a/b.jpg`` -> ``a/b.txt``; two images that would share a label file are an error."""
+    labels = [str(PurePosixPath(r).with_suffix(".txt")) for r in rel]
+    if len(set(labels)) != len(labels):
+        seen: dict[str, str] = {}
+        for r, lab in zip(rel, labels):
+            if lab in seen:
+                raise GtconvertError(
+                    f"images {seen[lab]!r} and {r!r} would share the label file {lab!r}",
+                    fix="rename one of them (YOLO pairs image and label by name without suffix)",
+                )
+            seen[lab] = r
+    return labels
+
+
+def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
+    root = dataset.image_root
+    if not root:
+        report.warn(
+            "yolo.images_missing",
+            f"YOLO: the {len(rel)} images were not copied (their folder is unknown); "
+            "put them under images/ (pass --images DIR when reading to copy them)",
+            len(rel),
+        )
+        return
+    pairs = [(os.path.join(root, n), str(tmp / "images" / r)) for n, r in zip(dataset.images.file_name, rel)]
+    missing = imagefiles.copy_images(pairs)
+    report.warn(
+        "yolo.images_missing",
+        f"YOLO: {missing} images not found under {root}; labels written, put the images under images/",
+        missing,
+        [s for s, _ in pairs if not os.path.isfile(s)][:5],
+    )
+
+
+def _write_data_yaml(tmp: Path, final: Path, dataset: Dataset, rel: list[str], split_of: np.ndarray) -> None:
+    """``data.yaml``: ``path`` (absolute, where the folder is written), splits and ``names``."""
+    import yaml
+
+    doc: dict[str, Any] = {"path": str(final.resolve())}
+    present = [s for s in SPLIT_NAMES if (split_of == s).any()]
+    if not present:
+        doc["train"] = doc["val"] = "images"
+    for s in present:
+        members = split_of == s
+        prefix = f"{s}/"
+        own_folder = all(r.startswith(prefix) for r, m in zip(rel, members) if m) and not any(
+            r.startswith(prefix) for r, m in zip(rel, members) if not m
+        )
+        if own_folder:
+            doc[s] = f"images/{s}"
+        else:  # the images of this split share no folder: list them (Ultralytics reads .txt lists)
+            listing = "".join(f"./images/{r}\n" for r, m in zip(rel, members) if m)
+            (tmp / f"{s}.txt").write_text(listing, encoding="utf-8")
+            doc[s] = f"{s}.txt"
+    if "val" not in doc:  # trainers require val: reuse train rather than invent one
+        doc["val"] = doc["train"]
+    doc["names"] = {i: c.name for i, c in enumerate(dataset.categories)}
+    with open(tmp / "data.yaml", "w", encoding="utf-8") as f:
+        yaml.safe_dump(doc, f, allow_unicode=True, sort_keys=False)
+
+
+# ---- label rows ----------------------------------------------------------------------
+
+
+def _row_values(
+    dataset: Dataset, rows: np.ndarray, task: str, width: np.ndarray, height: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Normalised coordinates of every written row: ragged ``row_start`` + flat ``coords``.
+
+    Returns the rows actually written (objects entirely outside their image are dropped, with
+    a warning) and how many were clipped.
+    """
+    if task == "detect":
+        return _detect_values(dataset, rows, width, height)
+    if task == "obb":
+        return _obb_values(dataset, rows, width, height)
+    return _segment_values(dataset, rows, width, height)
+
+
+def _boxes_of(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
+    """Axis-aligned COCO boxes of ``rows`` (of the corners for rotated boxes, of the mask for pixel refs)."""
+    ann = dataset.annotations
+    boxes = ann.bbox[rows].copy()
+    kind = ann.kind[rows]
+    rot = np.flatnonzero(kind == Kind.ROTATED_BOX)
+    if len(rot):
+        c = geometry.rotated_box_corners(ann.rbox[rows[rot]])
+        lo, hi = c.min(axis=1), c.max(axis=1)
+        boxes[rot] = np.column_stack([lo, hi - lo])
+    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
+    if len(refs):
+        from ..pixels import encode_pixel_refs
+
+        boxes[refs] = geometry.rle_bbox(encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs]))
+    return boxes
+
+
+def _drop_outside(rows: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    n = int(np.count_nonzero(~inside))
+    report.warn("yolo.outside", f"YOLO: {n} objects lie entirely outside their image; not written", n)
+    return rows[inside]
+
+
+def _detect_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
+    img_row = dataset.annotations.image[rows]
+    boxes, changed = geometry.clip_boxes(_boxes_of(dataset, rows), width[img_row], height[img_row])
+    inside = (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
+    rows, boxes, img_row = _drop_outside(rows, inside), boxes[inside], img_row[inside]
+    coords = geometry.coco_boxes_to_yolo(boxes, width[img_row], height[img_row])
+    return np.arange(len(rows) + 1) * 4, coords.ravel(), rows, int(np.count_nonzero(changed & inside))
+
+
+def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
+    ann = dataset.annotations
+    img_row = ann.image[rows]
+    W, H = width[img_row].astype(np.float64), height[img_row].astype(np.float64)
+    corners = np.empty((len(rows), 4, 2))
+    rot = ann.kind[rows] == Kind.ROTATED_BOX
+    corners[rot] = geometry.rotated_box_corners(ann.rbox[rows[rot]])
+    boxes, box_changed = geometry.clip_boxes(_boxes_of(dataset, rows[~rot]), W[~rot], H[~rot])
+    corners[~rot] = geometry.box_corners(boxes)
+    # a rotated box cut by the border is no longer a rotated box: its corners are clamped
+    clamped = np.stack(
+        [np.clip(corners[..., 0], 0, W[:, None]), np.clip(corners[..., 1], 0, H[:, None])], axis=2
+    )
+    changed = np.any(clamped != corners, axis=(1, 2))
+    changed[~rot] |= box_changed
+    span = clamped.max(axis=1) - clamped.min(axis=1)
+    inside = (span[:, 0] > 0) & (span[:, 1] > 0)
+    norm = clamped / np.stack([W, H], axis=1)[:, None, :]
+    rows = _drop_outside(rows, inside)
+    return np.arange(len(rows) + 1) * 8, norm[inside].ravel(), rows, int(np.count_nonzero(changed & inside))
+
+
+def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
+    """One ring per object: parts clipped to the image, then bridged into one row."""
+    ann = dataset.annotations
+    rings: list[np.ndarray] = []
+    kept: list[int] = []
+    clipped = 0
+    masks = _masks_as_parts(dataset, rows)
+    boxes = _boxes_of(dataset, rows)
+    for j, i in enumerate(rows.tolist()):
+        r = int(ann.image[i])
+        W, H = float(width[r]), float(height[r])
+        kind = ann.kind[i]
+        if kind == Kind.POLYGON:
+            parts = ann.parts(i)
+        elif kind == Kind.ROTATED_BOX:
+            parts = [geometry.rotated_box_corners(ann.rbox[i])[0]]
+        elif kind in (Kind.MASK, Kind.PIXEL_REF):
+            parts = masks[j]
+        else:
+            parts = [geometry.box_corners(boxes[j])[0]]
+        out_parts = []
+        for p in parts:
+            if len(p) and (p.min() < 0 or p[:, 0].max() > W or p[:, 1].max() > H):
+                p = geometry.clip_polygon(p, W, H)
+                clipped += 1
+            if len(p) >= 3:
+                out_parts.append(p)
+        ring = geometry.bridge_parts(out_parts)
+        if len(ring) >= 3 and np.ptp(ring[:, 0]) > 0 and np.ptp(ring[:, 1]) > 0:
+            rings.append(geometry.normalise_points(ring, W, H))
+            kept.append(j)
+    kept_arr = np.zeros(len(rows), dtype=bool)
+    kept_arr[kept] = True
+    rows = _drop_outside(rows, kept_arr)
+    row_start = np.zeros(len(rings) + 1, dtype=np.int64)
+    np.cumsum([2 * len(r) for r in rings], out=row_start[1:])
+    coords = np.concatenate(rings).ravel() if rings else np.zeros(0)
+    return row_start, np.clip(coords, 0.0, 1.0), rows, clipped
+
+
+def _masks_as_parts(dataset: Dataset, rows: np.ndarray) -> dict[int, list[np.ndarray]]:
+    """Polygon parts (pixel-edge contours, holes bridged) of the mask rows, by position in ``rows``."""
+    ann = dataset.annotations
+    pos = np.flatnonzero(np.isin(ann.kind[rows], [Kind.MASK, Kind.PIXEL_REF]))
+    if not len(pos):
+        return {}
+    rles: list[Any] = [None] * len(pos)
+    refs = [k for k, j in enumerate(pos) if ann.kind[rows[j]] == Kind.PIXEL_REF]
+    if refs:
+        from ..pixels import encode_pixel_refs
+
+        for k, rle in zip(refs, encode_pixel_refs([ann.pixel_ref[rows[pos[k]]] for k in refs])):
+            rles[k] = rle
+    out = {}
+    for k, j in enumerate(pos.tolist()):
+        rle = rles[k] if rles[k] is not None else ann.rle[rows[j]]
+        out[j] = geometry.rle_to_polygons(rle)  # decoded one mask at a time, then released
+    return out
+
+
+_TRAILING_ZEROS = re.compile(r"(\.\d*?)0+(?=[ \n])")
+_BARE_POINT = re.compile(r"\.(?=[ \n])")
+
+
+def _format_labels(
+    dataset: Dataset, rows: np.ndarray, row_start: np.ndarray, coords: np.ndarray
+) -> list[str]:
+    """The text of every image's label file ("" for images without objects).
+
+    Rows of one image are formatted with one ``%`` over one format string and one tuple (no
+    per-number Python calls), then trailing zeros are stripped by one regex per file.
+    """
+    ann = dataset.annotations
+    n_img = len(dataset.images)
+    order = np.argsort(ann.image[rows], kind="stable")
+    starts = np.searchsorted(ann.image[rows][order], np.arange(n_img + 1))
+    counts = np.diff(row_start)
+    number = f"%.{_DECIMALS}f"
+    cls = ann.category[rows].astype(np.float64)
+    texts = [""] * n_img
+    for r in np.flatnonzero(np.diff(starts)).tolist():
+        sel = order[starts[r] : starts[r + 1]]
+        fmt = "".join("%d" + (" " + number) * int(counts[j]) + "\n" for j in sel.tolist())
+        values: list[float] = []
+        for j in sel.tolist():
+            values.append(cls[j])
+            values.extend(coords[row_start[j] : row_start[j + 1]].tolist())
+        text = fmt % tuple(values)
+        texts[r] = _BARE_POINT.sub("", _TRAILING_ZEROS.sub(r"\1", text))
+    return texts
+
+
+# =======================================================================================
+# reading
+# =======================================================================================
+
+
+def read(
+    path: str | os.PathLike,
+    *,
+    images: str | None = None,
+    image_size: tuple[int, int] | None = None,
+    task: str | None = None,
+) -> Dataset:
+    """Read a YOLO folder (or its ``data.yaml``).
+
+    Image sizes come from the image headers (no pixels decoded); ``image_size=(W, H)`` gives
+    the size of every image when the images are absent. ``images`` is a folder holding the
+    images when they are not beside the labels. ``task="obb"`` reads 9-column rows as rotated
+    boxes (default: what ``gtconvert.json`` says, else 9-column rows are 4-vertex polygons).
+    """
+    if task is not None and task not in TASKS:
+        raise GtconvertError(f"unknown YOLO task {task!r}", fix=f"use one of {', '.join(TASKS)}")
+    root, doc = _open(Path(path))
+    side = sidecar.load(root)
+    task = task or (side or {}).get("task")
+    names = _names(doc, side, root)
+    found = _collect(root, doc, side)  # image_root, [(rel, image path, label path, split)]
+    image_root, entries = found
+    if images is not None:
+        image_root = Path(images)
+        entries = [(rel, image_root / rel, lab, s) for rel, _, lab, s in entries]
+    texts = _read_texts([lab for _, _, lab, _ in entries])
+    parsed = [_parse(t, lab, len(names)) for t, (_, _, lab, _) in zip(texts, entries)]
+    rel_names = [rel for rel, _, _, _ in entries]
+    rows_per_image = np.array([len(c) for c, _ in parsed], dtype=np.int64)
+    restored = sidecar.restore(side, rel_names, rows_per_image, source="yolo")
+    width, height = _sizes(entries, image_size, restored.sizes)
+    img = Images.create(
+        rel_names,
+        width=width,
+        height=height,
+        id=restored.image_ids,
+        extra=[{"split": s} if s else None for _, _, _, s in entries],
+    )
+    ann = _annotations(parsed, img, restored, task)
+    cats = _categories(names, side)
+    return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
+
+
+def _open(path: Path) -> tuple[Path, dict[str, Any] | None]:
+    """The dataset folder and its parsed ``data.yaml`` (None when there is none)."""
+    import yaml
+
+    if path.is_file():
+        yaml_path, root = path, path.parent
+    else:
+        root = path
+        yaml_path = next(
+            (path / n for n in ("data.yaml", "data.yml", "dataset.yaml") if (path / n).is_file()), None
+        )
+        if yaml_path is None:
+            if not (path / "labels").is_dir():
+                raise GtconvertError(
+                    "not a YOLO folder (no data.yaml and no labels/)",
+                    file=path,
+                    fix="point at the dataset folder",
+                )
+            return root, None
+    try:
+        with open(yaml_path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+    except yaml.YAMLError as exc:
+        raise GtconvertError(f"data.yaml is not valid YAML ({exc})", file=yaml_path) from None
+    if not isinstance(doc, dict):
+        raise GtconvertError(
+            "data.yaml is not a mapping", file=yaml_path, fix="see the Ultralytics dataset format"
+        )
+    declared = doc.get("path")
+    if declared and Path(declared).is_dir():
+        root = Path(declared)
+    elif declared and not Path(declared).is_absolute() and (root / declared).is_dir():
+        root = root / declared
+    return root, doc
+
+
+def _names(doc: dict[str, Any] | None, side: dict[str, Any] | None, root: Path) -> list[str]:
+    if doc is None:
+        if side:
+            return [c["name"] for c in side["categories"]]
+        raise GtconvertError(
+            "no data.yaml: the class names are unknown", file=root, fix="add a data.yaml with names"
+        )
+    names = doc.get("names")
+    if isinstance(names, dict):
+        try:
+            keys = sorted(int(k) for k in names)
+        except (TypeError, ValueError):
+            raise GtconvertError("'names' keys must be class numbers", file=root / "data.yaml") from None
+        if keys != list(range(len(keys))):
+            raise GtconvertError("'names' must number classes 0..K-1", file=root / "data.yaml")
+        return [str(names[k] if k in names else names[str(k)]) for k in keys]
+    if isinstance(names, list):
+        return [str(n) for n in names]
+    raise GtconvertError(
+        "data.yaml has no 'names'", file=root / "data.yaml", fix="add names: {0: first, ...}"
+    )
+
+
+def _label_of(image: Path) -> Path:
+    """Ultralytics' rule: the last ``/images/`` of the path becomes ``/labels/``, suffix ``.txt``."""
+    parts = list(image.parts)
+    for k in range(len(parts) - 2, -1, -1):
+        if parts[k] == "images":
+            parts[k] = "labels"
+            break
+    return Path(*parts).with_suffix(".txt")
+
+
+def _image_of(label: Path) -> Path:
+    parts = list(label.parts)
+    for k in range(len(parts) - 2, -1, -1):
+        if parts[k] == "labels":
+            parts[k] = "images"
+            break
+    return Path(*parts)
+
+
+def _split_sources(root: Path, doc: dict[str, Any] | None) -> list[tuple[str, Path]]:
+    """(split name, folder or list file) of every split in ``data.yaml`` (or all of ``images/``)."""
+    if doc is None:
+        return [("", root / "images")]
+    out = []
+    for s in SPLIT_NAMES:
+        value = doc.get(s)
+        for v in value if isinstance(value, list) else [value] if value else []:
+            out.append((s, root / str(v)))
+    if not out:
+        out.append(("", root / "images"))
+    return out
+
+
+def _collect(root: Path, doc: dict[str, Any] | None, side: dict[str, Any] | None) -> tuple[Path, list[tuple]]:
+    """Every image of the dataset with its label file and split; labels without images too."""
+    sources = _split_sources(root, doc)
+    # a folder listed under two splits (train == val == images) says nothing about splits
+    splits_known = len({src for _, src in sources}) == len(sources)
+    seen: dict[Path, str] = {}
+    label_dirs: list[tuple[str, Path]] = []
+    for s, src in sources:
+        s = s if splits_known else ""
+        if src.is_file() and src.suffix == ".txt":
+            for line in src.read_text(encoding="utf-8").splitlines():
+                line = line.strip()
+                if line:
+                    p = Path(line) if Path(line).is_absolute() else (src.parent / line)
+                    seen.setdefault(Path(os.path.normpath(p)), s)
+        else:
+            for rel in imagefiles.find_images(src) if src.is_dir() else []:
+                seen.setdefault(src / rel, s)
+            label_dirs.append((s, _label_of(src / "x").parent))
+    known_labels = {_label_of(p) for p in seen}
+    orphans: list[tuple[Path, str]] = []
+    for s, ldir in label_dirs:
+        if ldir.is_dir():
+            for lab in sorted(ldir.rglob("*.txt")):
+                if lab not in known_labels:
+                    orphans.append((lab, s))
+                    known_labels.add(lab)
+    images_root = root / "images"
+    paths = list(seen) + [_orphan_image(lab, side, images_root) for lab, _ in orphans]
+    splits = list(seen.values()) + [s for _, s in orphans]
+    base = images_root if all(_is_under(p, images_root) for p in paths) else root
+    entries = [(Path(os.path.relpath(p, base)).as_posix(), p, _label_of(p), s) for p, s in zip(paths, splits)]
+    return base, entries
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _orphan_image(label: Path, side: dict[str, Any] | None, images_root: Path) -> Path:
+    """The image a label file without an image belongs to: named by the sidecar, else ``.jpg``."""
+    guess = _image_of(label)
+    if side:
+        stem = Path(os.path.relpath(guess, images_root)).with_suffix("").as_posix()
+        for name in side["images"].get("file_name", []):
+            if PurePosixPath(name).with_suffix("").as_posix() == stem:
+                return images_root / name
+    return guess.with_suffix(".jpg")
+
+
+def _read_texts(labels: list[Path]) -> list[str]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(p: Path) -> str:
+        try:
+            return p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""  # an image without a label file has no objects (Ultralytics' rule)
+
+    if len(labels) > 64:
+        with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
+            return list(pool.map(one, labels, chunksize=64))
+    return [one(p) for p in labels]
+
+
+def _parse(text: str, label: Path, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column counts and flat values of one label file, checked like a trainer checks them."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    cols = np.fromiter((len(ln.split()) for ln in lines), dtype=np.int64, count=len(lines))
+    bad = np.flatnonzero((cols != 5) & ((cols < 7) | (cols % 2 == 0)))
+    if len(bad):
+        raise GtconvertError(
+            f"a row has {cols[bad[0]]} numbers; YOLO rows have 5 (box) or 2k+1 with k >= 3 (polygon)",
+            file=label,
+            record=f"line {bad[0] + 1}",
+        )
+    try:
+        values = np.array(" ".join(lines).split(), dtype=np.float64)
+    except ValueError:
+        raise GtconvertError("label file holds something that is not a number", file=label) from None
+    starts = np.concatenate([[0], np.cumsum(cols)[:-1]])
+    cls = values[starts]
+    wrong = np.flatnonzero((cls != np.round(cls)) | (cls < 0) | (cls >= n_classes))
+    if len(wrong):
+        raise GtconvertError(
+            f"class {values[starts[wrong[0]]]:g} is not one of the {n_classes} classes in data.yaml names",
+            file=label,
+            record=f"line {wrong[0] + 1}",
+        )
+    return cols, values
+
+
+def _sizes(entries: list[tuple], image_size: tuple[int, int] | None, known: dict[str, tuple[int, int]]):  # type: ignore[no-untyped-def]
+    """Image sizes: ``image_size`` if given, else the image header, else the sidecar's record."""
+    n = len(entries)
+    if image_size is not None:
+        return np.full(n, int(image_size[0])), np.full(n, int(image_size[1]))
+    width, height = imagefiles.header_sizes([p for _, p, _, _ in entries])
+    for i in np.flatnonzero(width == 0).tolist():
+        width[i], height[i] = known.get(entries[i][0], (0, 0))
+    missing = [str(entries[i][1]) for i in np.flatnonzero(width == 0).tolist()]
+    if missing:
+        raise GtconvertError(
+            f"{len(missing)} images are missing, so their sizes are unknown: {', '.join(missing[:5])}",
+            fix="put the images beside the labels, pass --images DIR, or --image-size WxH",
+        )
+    return width, height
+
+
+def _annotations(parsed: list, img: Images, restored: sidecar.Restored, task: str | None) -> Annotations:  # type: ignore[type-arg]
+    """All label rows as annotations, with the kinds the sidecar recorded where they fit."""
+    cols = np.concatenate([c for c, _ in parsed]) if parsed else np.zeros(0, np.int64)
+    values = np.concatenate([v for _, v in parsed]) if parsed else np.zeros(0)
+    n = len(cols)
+    if n == 0:
+        return Annotations.empty()
+    image = np.repeat(np.arange(len(img)), [len(c) for c, _ in parsed])
+    W = img.width[image].astype(np.float64)
+    H = img.height[image].astype(np.float64)
+    starts = np.concatenate([[0], np.cumsum(cols)[:-1]])
+    category = values[starts].astype(np.int64)
+    hint = restored.ann_kinds
+    is_box_row = cols == 5
+    is_obb = (cols == 9) & (task == "obb")
+    kind = np.full(n, Kind.POLYGON, dtype=np.uint8)
+    kind[is_box_row] = Kind.BOX
+    kind[is_obb] = Kind.ROTATED_BOX
+
+    # vertices of every non-box row, in one flat array
+    poly = np.flatnonzero(~is_box_row)
+    n_vert = (cols[poly] - 1) // 2
+    part_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(~is_box_row, out=part_start[1:])
+    vertex_start = np.zeros(len(poly) + 1, dtype=np.int64)
+    np.cumsum(n_vert, out=vertex_start[1:])
+    take = (
+        np.concatenate([np.arange(s + 1, s + c) for s, c in zip(starts[poly], cols[poly])])
+        if len(poly)
+        else np.zeros(0, np.int64)
+    )
+    vertices = geometry.denormalise_points(
+        values[take].reshape(-1, 2), np.repeat(W[poly], n_vert), np.repeat(H[poly], n_vert)
+    )
+    bbox = geometry.ragged_bbox(part_start, vertex_start, vertices)
+    box_rows = np.flatnonzero(is_box_row)
+    box_vals = values[starts[box_rows][:, None] + np.arange(1, 5)]
+    bbox[box_rows] = geometry.yolo_boxes_to_coco(box_vals, W[box_rows], H[box_rows])
+
+    rbox = np.full((n, 5), np.nan)
+    four = (cols == 9) & ((hint == Kind.ROTATED_BOX) | is_obb)
+    kind[four] = Kind.ROTATED_BOX
+    rows4 = np.flatnonzero(four)
+    if len(rows4):
+        corners = vertices[vertex_start[part_start[rows4]][:, None] + np.arange(4)]
+        rbox[rows4] = geometry.corners_to_rotated_box(corners)
+    as_box = ~is_box_row & (hint == Kind.BOX)  # boxes written as 4 corners (segment or obb task)
+    kind[as_box] = Kind.BOX
+    keep_geometry = (kind == Kind.POLYGON) | (kind == Kind.MASK)
+    rle = np.full(n, None, dtype=object)
+    as_mask = np.flatnonzero((kind == Kind.POLYGON) & np.isin(hint, [Kind.MASK, Kind.PIXEL_REF]))
+    for i in as_mask.tolist():  # masks written as bridged rings: rasterised back to masks
+        ring = vertices[vertex_start[part_start[i]] : vertex_start[part_start[i + 1]]]
+        rle[i] = geometry.polygon_to_rle([ring], int(H[i]), int(W[i]))
+    kind[as_mask] = Kind.MASK
+    keep_geometry = kind == Kind.POLYGON
+    ann = Annotations(
+        image=image,
+        category=category,
+        kind=kind,
+        id=restored.ann_ids,
+        bbox=bbox,
+        iscrowd=restored.ann_iscrowd,
+        area=np.full(n, np.nan),
+        score=np.full(n, np.nan),
+        rbox=rbox,
+        part_start=part_start,
+        vertex_start=vertex_start,
+        vertices=vertices,
+        rle=rle,
+        pixel_ref=np.full(n, None, dtype=object),
+        attributes=np.full(n, None, dtype=object),
+        parent=np.full(n, -1, dtype=np.int64),
+        extra=np.full(n, None, dtype=object),
+    )
+    if not keep_geometry.all():  # only polygons keep vertices; other kinds hold their own shape
+        ann = _without_geometry(ann, ~keep_geometry)
+    return ann
+
+
+def _without_geometry(ann: Annotations, rows: np.ndarray) -> Annotations:
+    """Drop the vertex parts of ``rows`` (boolean), keeping every other column."""
+    n_parts = ann.n_parts().copy()
+    keep_part = np.repeat(~rows, n_parts)
+    n_parts[rows] = 0
+    part_start = np.zeros(len(ann) + 1, dtype=np.int64)
+    np.cumsum(n_parts, out=part_start[1:])
+    lengths = np.diff(ann.vertex_start)
+    keep_vertex = np.repeat(keep_part, lengths)
+    vertex_start = np.zeros(int(keep_part.sum()) + 1, dtype=np.int64)
+    np.cumsum(lengths[keep_part], out=vertex_start[1:])
+    ann.part_start, ann.vertex_start, ann.vertices = part_start, vertex_start, ann.vertices[keep_vertex]
+    return ann
+
+
+def _categories(names: list[str], side: dict[str, Any] | None) -> list[Category]:
+    """Classes as categories: the sidecar's when they match ``names``, else id = class number."""
+    if side:
+        cats = [sidecar.category_from_record(r) for r in side["categories"]]
+        if [c.name for c in cats] == names:
+            return cats
+        report.warn(
+            "yolo.sidecar_names_changed",
+            f"YOLO: data.yaml names differ from {sidecar.FILE_NAME}; category ids are the class numbers",
+        )
+    return [Category(id=k, name=n) for k, n in enumerate(names)]

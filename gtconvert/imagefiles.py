@@ -1,0 +1,117 @@
+"""Image files beside label files: sizes from headers, copies or links, splits, many small files.
+
+Shared by the folder formats (YOLO, Pascal VOC). Image sizes come from the file header only
+(Pillow opens lazily and reads no pixels), so reading a large dataset does not decode images.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GtconvertError
+
+#: What Ultralytics accepts as an image (lower-case suffixes).
+IMAGE_SUFFIXES = (".bmp", ".dng", ".jpeg", ".jpg", ".mpo", ".png", ".tif", ".tiff", ".webp", ".pfm", ".heic")
+
+#: Threads for many small file operations (they wait on the disk, not the CPU).
+IO_THREADS = 8
+
+
+def header_size(path: str | os.PathLike) -> tuple[int, int] | None:
+    """``(width, height)`` read from the image header, or None when the file does not exist."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            return int(im.size[0]), int(im.size[1])
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise GtconvertError(f"cannot read the image header ({exc})", file=path) from None
+
+
+def header_sizes(paths: Sequence[str | os.PathLike]) -> tuple[np.ndarray, np.ndarray]:
+    """Widths and heights of many images from their headers; 0 where the file is missing."""
+    if len(paths) > 32:
+        with ThreadPoolExecutor(IO_THREADS) as pool:
+            sizes = list(pool.map(header_size, paths))
+    else:
+        sizes = [header_size(p) for p in paths]
+    w = np.array([s[0] if s else 0 for s in sizes], dtype=np.int64)
+    h = np.array([s[1] if s else 0 for s in sizes], dtype=np.int64)
+    return w, h
+
+
+def find_images(folder: str | os.PathLike) -> list[str]:
+    """Image files under ``folder`` (recursive), as sorted POSIX paths relative to it."""
+    root = Path(folder)
+    found = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
+    ]
+    return sorted(found)
+
+
+def link_or_copy(src: str | os.PathLike, dst: str | os.PathLike) -> None:
+    """Hard-link ``src`` to ``dst`` when the file system allows it, else copy it."""
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def copy_images(pairs: Iterable[tuple[str, str]]) -> int:
+    """Link or copy each existing ``(src, dst)``; returns how many sources were missing."""
+    pairs = list(pairs)
+    present = [(s, d) for s, d in pairs if os.path.isfile(s)]
+    if present:
+        with ThreadPoolExecutor(IO_THREADS) as pool:
+            list(pool.map(lambda sd: link_or_copy(*sd), present))
+    return len(pairs) - len(present)
+
+
+def write_texts(files: Sequence[tuple[Path, str]]) -> None:
+    """Write many small UTF-8 text files (folders created), a few at a time in threads."""
+    for folder in {p.parent for p, _ in files}:
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def one(item: tuple[Path, str]) -> None:
+        item[0].write_text(item[1], encoding="utf-8")
+
+    if len(files) > 64:
+        with ThreadPoolExecutor(IO_THREADS) as pool:
+            list(pool.map(one, files, chunksize=64))
+    else:
+        for item in files:
+            one(item)
+
+
+def assign_splits(n: int, fractions: dict[str, float], seed: int | None = None) -> np.ndarray:
+    """Give each of ``n`` images a split name, at random but reproducibly (``seed``, default 0).
+
+    Fractions are normalised to sum to 1; split sizes are the rounded (half up) cumulative
+    fractions, so they always add up to ``n`` and ``train=0.8,val=0.2`` of 10 gives 8 and 2.
+    """
+    if not fractions:
+        raise GtconvertError("empty split", fix="give e.g. --split train=0.8,val=0.2")
+    names = list(fractions)
+    frac = np.array([fractions[k] for k in names], dtype=np.float64)
+    if not np.all(np.isfinite(frac)) or np.any(frac < 0) or frac.sum() <= 0:
+        raise GtconvertError(f"split fractions {fractions} must be >= 0 and not all 0")
+    bounds = np.floor(np.cumsum(frac) / frac.sum() * n + 0.5).astype(np.int64)
+    bounds[-1] = n
+    order = np.random.default_rng(0 if seed is None else seed).permutation(n)
+    out = np.empty(n, dtype=object)
+    start = 0
+    for name, stop in zip(names, bounds):
+        out[order[start:stop]] = name
+        start = stop
+    return out
