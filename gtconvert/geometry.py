@@ -276,7 +276,11 @@ def rle_area(rles: Sequence[dict[str, Any]]) -> np.ndarray:
 
     if not len(rles):
         return np.zeros(0, dtype=np.float64)
-    return np.asarray(mask_utils.area([_compressed(r) for r in rles]), dtype=np.float64)
+    compressed = [_compressed(r) for r in rles]
+    # pycocotools 2.0.x sizes its output with a uint8 under numpy 2 and overflows past 255
+    # masks in one call ("Python integer 300 out of bounds for uint8"): ask in chunks.
+    chunks = [mask_utils.area(compressed[k : k + 255]) for k in range(0, len(compressed), 255)]
+    return np.concatenate([np.asarray(c, dtype=np.float64).reshape(-1) for c in chunks])
 
 
 def rle_bbox(rles: Sequence[dict[str, Any]]) -> np.ndarray:
