@@ -161,3 +161,9 @@ def test_random_masks_round_trip_exactly(h: int, w: int, density: float, seed: i
     mask = (np.random.default_rng(seed).random((h, w)) < density).astype(np.uint8)
     parts = geometry.mask_to_polygons(mask)
     assert np.array_equal(geometry.polygons_to_mask(parts, h, w), mask)
+
+
+def test_rle_area_of_many_masks() -> None:
+    """pycocotools' area() overflows past 255 masks under numpy 2; rle_area must not."""
+    rles = [geometry.mask_to_rle(np.ones((2, k % 7 + 1), np.uint8)) for k in range(600)]
+    assert geometry.rle_area(rles).tolist() == [2.0 * (k % 7 + 1) for k in range(600)]
