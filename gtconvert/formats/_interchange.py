@@ -1,0 +1,428 @@
+"""The interchange ``.mat`` (``docs/interchange.md``): the columnar table, and its v7 / v7.3 files.
+
+:class:`Interchange` holds the schema's fields one to one, in MATLAB's frame and with 1-based
+indices. The raw groundTruth decoder (``_matlab_raw``) builds one in memory too, so that a
+single converter (``matlab.py``) turns both into a :class:`~gtconvert.model.Dataset`.
+
+v7 files are written and read with scipy; v7.3 files with h5py in MATLAB's own HDF5 layout:
+a 512-byte user block holding the MAT header text, a ``MATLAB_class`` attribute on every
+variable, arrays stored transposed (MATLAB is column-major), char as uint16, cells as object
+references into the ``#refs#`` group, and empty arrays as their dimensions with ``MATLAB_empty``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from ..errors import GtconvertError
+
+SCHEMA = "gtconvert-interchange"
+VERSION = 1
+VARIABLE = "gtconvert"
+
+#: field name -> kind; the order is the order written (``docs/interchange.md``).
+_FIELDS: dict[str, str] = {
+    "schema": "char",
+    "version": "scalar",
+    "frame": "char",
+    "vertexConvention": "char",
+    "release": "char",
+    "sourceType": "char",
+    "sourceName": "char",
+    "imageFiles": "cellstr",
+    "imageIds": "col",
+    "imageSize": "mat2",
+    "imageTime": "col",
+    "pixelLabelFiles": "cellstr",
+    "labelNames": "cellstr",
+    "labelIds": "col",
+    "labelTypes": "cellstr",
+    "labelColors": "mat3",
+    "labelPixelIds": "cellnum",
+    "labelGroups": "cellstr",
+    "labelDescriptions": "cellstr",
+    "labelParents": "cellstr",
+    "attrLabel": "col",
+    "attrNames": "cellstr",
+    "attrTypes": "cellstr",
+    "attrDefaults": "cellstr",
+    "attrListItems": "cellstr",
+    "attrDescriptions": "cellstr",
+    "objImage": "col",
+    "objLabel": "col",
+    "objId": "col",
+    "objParent": "col",
+    "objIsCrowd": "logical",
+    "objPosition": "mat9",
+    "objPartCount": "col",
+    "partVertexCount": "col",
+    "vertices": "mat2",
+    "objRle": "cellstr",
+    "objAttributes": "cellstr",
+    "infoJson": "char",
+}
+
+
+def _empty_col() -> np.ndarray:
+    return np.zeros(0, dtype=np.float64)
+
+
+@dataclass
+class Interchange:
+    """The interchange file's fields (see ``docs/interchange.md``); MATLAB frame, 1-based."""
+
+    schema: str = SCHEMA
+    version: float = VERSION
+    frame: str = "matlab"
+    vertexConvention: str = "center"
+    release: str = ""
+    sourceType: str = "python"
+    sourceName: str = ""
+    imageFiles: list[str] = field(default_factory=list)
+    imageIds: np.ndarray = field(default_factory=_empty_col)
+    imageSize: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    imageTime: np.ndarray = field(default_factory=_empty_col)
+    pixelLabelFiles: list[str] = field(default_factory=list)
+    labelNames: list[str] = field(default_factory=list)
+    labelIds: np.ndarray = field(default_factory=_empty_col)
+    labelTypes: list[str] = field(default_factory=list)
+    labelColors: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    labelPixelIds: list[np.ndarray] = field(default_factory=list)
+    labelGroups: list[str] = field(default_factory=list)
+    labelDescriptions: list[str] = field(default_factory=list)
+    labelParents: list[str] = field(default_factory=list)
+    attrLabel: np.ndarray = field(default_factory=_empty_col)
+    attrNames: list[str] = field(default_factory=list)
+    attrTypes: list[str] = field(default_factory=list)
+    attrDefaults: list[str] = field(default_factory=list)
+    attrListItems: list[str] = field(default_factory=list)
+    attrDescriptions: list[str] = field(default_factory=list)
+    objImage: np.ndarray = field(default_factory=_empty_col)
+    objLabel: np.ndarray = field(default_factory=_empty_col)
+    objId: np.ndarray = field(default_factory=_empty_col)
+    objParent: np.ndarray = field(default_factory=_empty_col)
+    objIsCrowd: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    objPosition: np.ndarray = field(default_factory=lambda: np.zeros((0, 9)))
+    objPartCount: np.ndarray = field(default_factory=_empty_col)
+    partVertexCount: np.ndarray = field(default_factory=_empty_col)
+    vertices: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    objRle: list[str] = field(default_factory=list)
+    objAttributes: list[str] = field(default_factory=list)
+    infoJson: str = ""
+
+    def check(self, path: Any) -> None:
+        """Sizes agree with each other; a clear error names the first field that does not."""
+        n_img, n_lab, n_obj = len(self.imageFiles), len(self.labelNames), len(self.objImage)
+        expect = {
+            "imageIds": n_img, "imageSize": n_img, "imageTime": n_img, "pixelLabelFiles": n_img,
+            "labelIds": n_lab, "labelTypes": n_lab, "labelColors": n_lab, "labelPixelIds": n_lab,
+            "labelGroups": n_lab, "labelDescriptions": n_lab, "labelParents": n_lab,
+            "objLabel": n_obj, "objId": n_obj, "objParent": n_obj, "objIsCrowd": n_obj,
+            "objPosition": n_obj, "objPartCount": n_obj, "objRle": n_obj, "objAttributes": n_obj,
+            "attrNames": len(self.attrLabel), "attrTypes": len(self.attrLabel),
+            "partVertexCount": int(np.sum(self.objPartCount)),
+            "vertices": int(np.sum(self.partVertexCount)),
+        }  # fmt: skip
+        for name, n in expect.items():
+            if len(getattr(self, name)) != n:
+                raise GtconvertError(
+                    f"interchange field {name} has {len(getattr(self, name))} rows, expected {n}",
+                    file=path,
+                    fix="the file is inconsistent; export it again",
+                )
+        for name, top in (("objImage", n_img), ("objLabel", n_lab), ("objParent", n_obj)):
+            v = getattr(self, name)
+            low = 0 if name == "objParent" else 1
+            if len(v) and (v.min() < low or v.max() > top):
+                raise GtconvertError(f"interchange field {name} indexes outside 1..{top}", file=path)
+
+
+# ---------------------------------------------------------------------------------------
+# normalising what scipy / h5py return into the dataclass's types
+# ---------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    arr = np.asarray(value)
+    if arr.size == 0:
+        return ""
+    if arr.dtype.kind in "US":
+        return "".join(str(s) for s in arr.ravel())
+    if arr.dtype == object:
+        return _text(arr.ravel()[0])
+    return str(arr.ravel()[0])
+
+
+def _cell_items(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    arr = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
+    if arr.dtype != object:
+        return [arr] if arr.size else []
+    return list(arr.ravel(order="F"))
+
+
+def _normalise(kind: str, value: Any) -> Any:
+    if kind == "char":
+        return _text(value)
+    if kind == "scalar":
+        arr = np.asarray(value, dtype=np.float64).ravel()
+        return float(arr[0]) if arr.size else 0.0
+    if kind == "cellstr":
+        return [_text(v) for v in _cell_items(value)]
+    if kind == "cellnum":
+        return [np.asarray(v, dtype=np.float64) for v in _cell_items(value)]
+    if kind == "col":
+        return np.asarray(value, dtype=np.float64).ravel(order="F")
+    if kind == "logical":
+        return np.asarray(value).astype(bool).ravel(order="F")
+    ncols = int(kind[3:])
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.size == 0:
+        return np.zeros((0, ncols))
+    return (
+        arr.reshape(-1, ncols)
+        if arr.ndim == 2 and arr.shape[1] == ncols
+        else arr.reshape(-1, ncols, order="F")
+    )
+
+
+def from_fields(values: dict[str, Any], path: Any) -> Interchange:
+    """Build from a mapping of field name -> raw value; missing fields take their defaults."""
+    schema = _text(values.get("schema", ""))
+    if schema != SCHEMA:
+        raise GtconvertError(f"not a gtconvert interchange file (schema {schema!r})", file=path)
+    version = _normalise("scalar", values.get("version", 0))
+    if version > VERSION:
+        raise GtconvertError(
+            f"interchange schema version {version:g} is newer than this gtconvert reads ({VERSION})",
+            file=path,
+            fix="upgrade gtconvert",
+        )
+    ic = Interchange()
+    for name, kind in _FIELDS.items():
+        if name in values:
+            setattr(ic, name, _normalise(kind, values[name]))
+    return ic
+
+
+# ---------------------------------------------------------------------------------------
+# v7 (scipy)
+# ---------------------------------------------------------------------------------------
+
+
+def _cellstr_array(items: list[str]) -> np.ndarray:
+    out = np.empty((len(items), 1), dtype=object)
+    for i, s in enumerate(items):
+        out[i, 0] = s
+    return out
+
+
+def _v7_value(kind: str, value: Any) -> Any:
+    if kind in ("char",):
+        return value
+    if kind == "scalar":
+        return float(value)
+    if kind == "cellstr":
+        return _cellstr_array(list(value))
+    if kind == "cellnum":
+        out = np.empty((len(value), 1), dtype=object)
+        for i, v in enumerate(value):
+            out[i, 0] = np.asarray(v, dtype=np.float64)
+        return out
+    if kind == "col":
+        return np.asarray(value, dtype=np.float64).reshape(-1, 1)
+    if kind == "logical":
+        return np.asarray(value, dtype=bool).reshape(-1, 1)
+    return np.asarray(value, dtype=np.float64).reshape(-1, int(kind[3:]))
+
+
+def save_v7(ic: Interchange, path: str | os.PathLike) -> None:
+    from scipy.io import savemat
+
+    struct = {name: _v7_value(kind, getattr(ic, name)) for name, kind in _FIELDS.items()}
+    savemat(path, {VARIABLE: struct}, format="5", do_compression=True, oned_as="column")
+
+
+def load_v7(path: str | os.PathLike) -> Interchange | None:
+    """The interchange struct of a v7 file, or None when the file has no ``gtconvert`` variable."""
+    from scipy.io import loadmat
+
+    try:
+        data = loadmat(path, variable_names=[VARIABLE], squeeze_me=False, chars_as_strings=True)
+    except Exception:  # scipy cannot parse files holding MATLAB objects: not ours
+        return None
+    if VARIABLE not in data:
+        return None
+    s = data[VARIABLE]
+    if s.dtype.names is None or s.size != 1:
+        raise GtconvertError("variable 'gtconvert' is not a 1x1 struct", file=path)
+    rec = s.ravel()[0]
+    return from_fields({n: rec[n] for n in s.dtype.names}, path)
+
+
+# ---------------------------------------------------------------------------------------
+# v7.3 (h5py, MATLAB's HDF5 layout)
+# ---------------------------------------------------------------------------------------
+
+
+def _mat73_header() -> bytes:
+    import platform
+    import time
+
+    text = (
+        f"MATLAB 7.3 MAT-file, Platform: {platform.system()}, "
+        f"Created on: {time.strftime('%a %b %d %H:%M:%S %Y')} HDF5 schema 1.00 ."
+    )
+    head = text.encode("ascii", "replace")[:116].ljust(116, b" ")
+    # subsystem offset (unused), version 0x0200, endian indicator 'IM' (little-endian)
+    return (head + b"\x00" * 8 + b"\x00\x02" + b"IM").ljust(512, b"\x00")
+
+
+class _H5Writer:
+    def __init__(self, f: Any) -> None:
+        import h5py
+
+        self.h5py = h5py
+        self.f = f
+        self.refs = f.create_group("#refs#")
+        self.n_refs = 0
+
+    def _attrs(self, ds: Any, cls: str, **extra: Any) -> None:
+        ds.attrs.create("MATLAB_class", np.bytes_(cls))
+        for key, value in extra.items():
+            ds.attrs.create(key, value)
+
+    def _empty(self, where: Any, name: str, cls: str, shape: tuple[int, ...]) -> None:
+        ds = where.create_dataset(name, data=np.array(shape, dtype=np.uint64))
+        self._attrs(ds, cls, MATLAB_empty=np.uint8(1))
+
+    def numeric(self, where: Any, name: str, arr: np.ndarray, cls: str = "double") -> None:
+        arr = np.atleast_2d(arr)
+        if arr.size == 0:
+            return self._empty(where, name, cls, arr.shape)
+        data = arr.astype(np.uint8 if cls == "logical" else np.float64).T  # column-major
+        ds = where.create_dataset(name, data=data)
+        if cls == "logical":
+            self._attrs(ds, cls, MATLAB_int_decode=np.int32(1))
+        else:
+            self._attrs(ds, cls)
+
+    def char(self, where: Any, name: str, text: str) -> None:
+        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+        if units.size == 0:
+            return self._empty(where, name, "char", (0, 0))
+        ds = where.create_dataset(name, data=units.reshape(-1, 1))  # a 1xL char, transposed
+        self._attrs(ds, "char", MATLAB_int_decode=np.int32(2))
+
+    def cell(self, where: Any, name: str, items: list[Any], writer: Any) -> None:
+        if not items:
+            return self._empty(where, name, "cell", (0, 1))
+        refs = np.empty((1, len(items)), dtype=self.h5py.ref_dtype)  # Nx1 cell, transposed
+        for i, item in enumerate(items):
+            key = self._next_ref()
+            writer(self.refs, key, item)
+            refs[0, i] = self.refs[key].ref
+        ds = where.create_dataset(name, data=refs)
+        self._attrs(ds, "cell")
+
+    def _next_ref(self) -> str:
+        self.n_refs += 1
+        return f"r{self.n_refs}"
+
+
+def save_v73(ic: Interchange, path: str | os.PathLike) -> None:
+    import h5py
+
+    with h5py.File(path, "w", userblock_size=512, libver="earliest") as f:
+        w = _H5Writer(f)
+        g = f.create_group(VARIABLE)
+        g.attrs.create("MATLAB_class", np.bytes_("struct"))
+        for name, kind in _FIELDS.items():
+            value = getattr(ic, name)
+            if kind == "char":
+                w.char(g, name, value)
+            elif kind == "scalar":
+                w.numeric(g, name, np.array([[float(value)]]))
+            elif kind == "cellstr":
+                w.cell(g, name, list(value), w.char)
+            elif kind == "cellnum":
+                w.cell(g, name, list(value), lambda where, key, v: w.numeric(where, key, np.asarray(v)))
+            elif kind == "col":
+                w.numeric(g, name, np.asarray(value, dtype=np.float64).reshape(-1, 1))
+            elif kind == "logical":
+                w.numeric(g, name, np.asarray(value, dtype=bool).reshape(-1, 1), "logical")
+            else:
+                w.numeric(g, name, np.asarray(value, dtype=np.float64).reshape(-1, int(kind[3:])))
+    with open(path, "r+b") as fh:
+        fh.write(_mat73_header())
+
+
+def _h5_value(f: Any, node: Any) -> Any:
+    """Decode one MATLAB HDF5 variable (struct, cell, char, logical, numeric)."""
+    import h5py
+
+    cls = node.attrs.get("MATLAB_class", b"double")
+    cls = cls.decode() if isinstance(cls, bytes) else str(cls)
+    if isinstance(node, h5py.Group):
+        return {k: _h5_value(f, node[k]) for k in node.keys()}
+    if node.attrs.get("MATLAB_empty", 0):
+        if cls == "cell":
+            return []
+        return "" if cls == "char" else np.zeros((0, 0))
+    data = node[()]
+    if cls == "cell":
+        flat = np.asarray(data).T.ravel(order="F")  # back to MATLAB's shape, column-major order
+        return [_h5_value(f, f[r]) for r in flat]
+    arr = np.asarray(data).T
+    if cls == "char":
+        return arr.astype(np.uint16).ravel(order="F").tobytes().decode("utf-16-le")
+    if cls == "logical":
+        return arr.astype(bool)
+    return arr.astype(np.float64)
+
+
+def load_v73(path: str | os.PathLike) -> Interchange | None:
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        if VARIABLE not in f:
+            return None
+        node = f[VARIABLE]
+        if not isinstance(node, h5py.Group):
+            raise GtconvertError("variable 'gtconvert' is not a struct", file=path)
+        return from_fields(_h5_value(f, node), path)
+
+
+def is_hdf5(path: str | os.PathLike) -> bool:
+    """MAT v7.3 files are HDF5 with a 512-byte user block (version 0x0200 at byte 124)."""
+    with open(path, "rb") as fh:
+        head = fh.read(128)
+    return len(head) == 128 and head[124:126] in (b"\x00\x02", b"\x02\x00")
+
+
+def load(path: str | os.PathLike) -> Interchange | None:
+    """Read an interchange file (v7 or v7.3); None when ``path`` is not one."""
+    ic = load_v73(path) if is_hdf5(path) else load_v7(path)
+    if ic is not None:
+        ic.check(path)
+    return ic
+
+
+def save(ic: Interchange, path: str | os.PathLike, mat_version: str = "7") -> None:
+    if mat_version == "7.3":
+        save_v73(ic, path)
+    elif mat_version == "7":
+        save_v7(ic, path)
+    else:
+        raise GtconvertError(f"unknown --mat-version {mat_version!r}", fix="use 7 or 7.3")
+
+
+def field_names() -> list[str]:
+    return [f.name for f in fields(Interchange)]

@@ -1,0 +1,826 @@
+"""MATLAB: raw ``groundTruth`` files from the labelers (via mat-io) and the interchange ``.mat``.
+
+Reading: ``gTruth.mat`` as Image Labeler, Video Labeler and Ground Truth Labeler save it
+(R2017b..R2025a, every label type), the Image Labeler's table export, a standalone
+label-definitions table, and the interchange file of ``docs/interchange.md`` (v7 or v7.3).
+Writing: the interchange file only (``mat_version`` "7" with scipy, "7.3" with h5py in
+MATLAB's HDF5 layout); ``gtconvert.importGroundTruth`` builds the groundTruth in MATLAB.
+
+Coordinates (``shared/docs/matlab-groundtruth.md`` section 3, via :mod:`gtconvert.geometry`):
+boxes ``[x y w h]`` -> COCO ``[x-1, y-1, w, h]`` (with the labelers' border quirk undone);
+polygon, line and point vertices and rotated-box centres ``v - 0.5`` ("center", default) or
+``v - 1`` ("openlabel", MathWorks' OpenLABEL export). Several groundTruth objects in one file
+(variables or an array) are merged into one dataset by default: labels are matched by name
+and must agree on type; ``merge=False`` reads only the first and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from .. import geometry, report
+from ..errors import GtconvertError
+from ..fileio import atomic_output
+from ..model import Annotations, Category, Dataset, Images, Kind, PixelRef
+from . import _interchange
+from ._interchange import Interchange
+
+DESCRIPTION = "MATLAB groundTruth .mat (raw, via mat-io) and the gtconvert interchange .mat"
+
+#: labelType name <-> Category.type
+TYPE_NAMES = {
+    "Rectangle": "rectangle", "RotatedRectangle": "rotated_rectangle", "Polygon": "polygon",
+    "Line": "line", "Point": "point", "ProjectedCuboid": "projected_cuboid", "Scene": "scene",
+    "PixelLabel": "pixel", "Cuboid": "cuboid", "Custom": "custom", "Mask": "mask",
+}  # fmt: skip
+_LABEL_TYPE = {v: k for k, v in TYPE_NAMES.items()}
+_KIND_LABEL_TYPE = {
+    Kind.BOX: "Rectangle", Kind.ROTATED_BOX: "RotatedRectangle", Kind.POLYGON: "Polygon",
+    Kind.POLYLINE: "Line", Kind.POINT: "Point", Kind.PROJECTED_CUBOID: "ProjectedCuboid",
+    Kind.TAG: "Scene", Kind.MASK: "Mask", Kind.PIXEL_REF: "PixelLabel",
+}  # fmt: skip
+#: number of position values -> kind, for objects with a position row
+_POSITION_KIND = {2: Kind.POINT, 4: Kind.BOX, 5: Kind.ROTATED_BOX, 8: Kind.PROJECTED_CUBOID}
+
+
+def detect(path: str) -> bool:
+    """Any ``.mat`` file: this is the only format that reads MAT-files."""
+    return os.path.isfile(path) and path.lower().endswith(".mat")
+
+
+# ---------------------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------------------
+
+
+def read(
+    path: str | os.PathLike,
+    *,
+    images: str | None = None,
+    image_size: tuple[int, int] | None = None,
+    vertex_convention: str | None = None,
+    merge: bool | None = None,
+    every: int | None = None,
+    instances: bool | None = None,
+) -> Dataset:
+    """Read a raw groundTruth MAT-file or an interchange file.
+
+    ``images``: folder where the labeller's image paths are resolved (longest matching
+    relative suffix, then basename, like MATLAB's ``changeFilePaths``). ``image_size``:
+    ``(W, H)`` for images that cannot be found. ``vertex_convention``: "center" (default for
+    raw files; an interchange file says its own) or "openlabel". ``merge``: merge several
+    groundTruth objects (default) or read only the first (False). ``every``: keep every N-th
+    image/frame row. ``instances``: one mask per connected component of a pixel label,
+    instead of one lazy reference per (image, label).
+    """
+    if not os.path.isfile(path):
+        raise GtconvertError("no such file", file=path)
+    if every is not None and every < 1:
+        raise GtconvertError("--every must be 1 or more", fix="e.g. --every 5")
+    if vertex_convention is not None and vertex_convention not in geometry.VERTEX_SHIFT:
+        raise GtconvertError(f"unknown vertex convention {vertex_convention!r}", fix="center or openlabel")
+    ic = _interchange.load(path)
+    if ic is not None:
+        parts = [("gtconvert", ic)]
+    else:
+        from . import _matlab_raw
+
+        listing = _datastore_listing(images)
+        parts = _matlab_raw.decode(path, listing)
+        parts = _select(parts, merge, path)
+    opts = {
+        "mat_dir": str(Path(path).resolve().parent),
+        "images": images,
+        "image_size": image_size,
+        "convention": vertex_convention,
+        "every": every,
+        "instances": bool(instances),
+        "path": path,
+    }
+    datasets = [to_dataset(ic, name, **opts) for name, ic in parts]
+    return datasets[0] if len(datasets) == 1 else _merge(datasets, path)
+
+
+def _datastore_listing(images: str | None) -> list[str] | None:
+    """Image files of ``images`` in sorted order, for datastores whose list cannot be decoded."""
+    if not images:
+        return None
+    from ..imagefiles import find_images
+
+    return [str(Path(images) / p) for p in find_images(images)]
+
+
+def _select(
+    parts: list[tuple[str, Interchange]], merge: bool | None, path: Any
+) -> list[tuple[str, Interchange]]:
+    if len(parts) > 1 and merge is False:
+        report.warn(
+            "matlab.not_merged",
+            f"MATLAB: read only {parts[0][0]}; {len(parts) - 1} more groundTruth object(s) in the file "
+            f"were skipped ({', '.join(n for n, _ in parts[1:])}); pass merge to read them all",
+            len(parts) - 1,
+        )
+        return parts[:1]
+    return parts
+
+
+def _merge(datasets: list[Dataset], path: Any) -> Dataset:
+    """Several groundTruth objects -> one dataset; labels matched by (parent, name)."""
+    cats: list[Category] = []
+    index: dict[tuple[str, str], int] = {}
+    image_parts, ann_parts = [], []
+    image_offset = ann_id = image_id = 0
+    for ds in datasets:
+        remap = np.zeros(len(ds.categories), dtype=np.int64)
+        for k, c in enumerate(ds.categories):
+            key = (c.parent, c.name)
+            if key in index and cats[index[key]].type != c.type:
+                raise GtconvertError(
+                    f"label {c.name!r} is a {cats[index[key]].type} in one groundTruth and a {c.type} in another",
+                    file=path,
+                    fix="rename one of them, or read one object with merge=False",
+                )
+            if key not in index:
+                index[key] = len(cats)
+                cats.append(Category(**{**c.__dict__, "id": len(cats) + 1}))
+            remap[k] = index[key]
+        img = ds.images
+        img.id = img.id + image_id
+        ann = ds.annotations
+        ann.image = ann.image + image_offset
+        ann.category = remap[ann.category] if len(ann) else ann.category
+        ann.id = ann.id + ann_id
+        image_parts.append(img)
+        ann_parts.append(ann)
+        image_offset += len(img)
+        image_id = int(img.id.max()) if len(img) else image_id
+        ann_id = int(ann.id.max()) if len(ann) else ann_id
+    info = dict(datasets[0].info)
+    info["matlab"] = {**info.get("matlab", {}), "objects": [d.info.get("matlab", {}) for d in datasets]}
+    info.setdefault("summary", {})["groundTruth objects"] = len(datasets)
+    return Dataset(
+        Images.concat(image_parts), cats, Annotations.concat(ann_parts), info, datasets[0].image_root
+    )
+
+
+# ---- files: the labeller's paths, resolved against the user's folders --------------------
+
+
+def _split_path(stored: str) -> list[str]:
+    return [p for p in stored.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+class _FileIndex:
+    """Files under some folders, found by basename and then by the longest common suffix."""
+
+    def __init__(self, roots: list[str], suffixes: tuple[str, ...]) -> None:
+        self.by_name: dict[str, list[tuple[str, list[str]]]] = {}
+        for root in roots:
+            if not root or not os.path.isdir(root):
+                continue
+            for dirpath, _dirs, files in os.walk(root):
+                for f in files:
+                    if f.lower().endswith(suffixes):
+                        full = os.path.join(dirpath, f)
+                        parts = _split_path(os.path.relpath(full, root))
+                        self.by_name.setdefault(f.lower(), []).append((full, [p.lower() for p in parts]))
+
+    def find(self, stored: str) -> str | None:
+        parts = [p.lower() for p in _split_path(stored)]
+        if not parts:
+            return None
+        candidates = self.by_name.get(parts[-1], [])
+        best, best_len = None, 0
+        for full, cparts in candidates:
+            n = 0
+            while n < min(len(parts), len(cparts)) and parts[-1 - n] == cparts[-1 - n]:
+                n += 1
+            if n > best_len:
+                best, best_len = full, n
+        return best
+
+
+def _image_names(ic: Interchange, opts: dict[str, Any]) -> tuple[list[str], str, list[str | None]]:
+    """File names (relative to the image root), the root, and each image's file if found."""
+    n = len(ic.imageFiles)
+    mat_dir, images = opts["mat_dir"], opts["images"]
+    if ic.sourceName:  # frames of a video or sequence
+        stem = PurePosixPath(_split_path(ic.sourceName)[-1] if _split_path(ic.sourceName) else "video").stem
+        width = len(str(n))
+        names = [f"{stem}_{i + 1:0{width}d}.png" for i in range(n)]
+        root = images or mat_dir
+        found = [p if os.path.isfile(p) else None for p in (os.path.join(root, nm) for nm in names)]
+        if not any(found):
+            report.warn(
+                "matlab.video_frames",
+                f"MATLAB: labels of video {ic.sourceName!r} are written against frame names "
+                f"{names[0]}..{names[-1]} (the frames were not extracted)",
+                n,
+            )
+        return names, root, found
+    from ..imagefiles import IMAGE_SUFFIXES
+
+    if images:
+        index = _FileIndex([images], IMAGE_SUFFIXES)
+        found = [index.find(f) for f in ic.imageFiles]
+        missing = [f for f, p in zip(ic.imageFiles, found) if p is None]
+        report.warn(
+            "matlab.unresolved_images",
+            f"MATLAB: {len(missing)} of {n} image paths not found under {images}",
+            len(missing),
+            examples=missing[:5],
+        )
+        names = [
+            Path(os.path.relpath(p, images)).as_posix() if p else _split_path(f)[-1]
+            for f, p in zip(ic.imageFiles, found)
+        ]
+        return names, images, found
+    found = []
+    for f in ic.imageFiles:
+        candidate = f if os.path.isabs(f) else os.path.join(mat_dir, f)
+        found.append(candidate if f and os.path.isfile(candidate) else None)
+    if all(
+        not os.path.isabs(f) and not PurePosixPath(f.replace("\\", "/")).is_absolute() for f in ic.imageFiles
+    ):
+        names = [PurePosixPath(*_split_path(f)).as_posix() if f else "" for f in ic.imageFiles]
+        return names, mat_dir, found
+    return _relative_to_common(ic.imageFiles), "", found
+
+
+def _relative_to_common(paths: list[str]) -> list[str]:
+    """Absolute foreign paths -> the part below their common folder (keeps subfolders)."""
+    split = [_split_path(p) for p in paths]
+    if not split:
+        return []
+    common = 0
+    shortest = min(len(s) for s in split)
+    while common < shortest - 1 and all(s[common] == split[0][common] for s in split):
+        common += 1
+    return ["/".join(s[common:]) for s in split]
+
+
+def _sizes(
+    ic: Interchange, found: list[str | None], pixel_files: list[str | None], opts: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    from ..imagefiles import header_sizes
+
+    n = len(ic.imageFiles)
+    height = ic.imageSize[:, 0].astype(np.int64) if len(ic.imageSize) else np.zeros(n, np.int64)
+    width = ic.imageSize[:, 1].astype(np.int64) if len(ic.imageSize) else np.zeros(n, np.int64)
+    for files in (found, pixel_files):  # the image itself, else its label PNG (same size)
+        need = np.flatnonzero((width == 0) & np.array([f is not None for f in files], dtype=bool))
+        if len(need):
+            w, h = header_sizes([files[i] for i in need])
+            width[need], height[need] = w, h
+    unknown = width == 0
+    if unknown.any() and opts["image_size"] is not None:
+        width[unknown], height[unknown] = opts["image_size"]
+        unknown[:] = False
+    report.warn(
+        "matlab.unknown_size",
+        f"MATLAB: size of {int(unknown.sum())} image(s) unknown (width/height 0); "
+        "pass --images DIR or --image-size WxH",
+        int(unknown.sum()),
+    )
+    return width, height
+
+
+def _pixel_files(ic: Interchange, opts: dict[str, Any]) -> list[str | None]:
+    """Each image's label PNG: as stored (relative to the .mat), else found by suffix/basename."""
+    stored = ic.pixelLabelFiles or [""] * len(ic.imageFiles)
+    if not any(stored):
+        return [None] * len(stored)
+    out: list[str | None] = []
+    index = None
+    for f in stored:
+        if not f:
+            out.append(None)
+            continue
+        direct = f if os.path.isabs(f) else os.path.join(opts["mat_dir"], f)
+        if os.path.isfile(direct):
+            out.append(os.path.normpath(os.path.abspath(direct)))
+            continue
+        if index is None:  # PixelLabelData, PixelLabelData_N or any folder beside the .mat
+            index = _FileIndex([r for r in (opts["mat_dir"], opts["images"]) if r], (".png",))
+        hit = index.find(f)
+        out.append(os.path.normpath(os.path.abspath(hit)) if hit else None)
+    missing = [f for f, p in zip(stored, out) if f and p is None]
+    report.warn(
+        "matlab.unresolved_pixel_labels",
+        f"MATLAB: {len(missing)} pixel-label PNG(s) not found (their pixel labels are not read); "
+        "put the PixelLabelData folder beside the .mat or under --images",
+        len(missing),
+        examples=missing[:5],
+    )
+    return out
+
+
+# ---- objects ------------------------------------------------------------------------------
+
+
+def _object_kinds(ic: Interchange) -> np.ndarray:
+    """Each object's Kind, from what it holds (RLE, position width, parts) and its label type."""
+    m = len(ic.objImage)
+    label_types = (
+        np.array([*ic.labelTypes, ""], dtype=object)[(ic.objLabel - 1).astype(np.int64)] if m else []
+    )
+    n_pos = np.sum(~np.isnan(ic.objPosition), axis=1) if m else np.zeros(0, np.int64)
+    kind = np.full(m, 255, dtype=np.uint8)
+    for width, k in _POSITION_KIND.items():
+        kind[n_pos == width] = k
+    has_parts = ic.objPartCount > 0
+    is_line = np.array([t == "Line" for t in label_types], dtype=bool)
+    kind[(kind == 255) & has_parts] = Kind.POLYGON
+    kind[(kind == Kind.POLYGON) & is_line] = Kind.POLYLINE
+    rest = np.flatnonzero(kind == 255)
+    by_type = {"Polygon": Kind.POLYGON, "Line": Kind.POLYLINE, "Scene": Kind.TAG}
+    for i in rest:
+        kind[i] = by_type.get(label_types[i], Kind.TAG)
+    has_rle = np.array([bool(r) for r in ic.objRle], dtype=bool) if m else np.zeros(0, bool)
+    kind[has_rle] = Kind.MASK
+    return kind
+
+
+def _annotations(
+    ic: Interchange, width: np.ndarray, height: np.ndarray, opts: dict[str, Any], convention: str
+) -> Annotations:
+    m = len(ic.objImage)
+    kind = _object_kinds(ic)
+    image = (ic.objImage - 1).astype(np.int64)
+    pos = ic.objPosition
+    bbox = np.zeros((m, 4))
+    rbox = np.full((m, 5), np.nan)
+    W, H = width[image], height[image]
+    boxes = kind == Kind.BOX
+    if boxes.any():
+        if ic.sourceType == "python":  # written by gtconvert: the exact rule, no labeler quirk
+            bbox[boxes] = geometry.matlab_boxes_to_coco(pos[boxes, :4])
+        else:
+            bbox[boxes], fixed = geometry.matlab_boxes_to_coco_border(pos[boxes, :4], W[boxes], H[boxes])
+            report.warn(
+                "matlab.border_quirk",
+                f"MATLAB: {int(fixed.sum())} box(es) touching the right/bottom border stored without "
+                "the labeler's +0.5; read so that they end on the border",
+                int(fixed.sum()),
+            )
+    rot = kind == Kind.ROTATED_BOX
+    if rot.any():
+        rbox[rot] = geometry.matlab_rotated_to_coco(pos[rot, :5], convention)
+        bbox[rot] = geometry.rotated_box_bbox(rbox[rot])
+    # ragged geometry: MATLAB's vertex lists, then points and cuboid faces made into parts
+    n_parts = ic.objPartCount.astype(np.int64).copy()
+    part_len = ic.partVertexCount.astype(np.int64)
+    verts = geometry.matlab_points_to_coco(ic.vertices, convention)
+    pts, cub = np.flatnonzero(kind == Kind.POINT), np.flatnonzero(kind == Kind.PROJECTED_CUBOID)
+    if len(pts) or len(cub):
+        n_parts, part_len, verts = _add_position_parts(
+            ic, kind, pts, cub, convention, n_parts, part_len, verts
+        )
+    part_start = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(n_parts, out=part_start[1:])
+    vertex_start = np.zeros(len(part_len) + 1, dtype=np.int64)
+    np.cumsum(part_len, out=vertex_start[1:])
+    geo = np.isin(kind, [Kind.POLYGON, Kind.POLYLINE, Kind.POINT, Kind.PROJECTED_CUBOID])
+    if geo.any():
+        bbox[geo] = geometry.ragged_bbox(part_start, vertex_start, verts)[geo]
+    rle = np.full(m, None, dtype=object)
+    masks = np.flatnonzero(kind == Kind.MASK)
+    for i in masks:
+        rle[i] = {"size": [int(height[image[i]]), int(width[image[i]])], "counts": ic.objRle[i]}
+    if len(masks):
+        bbox[masks] = geometry.rle_bbox([rle[i] for i in masks])
+    if ic.sourceType != "python":
+        bbox = _clip(bbox, boxes, W, H)
+    attrs = np.full(m, None, dtype=object)
+    for i, text in enumerate(ic.objAttributes):
+        if text:
+            attrs[i] = json.loads(text)
+    return Annotations(
+        image=image,
+        category=(ic.objLabel - 1).astype(np.int64),
+        kind=kind,
+        id=ic.objId.astype(np.int64),
+        bbox=bbox,
+        iscrowd=ic.objIsCrowd.astype(bool),
+        area=np.full(m, np.nan),
+        score=np.full(m, np.nan),
+        rbox=rbox,
+        part_start=part_start,
+        vertex_start=vertex_start,
+        vertices=verts.reshape(-1, 2),
+        rle=rle,
+        pixel_ref=np.full(m, None, dtype=object),
+        attributes=attrs,
+        parent=(ic.objParent - 1).astype(np.int64),
+        extra=np.full(m, None, dtype=object),
+    )
+
+
+def _add_position_parts(
+    ic: Interchange, kind: np.ndarray, pts: np.ndarray, cub: np.ndarray, convention: str,
+    n_parts: np.ndarray, part_len: np.ndarray, verts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Points (1 part of 1 vertex) and projected cuboids (2 parts of 4) into the ragged arrays."""
+    owner = np.repeat(np.arange(len(kind)), n_parts)  # object of each existing part
+    vstart = np.concatenate([[0], np.cumsum(part_len)])
+    extra_parts: dict[int, list[np.ndarray]] = {}
+    for i, p in zip(pts, geometry.matlab_points_to_coco(ic.objPosition[pts, :2], convention)):
+        extra_parts[int(i)] = [p.reshape(1, 2)]
+    for i, faces in zip(cub, geometry.matlab_cuboid_to_coco(ic.objPosition[cub, :8])):
+        extra_parts[int(i)] = [faces[0], faces[1]]
+    new_len, new_verts, new_counts = [], [], n_parts.copy()
+    for obj in range(len(kind)):
+        if obj in extra_parts:
+            new_counts[obj] = len(extra_parts[obj])
+            for part in extra_parts[obj]:
+                new_len.append(len(part))
+                new_verts.append(part)
+        else:
+            for p in np.flatnonzero(owner == obj):
+                new_len.append(int(part_len[p]))
+                new_verts.append(verts[vstart[p] : vstart[p + 1]])
+    flat = np.concatenate(new_verts) if new_verts else np.zeros((0, 2))
+    return new_counts, np.array(new_len, dtype=np.int64), flat
+
+
+def _clip(bbox: np.ndarray, rows: np.ndarray, W: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """Clip boxes that leave their (known) image; only those rows change, and they are counted."""
+    x2, y2 = bbox[:, 0] + bbox[:, 2], bbox[:, 1] + bbox[:, 3]
+    known = (W > 0) & (H > 0)
+    out_of = rows & ((bbox[:, 0] < 0) | (bbox[:, 1] < 0) | (known & ((x2 > W) | (y2 > H))))
+    if out_of.any():
+        big = np.where(known, W, np.inf)[out_of], np.where(known, H, np.inf)[out_of]
+        bbox[out_of], _ = geometry.clip_boxes(bbox[out_of], *big)
+        report.warn(
+            "matlab.clipped",
+            f"MATLAB: {int(out_of.sum())} box(es) reaching outside their image clipped to it",
+            int(out_of.sum()),
+        )
+    return bbox
+
+
+def _pixel_annotations(
+    ic: Interchange, pixel_files: list[str | None], instances: bool, first_id: int
+) -> Annotations | None:
+    """One lazy reference per (image, pixel label present in its PNG), or one mask per component."""
+    labels = [k for k, t in enumerate(ic.labelTypes) if t == "PixelLabel"]
+    rows = [i for i, f in enumerate(pixel_files) if f]
+    if not labels or not rows:
+        return None
+    from ..pixels import read_label_matrix
+
+    values = [_pixel_value(ic.labelPixelIds[k]) for k in labels]
+    img, cat, refs, rles, kinds = [], [], [], [], []
+    for i in rows:
+        matrix = read_label_matrix(pixel_files[i])
+        if instances:
+            owner, comp = geometry.label_matrix_to_instance_rles(matrix, values)
+            for j, r in zip(owner.tolist(), comp):
+                (
+                    img.append(i),
+                    cat.append(labels[j]),
+                    refs.append(None),
+                    rles.append(r),
+                    kinds.append(Kind.MASK),
+                )
+            continue
+        present = _present_values(matrix, values)
+        for j in np.flatnonzero(present):
+            img.append(i), cat.append(labels[j]), rles.append(None), kinds.append(Kind.PIXEL_REF)
+            refs.append(PixelRef(pixel_files[i], values[j]))
+    n = len(img)
+    ann = Annotations.create(img, cat, kinds, id=np.arange(first_id, first_id + n), pixel_ref=refs, rle=rles)
+    masks = np.flatnonzero(ann.kind == Kind.MASK)
+    if len(masks):
+        ann.bbox[masks] = geometry.rle_bbox([ann.rle[i] for i in masks])
+    return ann
+
+
+def _pixel_value(pixel_id: np.ndarray) -> tuple[int, ...]:
+    """A label's pixel value: a scalar id, or an RGB triplet (first row of an Mx3 PixelLabelID)."""
+    arr = np.asarray(pixel_id, dtype=np.float64)
+    if arr.ndim == 2 and arr.shape[1] == 3:
+        return tuple(int(v) for v in arr[0])
+    return (int(arr.ravel()[0]),)
+
+
+def _present_values(matrix: np.ndarray, values: list[tuple[int, ...]]) -> np.ndarray:
+    if matrix.ndim == 2 and all(len(v) == 1 for v in values):
+        counts = np.bincount(matrix.ravel().astype(np.int64), minlength=max(v[0] for v in values) + 1)
+        return np.array([counts[v[0]] > 0 for v in values], dtype=bool)
+    from ..pixels import mask_of
+
+    return np.array([mask_of(matrix, v).any() for v in values], dtype=bool)
+
+
+# ---- categories and the dataset ---------------------------------------------------------------
+
+
+def _categories(ic: Interchange) -> list[Category]:
+    cats = []
+    for k, name in enumerate(ic.labelNames):
+        color = ic.labelColors[k] if len(ic.labelColors) > k else np.full(3, np.nan)
+        pix = np.asarray(ic.labelPixelIds[k]) if len(ic.labelPixelIds) > k else np.zeros(0)
+        attrs = [_attribute(ic, a) for a in np.flatnonzero(ic.attrLabel == k + 1)]
+        cats.append(
+            Category(
+                id=int(ic.labelIds[k]),
+                name=name,
+                type=TYPE_NAMES.get(ic.labelTypes[k], ic.labelTypes[k].lower()),
+                color=None if np.isnan(color).any() else tuple(float(c) for c in color),
+                pixel_id=tuple(int(v) for v in pix.ravel()) if pix.size else None,
+                group=ic.labelGroups[k] if k < len(ic.labelGroups) else "",
+                description=ic.labelDescriptions[k] if k < len(ic.labelDescriptions) else "",
+                attributes=attrs,
+                parent=ic.labelParents[k] if k < len(ic.labelParents) else "",
+            )
+        )
+    return cats
+
+
+def _attribute(ic: Interchange, a: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": ic.attrNames[a], "type": ic.attrTypes[a]}
+    if ic.attrDefaults[a]:
+        out["default"] = json.loads(ic.attrDefaults[a])
+    if ic.attrListItems[a]:
+        out["list_items"] = json.loads(ic.attrListItems[a])
+    out["description"] = ic.attrDescriptions[a]
+    return out
+
+
+def to_dataset(ic: Interchange, name: str, **opts: Any) -> Dataset:
+    """An :class:`Interchange` (MATLAB frame) -> Dataset (COCO frame), files resolved."""
+    stored_info = json.loads(ic.infoJson) if ic.infoJson else {}
+    convention = opts["convention"] or ic.vertexConvention or "center"
+    names, root, found = _image_names(ic, opts)
+    pixel_files = _pixel_files(ic, opts)
+    width, height = _sizes(ic, found, pixel_files, opts)
+    n = len(names)
+    video = [ic.sourceName] * n if ic.sourceName else None
+    extras = stored_info.get("image_extra") or [None] * n
+    images = Images.create(
+        names, width, height, id=ic.imageIds.astype(np.int64), time=ic.imageTime, video=video, extra=extras
+    )
+    ann = _annotations(ic, width, height, opts, convention)
+    first_id = int(ann.id.max()) + 1 if len(ann) else 1
+    pixel = _pixel_annotations(ic, pixel_files, opts["instances"], first_id)
+    if pixel is not None:
+        ann = Annotations.concat([ann, pixel])
+    cats = _categories(ic)
+    _restore_categories(cats, stored_info.get("categories", {}))
+    ds = Dataset(images, cats, ann, info=_info(ic, name, convention, stored_info), image_root=root)
+    return _every(ds, opts["every"])
+
+
+def _restore_categories(cats: list[Category], extra: dict[str, Any]) -> None:
+    for c in cats:
+        saved = extra.get(str(c.id))
+        if saved:
+            c.supercategory = saved.get("supercategory", c.supercategory)
+            c.extra = saved.get("extra", c.extra)
+            c.type = saved.get("type", c.type)
+
+
+def _info(ic: Interchange, name: str, convention: str, stored: dict[str, Any]) -> dict[str, Any]:
+    if "info" in stored:
+        info = dict(stored["info"])
+    else:
+        info = {}
+    matlab = {
+        "release": ic.release, "source_type": ic.sourceType, "variable": name,
+        "vertex_convention": convention,
+    }  # fmt: skip
+    if ic.sourceName:
+        matlab["source"] = ic.sourceName
+    info.setdefault("matlab", matlab)
+    summary = {"release": ic.release or "-", "source": ic.sourceType}
+    if ic.sourceName:
+        summary["video"] = ic.sourceName
+    info.setdefault("summary", summary)
+    return info
+
+
+def _every(ds: Dataset, every: int | None) -> Dataset:
+    if not every or every == 1:
+        return ds
+    keep = np.arange(len(ds.images)) % every == 0
+    new_row = np.cumsum(keep) - 1
+    rows = np.flatnonzero(keep[ds.annotations.image])
+    ann = ds.annotations.take(rows)
+    ann.image = new_row[ann.image]
+    return ds.replace(images=ds.images.take(np.flatnonzero(keep)), annotations=ann)
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------------------
+
+
+def write(
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    mat_version: str | None = None,
+    vertex_convention: str | None = None,
+) -> None:
+    """Write the interchange file (``docs/interchange.md``): v7 (default) or v7.3."""
+    version = mat_version or "7"
+    if version not in ("7", "7.3"):
+        raise GtconvertError(f"unknown --mat-version {version!r}", fix="use 7 or 7.3")
+    convention = vertex_convention or str(dataset.info.get("matlab", {}).get("vertex_convention", "center"))
+    if convention not in geometry.VERTEX_SHIFT:
+        convention = "center"
+    mat_dir = str(Path(path).resolve().parent)
+    ic = from_dataset(dataset, mat_dir, convention)
+    with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
+        _interchange.save(ic, tmp, version)
+
+
+def _relative(file: str, mat_dir: str) -> str:
+    try:
+        return Path(os.path.relpath(file, mat_dir)).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(file).as_posix()
+
+
+def _label_types(dataset: Dataset) -> list[str]:
+    ann = dataset.annotations
+    out = []
+    for k, c in enumerate(dataset.categories):
+        if c.type in _LABEL_TYPE:
+            out.append(_LABEL_TYPE[c.type])
+            continue
+        kinds = ann.kind[ann.category == k]
+        if (kinds == Kind.PIXEL_REF).any():
+            out.append("PixelLabel")
+        elif len(kinds):
+            values, counts = np.unique(kinds, return_counts=True)
+            out.append(_KIND_LABEL_TYPE[Kind(int(values[np.argmax(counts)]))])
+        else:
+            out.append("Rectangle")
+    return out
+
+
+def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> Interchange:
+    """Dataset (COCO frame) -> Interchange (MATLAB frame), the exact inverse of :func:`to_dataset`."""
+    img, ann = dataset.images, dataset.annotations
+    n = len(img)
+    info = dataset.info.get("matlab", {})
+    ic = Interchange(
+        vertexConvention=convention,
+        release=str(info.get("release", "")),
+        sourceType="python",
+    )
+    root = dataset.image_root
+    ic.imageFiles = [
+        _relative(os.path.join(root, f), mat_dir) if root and not os.path.isabs(f) else str(f)
+        for f in img.file_name.tolist()
+    ]
+    ic.imageIds = img.id.astype(np.float64)
+    ic.imageSize = np.stack([img.height, img.width], axis=1).astype(np.float64).reshape(n, 2)
+    ic.imageTime = img.time.astype(np.float64)
+    videos = {v for v in img.video.tolist() if v}
+    ic.sourceName = videos.pop() if len(videos) == 1 and all(img.video) else ""
+    if ic.sourceName and any(f for f in ic.imageFiles):
+        ic.sourceName = ""  # frames with their own files: keep the files, note the video in info
+    _write_labels(ic, dataset)
+    pixel = ann.kind == Kind.PIXEL_REF
+    ic.pixelLabelFiles = _write_pixel_files(dataset, pixel, mat_dir)
+    _write_objects(ic, dataset, np.flatnonzero(~pixel), convention)
+    ic.imageSize = _mask_sizes(ic, dataset, np.flatnonzero(ann.kind == Kind.MASK))
+    ic.infoJson = json.dumps(_stored_info(dataset), ensure_ascii=False, default=str)
+    return ic
+
+
+def _stored_info(dataset: Dataset) -> dict[str, Any]:
+    cats = {}
+    for c in dataset.categories:
+        saved: dict[str, Any] = {}
+        if c.supercategory:
+            saved["supercategory"] = c.supercategory
+        if c.extra:
+            saved["extra"] = c.extra
+        if c.type not in _LABEL_TYPE:
+            saved["type"] = c.type
+        if saved:
+            cats[str(c.id)] = saved
+    out: dict[str, Any] = {"info": dataset.info, "categories": cats}
+    if any(e for e in dataset.images.extra.tolist()):
+        out["image_extra"] = dataset.images.extra.tolist()
+    return out
+
+
+def _write_labels(ic: Interchange, dataset: Dataset) -> None:
+    cats = dataset.categories
+    ic.labelNames = [c.name for c in cats]
+    ic.labelIds = np.array([c.id for c in cats], dtype=np.float64)
+    ic.labelTypes = _label_types(dataset)
+    ic.labelColors = np.array(
+        [c.color if c.color else (np.nan,) * 3 for c in cats], dtype=np.float64
+    ).reshape(-1, 3)
+    ic.labelPixelIds = [
+        np.asarray(c.pixel_id, dtype=np.float64).reshape(1, -1) if c.pixel_id else np.zeros((0, 0))
+        for c in cats
+    ]
+    ann = dataset.annotations
+    for k in np.unique(ann.category[ann.kind == Kind.PIXEL_REF]):
+        values = {
+            ann.pixel_ref[i].value for i in np.flatnonzero((ann.category == k) & (ann.kind == Kind.PIXEL_REF))
+        }
+        if len(values) > 1:
+            raise GtconvertError(f"label {cats[k].name!r} has several pixel values {sorted(values)}")
+        ic.labelPixelIds[k] = np.asarray(values.pop(), dtype=np.float64).reshape(1, -1)
+    ic.labelGroups = [c.group or "" for c in cats]
+    ic.labelDescriptions = [c.description or "" for c in cats]
+    ic.labelParents = [c.parent or "" for c in cats]
+    defs = [(k, a) for k, c in enumerate(cats) for a in (c.attributes or [])]
+    ic.attrLabel = np.array([k + 1 for k, _ in defs], dtype=np.float64)
+    ic.attrNames = [str(a.get("name", "")) for _, a in defs]
+    ic.attrTypes = [str(a.get("type", "string")) for _, a in defs]
+    ic.attrDefaults = [
+        json.dumps(a["default"], ensure_ascii=False) if "default" in a else "" for _, a in defs
+    ]
+    ic.attrListItems = [
+        json.dumps(a["list_items"], ensure_ascii=False) if "list_items" in a else "" for _, a in defs
+    ]
+    ic.attrDescriptions = [str(a.get("description", "")) for _, a in defs]
+
+
+def _write_pixel_files(dataset: Dataset, pixel: np.ndarray, mat_dir: str) -> list[str]:
+    out = [""] * len(dataset.images)
+    ann = dataset.annotations
+    for i in np.flatnonzero(pixel):
+        row, ref = int(ann.image[i]), ann.pixel_ref[i]
+        rel = _relative(os.path.abspath(ref.path), mat_dir)
+        if out[row] and out[row] != rel:
+            raise GtconvertError(
+                f"image {dataset.images.file_name[row]!r} has pixel labels in two PNGs ({out[row]}, {rel})",
+                fix="the interchange file holds one label PNG per image",
+            )
+        out[row] = rel
+    return out
+
+
+def _write_objects(ic: Interchange, dataset: Dataset, rows: np.ndarray, convention: str) -> None:
+    ann = dataset.annotations
+    m = len(rows)
+    sub = ann.take(rows)
+    kind = sub.kind
+    ic.objImage = sub.image.astype(np.float64) + 1
+    ic.objLabel = sub.category.astype(np.float64) + 1
+    ic.objId = sub.id.astype(np.float64)
+    ic.objParent = (sub.parent + 1).astype(np.float64)  # take() remapped parents; -1 -> 0
+    ic.objIsCrowd = sub.iscrowd.astype(bool)
+    pos = np.full((m, 9), np.nan)
+    box = kind == Kind.BOX
+    pos[box, :4] = geometry.coco_boxes_to_matlab(sub.bbox[box])
+    rot = kind == Kind.ROTATED_BOX
+    pos[rot, :5] = geometry.coco_rotated_to_matlab(sub.rbox[rot], convention)
+    first_vertex = sub.vertex_start[sub.part_start[:-1]]
+    for i in np.flatnonzero(kind == Kind.POINT):
+        pos[i, :2] = geometry.coco_points_to_matlab(sub.vertices[first_vertex[i]], convention)
+    cub = np.flatnonzero(kind == Kind.PROJECTED_CUBOID)
+    if len(cub):
+        faces = np.stack([np.stack(sub.parts(i)[:2]) for i in cub])
+        pos[cub, :8] = geometry.coco_cuboid_to_matlab(faces)
+    ic.objPosition = pos
+    ragged = np.isin(kind, [Kind.POLYGON, Kind.POLYLINE])
+    keep = sub.take(np.flatnonzero(ragged))
+    counts = np.zeros(m)
+    counts[ragged] = keep.n_parts()
+    ic.objPartCount = counts
+    ic.partVertexCount = np.diff(keep.vertex_start).astype(np.float64)
+    ic.vertices = geometry.coco_points_to_matlab(keep.vertices, convention).reshape(-1, 2)
+    ic.objRle = [_rle_counts(sub.rle[i]) if kind[i] == Kind.MASK else "" for i in range(m)]
+    ic.objAttributes = [
+        json.dumps(a, ensure_ascii=False, default=str) if a is not None else ""
+        for a in sub.attributes.tolist()
+    ]
+
+
+def _rle_counts(rle: dict[str, Any]) -> str:
+    counts = geometry._compressed(rle)["counts"]
+    return counts.decode("ascii") if isinstance(counts, bytes) else str(counts)
+
+
+def _mask_sizes(ic: Interchange, dataset: Dataset, masks: np.ndarray) -> np.ndarray:
+    """An RLE's size is its image's: fill unknown sizes from the masks, refuse disagreements."""
+    size = ic.imageSize.copy()
+    ann = dataset.annotations
+    for i in masks:
+        row = int(ann.image[i])
+        h, w = (int(v) for v in ann.rle[i]["size"])
+        if size[row, 0] == 0 and size[row, 1] == 0:
+            size[row] = (h, w)
+        elif (size[row, 0], size[row, 1]) != (h, w):
+            raise GtconvertError(
+                f"mask of annotation {ann.id[i]} is {h}x{w} but its image is {int(size[row, 0])}x{int(size[row, 1])}",
+                fix="masks must have their image's size",
+            )
+    return size
