@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,24 @@ def header_sizes(paths: Sequence[str | os.PathLike]) -> tuple[np.ndarray, np.nda
     w = np.array([s[0] if s else 0 for s in sizes], dtype=np.int64)
     h = np.array([s[1] if s else 0 for s in sizes], dtype=np.int64)
     return w, h
+
+
+def known_sizes(dataset: Any, *, target: str) -> tuple[np.ndarray, np.ndarray]:
+    """Image sizes of a dataset; where it has none, from the headers of the images under ``image_root``."""
+    img = dataset.images
+    width, height = img.width.copy(), img.height.copy()
+    unknown = np.flatnonzero((width <= 0) | (height <= 0))
+    if len(unknown) and dataset.image_root:
+        w, h = header_sizes([os.path.join(dataset.image_root, img.file_name[i]) for i in unknown])
+        width[unknown], height[unknown] = w, h
+        unknown = unknown[(w <= 0) | (h <= 0)]
+    if len(unknown):
+        names = ", ".join(str(img.file_name[i]) for i in unknown[:5])
+        raise GtconvertError(
+            f"{target} needs image sizes; {len(unknown)} images have none and were not found ({names})",
+            fix="pass --images DIR where the images are, or --image-size WxH when reading",
+        )
+    return width, height
 
 
 def find_images(folder: str | os.PathLike) -> list[str]:

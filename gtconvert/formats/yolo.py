@@ -80,7 +80,7 @@ def write(
         raise GtconvertError(f"--crowd {crowd!r} is not known", fix="use --crowd keep or --crowd skip")
     ann = dataset.annotations
     task = _choose_task(ann, task)
-    width, height = _known_sizes(dataset)
+    width, height = imagefiles.known_sizes(dataset, target="YOLO")
     rows = _rows_to_write(ann, crowd, task)
     rel, split_of = _image_paths(dataset, split, seed)
     label_rel = _label_paths(rel)
@@ -126,25 +126,6 @@ def _choose_task(ann: Annotations, task: str | None) -> str:
     if (ann.kind == Kind.ROTATED_BOX).any():
         return "obb"
     return "detect"
-
-
-def _known_sizes(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """Image sizes; where the dataset has none, from the image headers under ``image_root``."""
-    img = dataset.images
-    width, height = img.width.copy(), img.height.copy()
-    unknown = np.flatnonzero((width <= 0) | (height <= 0))
-    if len(unknown) and dataset.image_root:
-        paths = [os.path.join(dataset.image_root, img.file_name[i]) for i in unknown]
-        w, h = imagefiles.header_sizes(paths)
-        width[unknown], height[unknown] = w, h
-        unknown = unknown[(w <= 0) | (h <= 0)]
-    if len(unknown):
-        names = ", ".join(str(img.file_name[i]) for i in unknown[:5])
-        raise GtconvertError(
-            f"YOLO needs image sizes; {len(unknown)} images have none and were not found ({names})",
-            fix="pass --images DIR where the images are, or --image-size WxH when reading",
-        )
-    return width, height
 
 
 def _rows_to_write(ann: Annotations, crowd: str, task: str) -> np.ndarray:

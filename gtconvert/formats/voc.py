@@ -1,0 +1,658 @@
+"""Pascal VOC: ``Annotations/*.xml``, ``ImageSets/Main/*.txt``, ``SegmentationClass``/``Object`` PNGs.
+
+Boxes are 1-based and inclusive (VOC devkit): ``xmin = x + 1``, ``xmax = x + w`` in the COCO
+frame (:func:`gtconvert.geometry.coco_boxes_to_voc`). Integral values are written as integers,
+others as exact decimals (never truncated or rounded). ``pose``, ``truncated``, ``difficult``,
+``occluded`` and other attributes (as CVAT writes them, ``<attributes>``) are kept. With
+``masks=True`` polygons and masks are also painted into palette PNGs with the VOC colour map.
+``gtconvert.json`` keeps category ids, image ids and object ids. See ``docs/voc.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from .. import geometry, imagefiles, report, sidecar
+from ..errors import GtconvertError
+from ..fileio import atomic_output, safe_relative
+from ..model import Annotations, Category, Dataset, Images, Kind
+
+DESCRIPTION = "Pascal VOC folder (Annotations/*.xml, ImageSets, segmentation PNGs)"
+
+ANNOTATIONS, IMAGES, SETS = "Annotations", "JPEGImages", "ImageSets"
+SEG_CLASS, SEG_OBJECT = "SegmentationClass", "SegmentationObject"
+VOID = 255
+_STANDARD = ("pose", "truncated", "difficult", "occluded")
+_DEFAULTS = {"pose": "Unspecified", "truncated": 0, "difficult": 0}
+_NOT_IN_VOC = {
+    Kind.POLYLINE: "polylines",
+    Kind.POINT: "points",
+    Kind.TAG: "image-level tags",
+    Kind.PROJECTED_CUBOID: "projected cuboids",
+}
+_SHAPED = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF, Kind.ROTATED_BOX)
+
+
+def detect(path: str) -> bool:
+    p = Path(path)
+    if p.is_dir() and (p / ANNOTATIONS).is_dir():
+        return True
+    if p.is_dir():
+        xml = next(iter(sorted(p.glob("*.xml"))), None)
+        return xml is not None and b"<annotation" in xml.read_bytes()[:4096]
+    return False
+
+
+def voc_colormap(n: int = 256) -> np.ndarray:
+    """The VOC devkit colour map: index bits spread over R, G, B from the high bit down."""
+    k = np.arange(n)
+    rgb = np.zeros((n, 3), dtype=np.int64)
+    for bit in range(8):
+        for channel in range(3):
+            rgb[:, channel] |= ((k >> (3 * bit + channel)) & 1) << (7 - bit)
+    return rgb.astype(np.uint8)
+
+
+# =======================================================================================
+# writing
+# =======================================================================================
+
+
+def write(
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    split: dict[str, float] | None = None,
+    seed: int | None = None,
+    masks: bool = False,
+    crowd: str = "keep",
+    void_border: int = 0,
+) -> None:
+    """Write ``dataset`` as a Pascal VOC folder (atomically).
+
+    ``masks``: also paint polygons and masks into ``SegmentationObject``/``SegmentationClass``
+    palette PNGs (``void_border`` > 0 draws a band of that many pixels of 255 = void around each
+    object, like the VOC originals). ``split``/``seed``: ``ImageSets/Main/<name>.txt`` lists.
+    ``crowd``: ``keep`` (default; written as ordinary objects, ``iscrowd`` kept in
+    ``gtconvert.json``) or ``skip``.
+    """
+    if crowd not in ("keep", "skip"):
+        raise GtconvertError(f"--crowd {crowd!r} is not known", fix="use --crowd keep or --crowd skip")
+    ann, img = dataset.annotations, dataset.images
+    width, height = imagefiles.known_sizes(dataset, target="Pascal VOC")
+    rows = _rows_to_write(ann, crowd, masks)
+    names = [
+        safe_relative(n, record=f"image id {i}") for n, i in zip(img.file_name.tolist(), img.id.tolist())
+    ]
+    stems = _stems(names)
+    split_of = _splits(dataset, split, seed)
+
+    img_row = ann.image[rows]
+    boxes, clipped = geometry.clip_boxes(_boxes_of(dataset, rows), width[img_row], height[img_row])
+    inside = (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
+    n_out = int(np.count_nonzero(~inside))
+    report.warn("voc.outside", f"VOC: {n_out} objects lie entirely outside their image; not written", n_out)
+    rows, boxes, clipped = rows[inside], boxes[inside], clipped[inside]
+    report.warn(
+        "voc.clipped",
+        f"VOC: {int(clipped.sum())} boxes reached outside their image; clipped and marked truncated",
+        int(clipped.sum()),
+    )
+    order = np.argsort(ann.image[rows], kind="stable")
+    rows, boxes, clipped = rows[order], boxes[order], clipped[order]
+    starts = np.searchsorted(ann.image[rows], np.arange(len(img) + 1))
+
+    out = Path(path)
+    with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
+        segmented = np.zeros(len(img), dtype=bool)
+        if masks:
+            segmented = _write_masks(dataset, rows, starts, stems, width, height, tmp, void_border)
+        xmls = _xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented)
+        imagefiles.write_texts([(tmp / ANNOTATIONS / f"{s}.xml", x) for s, x in zip(stems, xmls)])
+        _write_sets(tmp, stems, split_of, segmented)
+        _copy_images(dataset, names, tmp)
+        _write_labelmap(tmp, dataset.categories)
+        sidecar.write(
+            tmp,
+            fmt="voc",
+            categories=dataset.categories,
+            file_names=names,
+            image_ids=img.id,
+            widths=width,
+            heights=height,
+            rows_per_image=np.diff(starts),
+            ann_ids=ann.id[rows],
+            ann_kinds=ann.kind[rows],
+            ann_iscrowd=ann.iscrowd[rows],
+        )
+
+
+def _rows_to_write(ann: Annotations, crowd: str, masks: bool) -> np.ndarray:
+    keep = ~np.isin(ann.kind, list(_NOT_IN_VOC))
+    for kind, label in _NOT_IN_VOC.items():
+        n = int(np.count_nonzero(ann.kind == kind))
+        report.warn(
+            f"voc.unwritable.{Kind(kind).name.lower()}",
+            f"VOC: {n} {label} not written (VOC has no such shape); use --to coco or matlab to keep them",
+            n,
+        )
+    crowded = int(np.count_nonzero(ann.iscrowd & keep))
+    if crowd == "skip":
+        keep &= ~ann.iscrowd
+        report.warn("voc.crowd_skipped", f"VOC: {crowded} iscrowd objects left out (--crowd skip)", crowded)
+    else:
+        report.warn(
+            "voc.crowd_kept",
+            f"VOC: {crowded} iscrowd objects written as ordinary objects (--crowd keep, the default; "
+            "--crowd skip leaves them out)",
+            crowded,
+        )
+    rotated = int(np.count_nonzero(keep & (ann.kind == Kind.ROTATED_BOX)))
+    report.warn(
+        "voc.rotated_as_boxes",
+        f"VOC XML: {rotated} rotated boxes written as their enclosing boxes"
+        + ("" if masks else "; add --masks to also write SegmentationObject PNGs"),
+        rotated,
+    )
+    if not masks:
+        shaped = int(np.count_nonzero(keep & np.isin(ann.kind, [Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF])))
+        report.warn(
+            "voc.shapes_as_boxes",
+            f"VOC XML: {shaped} polygons and masks written as boxes; add --masks to also write "
+            "SegmentationObject PNGs",
+            shaped,
+        )
+    return np.flatnonzero(keep)
+
+
+def _stems(names: list[str]) -> list[str]:
+    """``sub/a.jpg`` -> ``sub/a``; two images that would share an XML file are an error."""
+    stems = [str(PurePosixPath(n).with_suffix("")) for n in names]
+    if len(set(stems)) != len(stems):
+        seen: dict[str, str] = {}
+        for n, s in zip(names, stems):
+            if s in seen:
+                raise GtconvertError(
+                    f"images {seen[s]!r} and {n!r} would share the annotation file {s}.xml",
+                    fix="rename one of them (VOC names files by the image name without suffix)",
+                )
+            seen[s] = n
+    return stems
+
+
+def _splits(dataset: Dataset, split: dict[str, float] | None, seed: int | None) -> np.ndarray:
+    if split is not None:
+        return imagefiles.assign_splits(len(dataset.images), split, seed)
+    return np.array(
+        [(e.get("split") or "") if isinstance(e, dict) else "" for e in dataset.images.extra], dtype=object
+    )
+
+
+def _boxes_of(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
+    """Axis-aligned COCO boxes: enclosing boxes of rotated boxes, mask boxes of pixel refs."""
+    ann = dataset.annotations
+    boxes = ann.bbox[rows].copy()
+    kind = ann.kind[rows]
+    rot = np.flatnonzero(kind == Kind.ROTATED_BOX)
+    if len(rot):
+        corners = geometry.rotated_box_corners(ann.rbox[rows[rot]])
+        lo, hi = corners.min(axis=1), corners.max(axis=1)
+        boxes[rot] = np.column_stack([lo, hi - lo])
+    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
+    if len(refs):
+        from ..pixels import encode_pixel_refs
+
+        boxes[refs] = geometry.rle_bbox(encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs]))
+    return boxes
+
+
+def _number(value: float, is_int: bool) -> str:
+    """An integer where the value is one, else the shortest exact decimal (``repr``)."""
+    return str(int(value)) if is_int else repr(float(value))
+
+
+def _attr_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _xml_texts(
+    dataset: Dataset,
+    names: list[str],
+    rows: np.ndarray,
+    starts: np.ndarray,
+    boxes: np.ndarray,
+    clipped: np.ndarray,
+    width: np.ndarray,
+    height: np.ndarray,
+    segmented: np.ndarray,
+) -> list[str]:
+    """One XML document per image (UTF-8, declared), objects in the order of ``rows``."""
+    ann = dataset.annotations
+    voc, is_int = geometry.snap_integers(geometry.coco_boxes_to_voc(boxes))
+    coords = [
+        " ".join(f"<{t}>{_number(v, i)}</{t}>" for t, v, i in zip(("xmin", "ymin", "xmax", "ymax"), vb, ib))
+        for vb, ib in zip(voc.tolist(), is_int.tolist())
+    ]
+    cat_names = [escape(c.name) for c in dataset.categories]
+    out = []
+    for r, name in enumerate(names):
+        parts = [
+            '<?xml version="1.0" encoding="utf-8"?>\n<annotation>\n',
+            f"  <folder>{IMAGES}</folder>\n  <filename>{escape(PurePosixPath(name).name)}</filename>\n",
+            "  <source><database>gtconvert</database></source>\n",
+            f"  <size><width>{width[r]}</width><height>{height[r]}</height><depth>3</depth></size>\n",
+            f"  <segmented>{int(segmented[r])}</segmented>\n",
+        ]
+        for j in range(starts[r], starts[r + 1]):
+            i = rows[j]
+            attrs = dict(ann.attributes[i] or {})
+            std = {k: attrs.pop(k, _DEFAULTS.get(k)) for k in _STANDARD}
+            if clipped[j]:
+                std["truncated"] = 1
+            parts.append(f"  <object>\n    <name>{cat_names[ann.category[i]]}</name>\n")
+            for key in _STANDARD:
+                if std[key] is not None:
+                    parts.append(f"    <{key}>{escape(_attr_text(std[key]))}</{key}>\n")
+            parts.append(f"    <bndbox>{coords[j]}</bndbox>\n")
+            if attrs:
+                parts.append("    <attributes>\n")
+                for key, value in attrs.items():
+                    parts.append(
+                        f"      <attribute><name>{escape(str(key))}</name>"
+                        f"<value>{escape(_attr_text(value))}</value></attribute>\n"
+                    )
+                parts.append("    </attributes>\n")
+            parts.append("  </object>\n")
+        parts.append("</annotation>\n")
+        out.append("".join(parts))
+    return out
+
+
+def _write_sets(tmp: Path, stems: list[str], split_of: np.ndarray, segmented: np.ndarray) -> None:
+    """``ImageSets/Main/<split>.txt`` (``trainval`` when there is no split), and Segmentation."""
+    names = sorted({s for s in split_of if s}) or ["trainval"]
+    files = []
+    for name in names:
+        members = (
+            (split_of == name) if name != "trainval" or (split_of != "").any() else np.ones(len(stems), bool)
+        )
+        files.append(
+            (tmp / SETS / "Main" / f"{name}.txt", "".join(f"{s}\n" for s, m in zip(stems, members) if m))
+        )
+        if segmented.any():
+            listing = "".join(f"{s}\n" for s, m, g in zip(stems, members, segmented) if m and g)
+            files.append((tmp / SETS / "Segmentation" / f"{name}.txt", listing))
+    imagefiles.write_texts(files)
+
+
+def _copy_images(dataset: Dataset, names: list[str], tmp: Path) -> None:
+    if not dataset.image_root:
+        report.warn(
+            "voc.images_missing",
+            f"VOC: the {len(names)} images were not copied (their folder is unknown); put them under {IMAGES}/",
+            len(names),
+        )
+        return
+    pairs = [
+        (os.path.join(dataset.image_root, f), str(tmp / IMAGES / n))
+        for f, n in zip(dataset.images.file_name, names)
+    ]
+    missing = imagefiles.copy_images(pairs)
+    report.warn(
+        "voc.images_missing",
+        f"VOC: {missing} images not found under {dataset.image_root}; annotations written, "
+        f"put the images under {IMAGES}/",
+        missing,
+    )
+
+
+def _write_labelmap(tmp: Path, categories: list[Category]) -> None:
+    """``labelmap.txt`` as CVAT writes it (``name:r,g,b::``), colours = the PNG palette."""
+    cmap = voc_colormap(len(categories) + 1)
+    lines = ["# label:color_rgb:parts:actions", "background:0,0,0::"]
+    lines += [f"{c.name}:{','.join(map(str, cmap[k + 1]))}::" for k, c in enumerate(categories)]
+    (tmp / "labelmap.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ---- segmentation PNGs -----------------------------------------------------------------
+
+
+def _object_masks(dataset: Dataset, rows: np.ndarray, h: int, w: int) -> list[np.ndarray | None]:
+    """Masks of one image's objects (None for plain boxes), decoded for this image only."""
+    ann = dataset.annotations
+    out: list[np.ndarray | None] = []
+    refs = [i for i in rows.tolist() if ann.kind[i] == Kind.PIXEL_REF]
+    ref_rles = {}
+    if refs:
+        from ..pixels import encode_pixel_refs
+
+        ref_rles = dict(zip(refs, encode_pixel_refs([ann.pixel_ref[i] for i in refs], workers=1)))
+    for i in rows.tolist():
+        kind = ann.kind[i]
+        if kind == Kind.POLYGON:
+            out.append(geometry.polygons_to_mask(ann.parts(i), h, w))
+        elif kind == Kind.ROTATED_BOX:
+            out.append(geometry.polygons_to_mask([geometry.rotated_box_corners(ann.rbox[i])[0]], h, w))
+        elif kind == Kind.MASK:
+            out.append(geometry.rle_decode(ann.rle[i]))
+        elif kind == Kind.PIXEL_REF:
+            out.append(geometry.rle_decode(ref_rles[i]))
+        else:
+            out.append(None)
+    return out
+
+
+def _write_masks(
+    dataset: Dataset,
+    rows: np.ndarray,
+    starts: np.ndarray,
+    stems: list[str],
+    width: np.ndarray,
+    height: np.ndarray,
+    tmp: Path,
+    void_border: int,
+) -> np.ndarray:
+    """Paint SegmentationObject (object index in the XML) and SegmentationClass (class + 1)."""
+    if len(dataset.categories) >= VOID:
+        raise GtconvertError(
+            f"VOC class PNGs hold at most 254 classes, not {len(dataset.categories)}",
+            fix="write without --masks",
+        )
+    ann = dataset.annotations
+    palette = voc_colormap().ravel().tolist()
+    segmented = np.zeros(len(stems), dtype=bool)
+    covered = too_many = 0
+    for r in np.flatnonzero(np.diff(starts)).tolist():
+        sel = rows[starts[r] : starts[r + 1]]
+        h, w = int(height[r]), int(width[r])
+        masks = _object_masks(dataset, sel, h, w)
+        if all(m is None for m in masks):
+            continue
+        obj = np.zeros((h, w), dtype=np.uint8)
+        cls = np.zeros((h, w), dtype=np.uint8)
+        painted = []
+        for k, (i, m) in enumerate(zip(sel.tolist(), masks)):
+            if m is None:
+                continue
+            if k + 1 >= VOID:
+                too_many += 1
+                continue
+            on = m.astype(bool)
+            obj[on], cls[on] = k + 1, ann.category[i] + 1  # later objects win where they overlap
+            painted.append((k + 1, int(on.sum())))
+        covered += sum(1 for v, area in painted if np.count_nonzero(obj == v) < area)
+        if void_border > 0:
+            _draw_void(obj, cls, void_border)
+        _save_png(obj, tmp / SEG_OBJECT / f"{stems[r]}.png", palette)
+        _save_png(cls, tmp / SEG_CLASS / f"{stems[r]}.png", palette)
+        segmented[r] = True
+    report.warn(
+        "voc.masks_overlap",
+        f"VOC masks: {covered} objects partly covered by later objects they overlap",
+        covered,
+    )
+    report.warn(
+        "voc.masks_too_many",
+        f"VOC masks: {too_many} objects beyond the 254th of an image not painted",
+        too_many,
+    )
+    return segmented
+
+
+def _draw_void(obj: np.ndarray, cls: np.ndarray, width: int) -> None:
+    """Mark a band of ``width`` pixels around every object boundary as 255 (void)."""
+    import cv2
+
+    kernel = np.ones((2 * width + 1, 2 * width + 1), dtype=np.uint8)
+    # an edge is wherever a pixel's neighbourhood holds more than one object value
+    edge = cv2.dilate(obj, kernel) != cv2.erode(obj, kernel)
+    obj[edge], cls[edge] = VOID, VOID
+
+
+def _save_png(index: np.ndarray, path: Path, palette: list[int]) -> None:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    im = Image.frombytes("P", (index.shape[1], index.shape[0]), np.ascontiguousarray(index).tobytes())
+    im.putpalette(palette)
+    im.save(path)
+
+
+# =======================================================================================
+# reading
+# =======================================================================================
+
+
+def read(
+    path: str | os.PathLike,
+    *,
+    images: str | None = None,
+    image_size: tuple[int, int] | None = None,
+) -> Dataset:
+    """Read a Pascal VOC folder (or a folder of VOC XML files).
+
+    ``images``: the image folder (default ``JPEGImages/``); sizes missing from an XML come from
+    the image header, else ``image_size=(W, H)``. ``SegmentationObject`` PNGs, where present,
+    turn their objects into masks.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise GtconvertError("not a folder", file=root, fix="point at the VOC folder (with Annotations/)")
+    ann_dir = root / ANNOTATIONS if (root / ANNOTATIONS).is_dir() else root
+    image_root = Path(images) if images else (root / IMAGES if (root / IMAGES).is_dir() else root)
+    xml_files = sorted(ann_dir.rglob("*.xml"))
+    if not xml_files:
+        raise GtconvertError(
+            "no VOC XML files found", file=ann_dir, fix="point at the VOC folder (with Annotations/)"
+        )
+    side = sidecar.load(root)
+    docs = [_parse_xml(f, ann_dir) for f in xml_files]
+    names = [d["file_name"] for d in docs]
+    rows_per_image = np.array([len(d["objects"]) for d in docs], dtype=np.int64)
+    restored = sidecar.restore(side, names, rows_per_image, source="voc")
+    width, height = _sizes(docs, image_root, image_size)
+    splits = _read_sets(root)
+    img = Images.create(
+        names,
+        width=width,
+        height=height,
+        id=restored.image_ids,
+        extra=[{"split": splits[d["stem"]]} if d["stem"] in splits else None for d in docs],
+    )
+    cats = _categories(docs, side, root)
+    ann = _annotations(docs, img, cats, restored, root)
+    return Dataset(img, cats, ann, info={"voc": {}}, image_root=str(image_root))
+
+
+def _text(node: Any, tag: str) -> str | None:
+    child = node.find(tag)
+    if child is None or child.text is None:
+        return None
+    return child.text.strip()
+
+
+def _parse_xml(path: Path, ann_dir: Path) -> dict[str, Any]:
+    """One annotation file -> file name, size and objects (name, box, attributes)."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        tree = ElementTree.parse(path)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
+        raise GtconvertError(f"not a valid VOC XML file ({exc})", file=path) from None
+    top = tree.getroot()
+    if top.tag != "annotation":
+        raise GtconvertError(f"root element is <{top.tag}>, not <annotation>", file=path)
+    stem = path.relative_to(ann_dir).with_suffix("").as_posix()
+    sub = PurePosixPath(stem).parent
+    filename = _text(top, "filename") or f"{PurePosixPath(stem).name}.jpg"
+    file_name = str(sub / filename) if str(sub) != "." else filename
+    size = top.find("size")
+    objects = [_parse_object(o, path, k) for k, o in enumerate(top.findall("object"))]
+    return {
+        "path": path,
+        "stem": stem,
+        "file_name": file_name,
+        "width": _number_of(size, "width", path, "size") if size is not None else 0.0,
+        "height": _number_of(size, "height", path, "size") if size is not None else 0.0,
+        "objects": objects,
+    }
+
+
+def _number_of(node: Any, tag: str, path: Path, record: str) -> float:
+    text = _text(node, tag)
+    if text is None:
+        return 0.0 if record == "size" else _missing(tag, path, record)
+    try:
+        return float(text)  # tolerate 48.0 and 48.5 written by other tools
+    except ValueError:
+        raise GtconvertError(f"<{tag}> is {text!r}, not a number", file=path, record=record) from None
+
+
+def _missing(tag: str, path: Path, record: str) -> float:
+    raise GtconvertError(f"<{tag}> is missing", file=path, record=record, fix=f"add <{tag}>")
+
+
+def _value(text: str) -> Any:
+    """An attribute value: numbers and booleans as written by our writer (JSON), else the text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, (int, float, bool)) else text
+
+
+def _parse_object(node: Any, path: Path, k: int) -> dict[str, Any]:
+    record = f"object {k + 1}"
+    name = _text(node, "name")
+    if not name:
+        raise GtconvertError("object has no <name>", file=path, record=record)
+    box = node.find("bndbox")
+    if box is None:
+        raise GtconvertError("object has no <bndbox>", file=path, record=f"{record} ({name})")
+    xyxy = [_number_of(box, t, path, f"{record} ({name})") for t in ("xmin", "ymin", "xmax", "ymax")]
+    attrs: dict[str, Any] = {}
+    for key in _STANDARD:
+        text = _text(node, key)
+        if text is not None:
+            value = _value(text)
+            if value != _DEFAULTS.get(key):  # keep only what says something
+                attrs[key] = value
+    for a in node.findall("attributes/attribute"):
+        key = _text(a, "name")
+        if key:
+            attrs[key] = _value(_text(a, "value") or "")
+    return {"name": name, "xyxy": xyxy, "attributes": attrs or None}
+
+
+def _sizes(
+    docs: list[dict], image_root: Path, image_size: tuple[int, int] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    width = np.array([d["width"] for d in docs], dtype=np.float64)
+    height = np.array([d["height"] for d in docs], dtype=np.float64)
+    unknown = np.flatnonzero((width <= 0) | (height <= 0))
+    if len(unknown):
+        w, h = imagefiles.header_sizes([image_root / docs[i]["file_name"] for i in unknown])
+        if image_size is not None:
+            w = np.where(w > 0, w, image_size[0])
+            h = np.where(h > 0, h, image_size[1])
+        width[unknown], height[unknown] = w, h
+        still = unknown[(w <= 0) | (h <= 0)]
+        if len(still):
+            files = ", ".join(str(docs[i]["path"]) for i in still[:5])
+            raise GtconvertError(
+                f"{len(still)} XML files have no <size> and their images are missing: {files}",
+                fix="pass --images DIR where the images are, or --image-size WxH",
+            )
+    return np.rint(width).astype(np.int64), np.rint(height).astype(np.int64)
+
+
+def _read_sets(root: Path) -> dict[str, str]:
+    """Image stem -> split name from ``ImageSets/Main/<split>.txt`` (per-class lists ignored)."""
+    main = root / SETS / "Main"
+    out: dict[str, str] = {}
+    if not main.is_dir():
+        return out
+    for f in sorted(main.glob("*.txt")):
+        if "_" in f.stem or f.stem == "trainval":  # <class>_<split>.txt, and the union of train+val
+            continue
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.setdefault(line.split()[0], f.stem)
+    return out
+
+
+def _categories(docs: list[dict], side: dict[str, Any] | None, root: Path) -> list[Category]:
+    """The sidecar's categories (with ids), then labelmap.txt order, then first appearance."""
+    cats = [sidecar.category_from_record(r) for r in side["categories"]] if side else []
+    known = {c.name for c in cats}
+    order: list[str] = []
+    labelmap = root / "labelmap.txt"
+    if labelmap.is_file():
+        for line in labelmap.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                name = line.split(":")[0]
+                if name != "background":
+                    order.append(name)
+    order += [o["name"] for d in docs for o in d["objects"]]
+    next_id = max((c.id for c in cats), default=0) + 1
+    for name in dict.fromkeys(order):
+        if name not in known:
+            cats.append(Category(id=next_id, name=name))
+            known.add(name)
+            next_id += 1
+    return cats
+
+
+def _annotations(
+    docs: list[dict], img: Images, cats: list[Category], restored: sidecar.Restored, root: Path
+) -> Annotations:
+    objects = [(r, o) for r, d in enumerate(docs) for o in d["objects"]]
+    n = len(objects)
+    if n == 0:
+        return Annotations.empty()
+    row_of = {c.name: k for k, c in enumerate(cats)}
+    xyxy = np.array([o["xyxy"] for _, o in objects], dtype=np.float64)
+    attributes = np.empty(n, dtype=object)
+    attributes[:] = [o["attributes"] for _, o in objects]
+    ann = Annotations.create(
+        [r for r, _ in objects],
+        [row_of[o["name"]] for _, o in objects],
+        Kind.BOX,
+        id=restored.ann_ids,
+        bbox=geometry.voc_boxes_to_coco(xyxy),
+        iscrowd=restored.ann_iscrowd,
+        attributes=attributes,
+    )
+    _read_masks(docs, ann, root)
+    return ann
+
+
+def _read_masks(docs: list[dict], ann: Annotations, root: Path) -> None:
+    """Objects painted in ``SegmentationObject/<stem>.png`` (value = object index) become masks."""
+    seg_dir = root / SEG_OBJECT
+    if not seg_dir.is_dir():
+        return
+    from ..pixels import read_label_matrix
+
+    first = 0
+    for d in docs:
+        n = len(d["objects"])
+        png = seg_dir / f"{d['stem']}.png"
+        if n and png.is_file():
+            matrix = read_label_matrix(str(png))
+            if matrix.ndim == 3:
+                raise GtconvertError("SegmentationObject PNG is not a palette image", file=png)
+            for k in range(n):
+                m = matrix == k + 1
+                if m.any():
+                    ann.kind[first + k] = Kind.MASK
+                    ann.rle[first + k] = geometry.mask_to_rle(m)
+        first += n
