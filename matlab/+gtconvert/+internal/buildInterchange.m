@@ -350,6 +350,9 @@ switch type
         end
         parts = parts(~cellfun(@isempty, parts));
         parts = cellfun(@(p) double(unwrap(p)), parts(:), 'UniformOutput', false);
+        if any(cellfun(@(p) size(p, 2) ~= 2, parts))
+            error('gtconvert:badInput', '%s vertices must be Px2 [x y] matrices.', type);
+        end
         chunk.parts = parts;
         chunk.pos = nan(numel(parts), 9);
     case 'Scene'
@@ -371,6 +374,12 @@ switch type
             return
         end
         width = size(v, 2);
+        expected = struct('Rectangle', 4, 'RotatedRectangle', 5, 'ProjectedCuboid', 8, ...
+            'Point', 2, 'Cuboid', 9);
+        if width ~= expected.(type)
+            error('gtconvert:badInput', '%s positions must have %d columns, not %d.', ...
+                type, expected.(type), width);
+        end
         chunk.pos = [v, nan(size(v, 1), 9 - width)];
         chunk.parts = repmat({zeros(0, 2)}, size(v, 1), 1);
     otherwise  % Custom and unknown types carry no geometry the schema can hold
