@@ -90,6 +90,20 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true")
 
     sub.add_parser("formats", help="list the formats and their options")
+
+    # MATLAB's apps, driven from Python (gtconvert.matlab_engine; needs MATLAB)
+    lab = sub.add_parser("label", help="label images in MATLAB's Image Labeler and write what was exported")
+    lab.add_argument("images", help="folder of images")
+    lab.add_argument("--labels", required=True, help="comma-separated names, each optionally NAME:Type")
+    seg = sub.add_parser("segment", help="segment images in MATLAB's Image Segmenter and write the masks")
+    seg.add_argument("images", nargs="+", help="image files (or one folder)")
+    seg.add_argument("--label", default="mask", help="name of the segmented class (default: mask)")
+    for app in (lab, seg):
+        app.add_argument("-o", "--output", required=True, help="output file or folder")
+        app.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
+        app.add_argument("--overwrite", action="store_true", help="replace an existing output")
+        app.add_argument("--shared", action="store_true", help="use a running shared MATLAB session")
+        app.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for the export")
     return p
 
 
@@ -199,7 +213,37 @@ def cmd_formats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"convert": cmd_convert, "info": cmd_info, "validate": cmd_validate, "formats": cmd_formats}
+def cmd_app(args: argparse.Namespace) -> int:
+    """``label`` and ``segment``: open the MATLAB app, wait for the export, write the result."""
+    from pathlib import Path
+
+    from . import matlab_engine, write
+
+    with matlab_engine.MatlabSession(desktop=True, shared=args.shared, timeout=args.timeout) as session:
+        if args.command == "label":
+            labels = [t.strip() for t in args.labels.split(",") if t.strip()]
+            dataset = session.label_images(args.images, labels=labels)
+        else:
+            files = args.images
+            if len(files) == 1 and Path(files[0]).is_dir():
+                files = sorted(str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in _IMAGE_SUFFIXES)
+            dataset = session.segment_images(files, label=args.label)
+    fmt = args.dst_format or (None if Path(args.output).suffix else "masks")
+    write(dataset, args.output, fmt, overwrite=args.overwrite)
+    print(f"{dataset!r} -> {args.output}")
+    return EXIT_OK
+
+
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif"}
+
+_COMMANDS = {
+    "convert": cmd_convert,
+    "info": cmd_info,
+    "validate": cmd_validate,
+    "formats": cmd_formats,
+    "label": cmd_app,
+    "segment": cmd_app,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
