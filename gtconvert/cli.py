@@ -100,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("--label", default="mask", help="name of the segmented class (default: mask)")
     for app in (lab, seg):
         app.add_argument("-o", "--output", required=True, help="output file or folder")
-        app.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
+        app.add_argument(
+            "--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)"
+        )
         app.add_argument("--overwrite", action="store_true", help="replace an existing output")
         app.add_argument("--shared", action="store_true", help="use a running shared MATLAB session")
         app.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for the export")
@@ -226,7 +228,9 @@ def cmd_app(args: argparse.Namespace) -> int:
         else:
             files = args.images
             if len(files) == 1 and Path(files[0]).is_dir():
-                files = sorted(str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in _IMAGE_SUFFIXES)
+                files = sorted(
+                    str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in _IMAGE_SUFFIXES
+                )
             dataset = session.segment_images(files, label=args.label)
     fmt = args.dst_format or (None if Path(args.output).suffix else "masks")
     write(dataset, args.output, fmt, overwrite=args.overwrite)
