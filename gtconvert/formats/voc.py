@@ -595,10 +595,10 @@ def _categories(docs: list[dict], side: dict[str, Any] | None, root: Path) -> li
     known = {c.name for c in cats}
     order: list[str] = []
     labelmap = root / "labelmap.txt"
-    if labelmap.is_file():
+    if labelmap.is_file() and not side:
         for line in labelmap.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
-                name = line.split(":")[0]
+                name = line.rsplit(":", 3)[0]  # name:r,g,b:parts:actions; names may hold ':'
                 if name != "background":
                     order.append(name)
     order += [o["name"] for d in docs for o in d["objects"]]
