@@ -209,7 +209,7 @@ def _image_names(ic: Interchange, opts: dict[str, Any]) -> tuple[list[str], str,
     """File names (relative to the image root), the root, and each image's file if found."""
     n = len(ic.imageFiles)
     mat_dir, images = opts["mat_dir"], opts["images"]
-    if ic.sourceName:  # frames of a video or sequence
+    if ic.sourceName and not any(ic.imageFiles):  # frames of a video, not extracted
         stem = PurePosixPath(_split_path(ic.sourceName)[-1] if _split_path(ic.sourceName) else "video").stem
         width = len(str(n))
         names = [f"{stem}_{i + 1:0{width}d}.png" for i in range(n)]
@@ -244,12 +244,22 @@ def _image_names(ic: Interchange, opts: dict[str, Any]) -> tuple[list[str], str,
     for f in ic.imageFiles:
         candidate = f if os.path.isabs(f) else os.path.join(mat_dir, f)
         found.append(candidate if f and os.path.isfile(candidate) else None)
-    if all(
-        not os.path.isabs(f) and not PurePosixPath(f.replace("\\", "/")).is_absolute() for f in ic.imageFiles
-    ):
+    saved_root = opts.get("saved_root")
+    if saved_root is not None:  # written by gtconvert: names relative to the original root
+        root = os.path.normpath(os.path.join(mat_dir, saved_root))
+        names = [Path(os.path.relpath(os.path.join(mat_dir, f), root)).as_posix() for f in ic.imageFiles]
+        return names, root, found
+    if not any(_is_absolute(f) for f in ic.imageFiles):
         names = [PurePosixPath(*_split_path(f)).as_posix() if f else "" for f in ic.imageFiles]
         return names, mat_dir, found
     return _relative_to_common(ic.imageFiles), "", found
+
+
+def _is_absolute(path: str) -> bool:
+    """Absolute on any machine: a POSIX root, a UNC share or a Windows drive letter."""
+    from pathlib import PureWindowsPath
+
+    return path.startswith(("/", "\\")) or bool(PureWindowsPath(path).drive)
 
 
 def _relative_to_common(paths: list[str]) -> list[str]:
@@ -557,6 +567,8 @@ def to_dataset(ic: Interchange, name: str, **opts: Any) -> Dataset:
     """An :class:`Interchange` (MATLAB frame) -> Dataset (COCO frame), files resolved."""
     stored_info = json.loads(ic.infoJson) if ic.infoJson else {}
     convention = opts["convention"] or ic.vertexConvention or "center"
+    if "image_root" in stored_info and not opts["images"]:
+        opts = {**opts, "saved_root": stored_info["image_root"]}
     names, root, found = _image_names(ic, opts)
     pixel_files = _pixel_files(ic, opts)
     width, height = _sizes(ic, found, pixel_files, opts)
@@ -679,7 +691,7 @@ def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> 
     )
     root = dataset.image_root
     ic.imageFiles = [
-        _relative(os.path.join(root, f), mat_dir) if root and not os.path.isabs(f) else str(f)
+        _relative(os.path.join(root, f), mat_dir) if root and not _is_absolute(f) else str(f)
         for f in img.file_name.tolist()
     ]
     ic.imageIds = img.id.astype(np.float64)
@@ -687,18 +699,16 @@ def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> 
     ic.imageTime = img.time.astype(np.float64)
     videos = {v for v in img.video.tolist() if v}
     ic.sourceName = videos.pop() if len(videos) == 1 and all(img.video) else ""
-    if ic.sourceName and any(f for f in ic.imageFiles):
-        ic.sourceName = ""  # frames with their own files: keep the files, note the video in info
     _write_labels(ic, dataset)
     pixel = ann.kind == Kind.PIXEL_REF
     ic.pixelLabelFiles = _write_pixel_files(dataset, pixel, mat_dir)
     _write_objects(ic, dataset, np.flatnonzero(~pixel), convention)
     ic.imageSize = _mask_sizes(ic, dataset, np.flatnonzero(ann.kind == Kind.MASK))
-    ic.infoJson = json.dumps(_stored_info(dataset), ensure_ascii=False, default=str)
+    ic.infoJson = json.dumps(_stored_info(dataset, mat_dir), ensure_ascii=False, default=str)
     return ic
 
 
-def _stored_info(dataset: Dataset) -> dict[str, Any]:
+def _stored_info(dataset: Dataset, mat_dir: str) -> dict[str, Any]:
     cats = {}
     for c in dataset.categories:
         saved: dict[str, Any] = {}
@@ -711,6 +721,8 @@ def _stored_info(dataset: Dataset) -> dict[str, Any]:
         if saved:
             cats[str(c.id)] = saved
     out: dict[str, Any] = {"info": dataset.info, "categories": cats}
+    if dataset.image_root:  # so that Python reads back the same file names
+        out["image_root"] = _relative(dataset.image_root, mat_dir)
     if any(e for e in dataset.images.extra.tolist()):
         out["image_extra"] = dataset.images.extra.tolist()
     return out
