@@ -435,12 +435,36 @@ def label_matrix_to_instance_rles(
     owner: list[int] = []
     rles: list[dict[str, Any]] = []
     eight = np.ones((3, 3), dtype=bool)
+    height, width = matrix.shape[:2]
     for k, v in enumerate(values):
-        labels, n = ndimage.label(_value_mask(matrix, v), structure=eight)
-        for comp in range(1, n + 1):
+        labels, _ = ndimage.label(_value_mask(matrix, v), structure=eight)
+        # each component is encoded from its bounding-box crop: O(crop), not O(image)
+        for comp, box in enumerate(ndimage.find_objects(labels), start=1):
             owner.append(k)
-            rles.append(mask_to_rle(labels == comp))
+            rles.append(_crop_to_rle(labels[box] == comp, box[0].start, box[1].start, height, width))
     return np.asarray(owner, dtype=np.int64), rles
+
+
+def _crop_to_rle(crop: np.ndarray, row0: int, col0: int, height: int, width: int) -> dict[str, Any]:
+    """RLE of a full (height, width) mask that is zero outside ``crop`` placed at (row0, col0).
+
+    RLE runs follow column-major order, so a foreground pixel (r, c) sits at ``c * height + r``;
+    the crop's pixels in its own column-major order come out sorted, and runs are where that
+    flat index stops increasing by one.
+    """
+    from pycocotools import mask as mask_utils
+
+    ch = crop.shape[0]
+    idx = np.flatnonzero(crop.ravel(order="F"))
+    flat = (idx // ch + col0) * height + (idx % ch + row0)
+    breaks = np.flatnonzero(np.diff(flat) != 1) + 1
+    starts = flat[np.concatenate([[0], breaks])]
+    ends = flat[np.concatenate([breaks - 1, [len(flat) - 1]])] + 1
+    edges = np.empty(2 * len(starts) + 2, dtype=np.int64)
+    edges[0], edges[-1] = 0, height * width
+    edges[1:-1:2], edges[2:-1:2] = starts, ends
+    counts = np.diff(edges).tolist()  # zeros, ones, zeros, ... (a leading 0 run may be empty)
+    return _decoded_counts(mask_utils.frPyObjects({"size": [height, width], "counts": counts}, height, width))
 
 
 # ---------------------------------------------------------------------------------------

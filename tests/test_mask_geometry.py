@@ -167,3 +167,21 @@ def test_rle_area_of_many_masks() -> None:
     """pycocotools' area() overflows past 255 masks under numpy 2; rle_area must not."""
     rles = [geometry.mask_to_rle(np.ones((2, k % 7 + 1), np.uint8)) for k in range(600)]
     assert geometry.rle_area(rles).tolist() == [2.0 * (k % 7 + 1) for k in range(600)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 20), st.integers(1, 20), st.integers(0, 2**32 - 1))
+def test_components_equal_the_labelled_pixels(h: int, w: int, seed: int) -> None:
+    """Each component's RLE (built from its crop) is exactly the pixels scipy labels it with."""
+    from scipy import ndimage
+
+    matrix = np.random.default_rng(seed).integers(0, 3, size=(h, w)).astype(np.uint8)
+    owner, rles = geometry.label_matrix_to_instance_rles(matrix, [(1,), (2,)])
+    expected = []
+    for k, v in enumerate((1, 2)):
+        labels, n = ndimage.label(matrix == v, structure=np.ones((3, 3)))
+        expected += [(k, labels == c) for c in range(1, n + 1)]
+    assert owner.tolist() == [k for k, _ in expected]
+    for rle, (_, m) in zip(rles, expected):
+        assert rle["size"] == [h, w]
+        assert np.array_equal(geometry.rle_decode(rle).astype(bool), m)
