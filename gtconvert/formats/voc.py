@@ -222,6 +222,10 @@ def _attr_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+_PLAIN = "".join(f"    <{k}>{v}</{k}>\n" for k, v in _DEFAULTS.items())
+_PLAIN_TRUNCATED = _PLAIN.replace("<truncated>0<", "<truncated>1<")
+
+
 def _xml_texts(
     dataset: Dataset,
     names: list[str],
@@ -252,14 +256,17 @@ def _xml_texts(
         ]
         for j in range(starts[r], starts[r + 1]):
             i = rows[j]
-            attrs = dict(ann.attributes[i] or {})
-            std = {k: attrs.pop(k, _DEFAULTS.get(k)) for k in _STANDARD}
-            if clipped[j]:
-                std["truncated"] = 1
             parts.append(f"  <object>\n    <name>{cat_names[ann.category[i]]}</name>\n")
-            for key in _STANDARD:
-                if std[key] is not None:
-                    parts.append(f"    <{key}>{escape(_attr_text(std[key]))}</{key}>\n")
+            attrs = dict(ann.attributes[i] or {})
+            if not attrs:  # the common case: the standard fields at their defaults
+                parts.append(_PLAIN_TRUNCATED if clipped[j] else _PLAIN)
+            else:
+                std = {k: attrs.pop(k, _DEFAULTS.get(k)) for k in _STANDARD}
+                if clipped[j]:
+                    std["truncated"] = 1
+                for key in _STANDARD:
+                    if std[key] is not None:
+                        parts.append(f"    <{key}>{escape(_attr_text(std[key]))}</{key}>\n")
             parts.append(f"    <bndbox>{coords[j]}</bndbox>\n")
             if attrs:
                 parts.append("    <attributes>\n")

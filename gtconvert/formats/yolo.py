@@ -591,7 +591,7 @@ def _collect(root: Path, doc: dict[str, Any] | None, side: dict[str, Any] | None
                     orphans.append((lab, s))
                     known_labels.add(lab)
     images_root = root / "images"
-    paths = list(seen) + [_orphan_image(lab, side, images_root) for lab, _ in orphans]
+    paths = list(seen) + _orphan_images([lab for lab, _ in orphans], side, images_root)
     splits = list(seen.values()) + [s for _, s in orphans]
     base = images_root if all(_is_under(p, images_root) for p in paths) else root
     entries = [(Path(os.path.relpath(p, base)).as_posix(), p, _label_of(p), s) for p, s in zip(paths, splits)]
@@ -606,15 +606,17 @@ def _is_under(path: Path, folder: Path) -> bool:
         return False
 
 
-def _orphan_image(label: Path, side: dict[str, Any] | None, images_root: Path) -> Path:
-    """The image a label file without an image belongs to: named by the sidecar, else ``.jpg``."""
-    guess = _image_of(label)
+def _orphan_images(labels: list[Path], side: dict[str, Any] | None, images_root: Path) -> list[Path]:
+    """The images label files without an image belong to: named by the sidecar, else ``.jpg``."""
+    by_stem = {}
     if side:
+        by_stem = {PurePosixPath(n).with_suffix("").as_posix(): n for n in side["images"].get("file_name", [])}
+    out = []
+    for label in labels:
+        guess = _image_of(label)
         stem = Path(os.path.relpath(guess, images_root)).with_suffix("").as_posix()
-        for name in side["images"].get("file_name", []):
-            if PurePosixPath(name).with_suffix("").as_posix() == stem:
-                return images_root / name
-    return guess.with_suffix(".jpg")
+        out.append(images_root / by_stem[stem] if stem in by_stem else guess.with_suffix(".jpg"))
+    return out
 
 
 def _read_texts(labels: list[Path]) -> list[str]:
