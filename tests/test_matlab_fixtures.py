@@ -171,7 +171,7 @@ def test_pixel_labels_keep_their_areas(tmp_path: Path) -> None:
     assert (ds.images.width[0], ds.images.height[0]) == Image.open(ann.pixel_ref[0].path).size
     rows = np.flatnonzero(ann.image < 3)
     rles = encode_pixel_refs([ann.pixel_ref[i] for i in rows], workers=1)
-    for i, rle, area in zip(rows, rles, rle_area(rles)):
+    for i, _rle, area in zip(rows, rles, rle_area(rles)):
         png = np.asarray(Image.open(ann.pixel_ref[i].path))
         value = ds.categories[ann.category[i]].pixel_id[0]
         assert area == np.count_nonzero(png == value)
@@ -211,7 +211,7 @@ def test_cli_info(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "(matlab)" in out and "source:" in out
 
 
-@pytest.mark.parametrize("rel", GROUND_TRUTHS + ["stopsigns-r2017b/stopSignsAndCars.mat"])
+@pytest.mark.parametrize("rel", [*GROUND_TRUTHS, "stopsigns-r2017b/stopSignsAndCars.mat"])
 def test_cli_convert_to_coco_loads_in_pycocotools(rel: str, tmp_path: Path) -> None:
     from pycocotools.coco import COCO
 
