@@ -669,6 +669,8 @@ def _label_types(dataset: Dataset) -> list[str]:
             out.append(_LABEL_TYPE[c.type])
             continue
         kinds = ann.kind[ann.category == k]
+        if (kinds != Kind.MASK).any():  # any label may hold RLE masks: type it by the rest
+            kinds = kinds[kinds != Kind.MASK]
         if (kinds == Kind.PIXEL_REF).any():
             out.append("PixelLabel")
         elif len(kinds):
