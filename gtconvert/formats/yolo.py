@@ -610,7 +610,9 @@ def _orphan_images(labels: list[Path], side: dict[str, Any] | None, images_root:
     """The images label files without an image belong to: named by the sidecar, else ``.jpg``."""
     by_stem = {}
     if side:
-        by_stem = {PurePosixPath(n).with_suffix("").as_posix(): n for n in side["images"].get("file_name", [])}
+        by_stem = {
+            PurePosixPath(n).with_suffix("").as_posix(): n for n in side["images"].get("file_name", [])
+        }
     out = []
     for label in labels:
         guess = _image_of(label)
