@@ -53,6 +53,10 @@ def _add_format_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--every", type=int, metavar="N", help="video: keep every N-th frame")
     g.add_argument("--merge", action="store_true", default=None, help="merge several groundTruth variables")
     g.add_argument("--bw", action="store_true", default=None, help="masks: also write BW masks")
+    g.add_argument(
+        "--void-border", type=int, metavar="N", help="VOC masks: N-pixel 255 (void) band around objects"
+    )
+    g.add_argument("--indent", action="store_true", default=None, help="COCO: indented, readable JSON")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _FORMAT_OPTIONS = (
     "images", "image_size", "task", "split", "seed", "masks", "crowd", "instances",
-    "vertex_convention", "mat_version", "every", "merge", "bw",
+    "vertex_convention", "mat_version", "every", "merge", "bw", "void_border", "indent",
 )  # fmt: skip
 
 

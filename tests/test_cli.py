@@ -22,7 +22,9 @@ def test_info_json_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert info["images"] == len(doc["images"])
     assert info["annotations"] == len(doc["annotations"])
     assert sum(info["by_kind"].values()) == len(doc["annotations"])
-    per_cat = {c["id"]: sum(a["category_id"] == c["id"] for a in doc["annotations"]) for c in doc["categories"]}
+    per_cat = {
+        c["id"]: sum(a["category_id"] == c["id"] for a in doc["annotations"]) for c in doc["categories"]
+    }
     assert {c["id"]: c["count"] for c in info["categories"]} == per_cat
     assert set(info["categories"][0]) == {"id", "name", "type", "count"}
 
@@ -33,7 +35,9 @@ def test_info_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
     assert "images:" in out and "triangle" in out
 
 
-def test_convert_refuses_to_overwrite_then_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_convert_refuses_to_overwrite_then_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out.json"
     assert main(["convert", str(SAMPLE), str(out)]) == 0
     first = out.read_bytes()
@@ -71,10 +75,30 @@ def test_report_json_is_written(tmp_path: Path) -> None:
 
 def test_python_dash_m_and_help_are_quick() -> None:
     # the console entry and `python -m gtconvert` are the same program
-    res = subprocess.run([sys.executable, "-m", "gtconvert", "formats"], capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "gtconvert", "formats"], capture_output=True, text=True, check=True
+    )
     assert "coco" in res.stdout
     res = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import gtconvert"], capture_output=True, text=True, check=True
+        [sys.executable, "-X", "importtime", "-c", "import gtconvert"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    heavy = [m for m in ("numpy", "pandas", "pycocotools", "cv2", "matio", "scipy") if f" {m}\n" in res.stderr + "\n"]
+    heavy = [
+        m
+        for m in ("numpy", "pandas", "pycocotools", "cv2", "matio", "scipy")
+        if f" {m}\n" in res.stderr + "\n"
+    ]
     assert heavy == [], f"import gtconvert pulls in {heavy}"
+
+
+def test_every_listed_option_is_a_flag() -> None:
+    """`gtconvert formats` lists options from the readers' and writers' signatures: each must exist."""
+    from gtconvert import registry
+    from gtconvert.cli import _FORMAT_OPTIONS
+
+    for fmt in registry.available():
+        for action in ("read", "write"):
+            for option in fmt.options(action):
+                assert option == "overwrite" or option in _FORMAT_OPTIONS, f"{fmt.name} {action}: --{option}"
