@@ -11,6 +11,7 @@ image-level tags and projected cuboids are not written; a warning says how many.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import numpy as np
 
 from .. import geometry, report
 from ..errors import GtconvertError
-from ..fileio import atomic_output, dump_json, read_json
+from ..fileio import atomic_output, dump_json, gc_paused, read_json
 from ..model import Annotations, Category, Dataset, Images, Kind
 
 DESCRIPTION = "COCO JSON (boxes, polygons, RLE masks)"
@@ -48,6 +49,11 @@ def detect(path: str) -> bool:
 
 def read(path: str | os.PathLike, *, images: str | None = None) -> Dataset:
     """Read a COCO JSON file. ``images`` is the image folder (default: next to the file)."""
+    with gc_paused():  # millions of small lists and dicts, none in a cycle
+        return _read(path, images)
+
+
+def _read(path: str | os.PathLike, images: str | None) -> Dataset:
     data = read_json(path)
     if not isinstance(data, dict):
         raise GtconvertError("top level is not a JSON object", file=path, fix="is this a COCO file?")
@@ -170,9 +176,12 @@ def _read_annotations(records: list, img: Images, cats: list[Category], path: An
     if n == 0:
         return Annotations.empty()
     try:
-        ids = _int_column([r["id"] for r in records], path, "annotation id")
-        image_ids = _int_column([r["image_id"] for r in records], path, "image_id")
-        cat_ids = _int_column([r["category_id"] for r in records], path, "category_id")
+        # one pass for the three required ids, then one column each
+        triples = list(map(operator.itemgetter("id", "image_id", "category_id"), records))
+        ids_raw, image_raw, cat_raw = (list(c) for c in zip(*triples))
+        ids = _int_column(ids_raw, path, "annotation id")
+        image_ids = _int_column(image_raw, path, "image_id")
+        cat_ids = _int_column(cat_raw, path, "category_id")
     except (KeyError, TypeError):
         bad = next(
             r for r in records if not isinstance(r, dict) or not {"id", "image_id", "category_id"} <= r.keys()
@@ -184,10 +193,17 @@ def _read_annotations(records: list, img: Images, cats: list[Category], path: An
     image_rows = _rows_of(image_ids, img.id, path, "image_id", ids)
     cat_rows = _rows_of(cat_ids, np.array([c.id for c in cats], np.int64), path, "category_id", ids)
 
+    # Optional keys absent from every record need no pass over the records at all.
+    keys: set = set().union(*records)
     segs = [r.get("segmentation") for r in records]
-    is_poly = np.array([isinstance(s, list) and len(s) > 0 for s in segs], dtype=bool)
-    is_rle = np.array([isinstance(s, dict) for s in segs], dtype=bool)
-    has_rbox = np.array(["rbox" in r for r in records], dtype=bool)
+    seg_code = np.fromiter(
+        ((1 if s else 0) if type(s) is list else (2 if isinstance(s, dict) else 0) for s in segs),
+        dtype=np.uint8,
+        count=n,
+    )
+    is_poly = seg_code == 1
+    is_rle = seg_code == 2
+    has_rbox = _flags(records, "rbox", keys)
     is_poly &= ~has_rbox  # a rotated box's polygon is its 4 corners, derived again on writing
     kind = np.full(n, Kind.BOX, dtype=np.uint8)
     kind[is_poly] = Kind.POLYGON
@@ -215,19 +231,57 @@ def _read_annotations(records: list, img: Images, cats: list[Category], path: An
         kind=kind,
         id=ids,
         bbox=bbox,
-        iscrowd=np.array([bool(r.get("iscrowd", 0)) for r in records], dtype=bool),
-        area=np.array([r.get("area", np.nan) for r in records], dtype=np.float64),
-        score=np.array([r.get("score", np.nan) for r in records], dtype=np.float64),
+        iscrowd=_bool_column(records, "iscrowd", keys),
+        area=_float_column(records, "area", keys),
+        score=_float_column(records, "score", keys),
         rbox=rbox,
         part_start=part_start,
         vertex_start=vertex_start,
         vertices=vertices,
         rle=rle,
         pixel_ref=np.full(n, None, dtype=object),
-        attributes=_object_column([r.get("attributes") for r in records]),
-        parent=_parent_rows([r.get("parent_id") for r in records], ids),
-        extra=_object_column([_extras(r, _ANN_KEYS) for r in records]),
+        attributes=_optional_objects(records, "attributes", keys),
+        parent=_parent_rows([r.get("parent_id") for r in records], ids)
+        if "parent_id" in keys
+        else _no_parent(n),
+        extra=_object_column([_extras(r, _ANN_KEYS) for r in records])
+        if not keys.issubset(_ANN_KEYS)
+        else np.full(n, None, dtype=object),
     )
+
+
+def _flags(records: list, key: str, keys: set) -> np.ndarray:
+    """Which records have ``key`` (no pass when none has it)."""
+    if key not in keys:
+        return np.zeros(len(records), dtype=bool)
+    return np.fromiter((key in r for r in records), dtype=bool, count=len(records))
+
+
+def _bool_column(records: list, key: str, keys: set) -> np.ndarray:
+    if key not in keys:
+        return np.zeros(len(records), dtype=bool)
+    values = [r.get(key, 0) for r in records]
+    arr = np.asarray(values) if values else np.zeros(0, dtype=np.int64)
+    if arr.ndim == 1 and arr.dtype.kind in "biu":  # the usual 0/1 integers, compared at once
+        return arr != 0
+    return np.array([bool(v) for v in values], dtype=bool)
+
+
+def _float_column(records: list, key: str, keys: set) -> np.ndarray:
+    """A numeric column, NaN where a record lacks ``key``."""
+    if key not in keys:
+        return np.full(len(records), np.nan)
+    return np.array([r.get(key, np.nan) for r in records], dtype=np.float64)
+
+
+def _optional_objects(records: list, key: str, keys: set) -> np.ndarray:
+    if key not in keys:
+        return np.full(len(records), None, dtype=object)
+    return _object_column([r.get(key) for r in records])
+
+
+def _no_parent(n: int) -> np.ndarray:
+    return np.full(n, -1, dtype=np.int64)
 
 
 def _object_column(values: list) -> np.ndarray:
@@ -248,6 +302,12 @@ def _parent_rows(parent_ids: list, ids: np.ndarray) -> np.ndarray:
 
 def _read_bboxes(records: list, path: Any, ids: np.ndarray) -> np.ndarray:
     raw = [r.get("bbox") for r in records]
+    try:  # the usual file: every record has a box of 4 numbers
+        fast = np.asarray(raw, dtype=np.float64)
+        if fast.shape == (len(raw), 4):
+            return fast
+    except (ValueError, TypeError):
+        pass
     bbox = np.full((len(raw), 4), np.nan)
     has = [i for i, b in enumerate(raw) if b is not None]
     if has:
