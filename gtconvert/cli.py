@@ -265,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except GtconvertError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        one_line = " ".join(str(exc).split())  # parser messages (YAML, XML) span several lines
+        print(f"error: {one_line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; no output was left behind", file=sys.stderr)
