@@ -478,12 +478,15 @@ def _rasterise(kind: str, source: Any, h: int, w: int, cache: dict) -> np.ndarra
         m = mask_of(cache[path], value)
     else:
         m = geometry.polygons_to_mask(source, h, w).astype(bool)
-    if m.shape != (h, w):
-        fixed = np.zeros((h, w), dtype=bool)
-        hh, ww = min(h, m.shape[0]), min(w, m.shape[1])
-        fixed[:hh, :ww] = m[:hh, :ww]
-        m = fixed
     return m
+
+
+def _fit(m: np.ndarray, h: int, w: int) -> np.ndarray:
+    """Crop or pad (bottom and right) a mask whose size differs from its image."""
+    fixed = np.zeros((h, w), dtype=bool)
+    hh, ww = min(h, m.shape[0]), min(w, m.shape[1])
+    fixed[:hh, :ww] = m[:hh, :ww]
+    return fixed
 
 
 def _write_image(
@@ -494,10 +497,12 @@ def _write_image(
     top = max((v for v, _, _ in objects), default=0)
     index = np.zeros((h, w), dtype=np.uint8 if top <= 255 else np.uint16)
     union = np.zeros((h, w), dtype=bool)
-    overlapped = empty = 0
+    overlapped = empty = resized = 0
     cache: dict[str, np.ndarray] = {}
     for n, (value, kind, source) in enumerate(objects, start=1):
         m = _rasterise(kind, source, h, w, cache)
+        if m.shape != (h, w):  # an RLE or label PNG of another size: said in a warning
+            m, resized = _fit(m, h, w), resized + 1
         if not m.any():
             empty += 1
         if np.any(union & m):
@@ -509,7 +514,7 @@ def _write_image(
     _save_index(index, Path(out) / INDEX_DIR / f"{name}.png")
     if bw:
         _save_binary(union, Path(out) / BW_DIR / f"{name}.png")
-    return {"overlapped": overlapped, "empty": empty}
+    return {"overlapped": overlapped, "empty": empty, "resized": resized}
 
 
 def _palette() -> list[int]:
@@ -550,6 +555,13 @@ def _warn_results(
         f"masks: {overlapped} objects overlap earlier objects of their image; in the index masks the "
         "later object wins (the instance masks keep each object whole)",
         overlapped,
+    )
+    resized = sum(r["resized"] for r in results)
+    report.warn(
+        "masks.size_mismatch",
+        f"masks: {resized} masks differ in size from their image; cropped or padded at the bottom "
+        "and right to fit (check the image sizes)",
+        resized,
     )
     empty = sum(r["empty"] for r in results)
     report.warn(
