@@ -137,12 +137,12 @@ def _read_categories(records: list, path: Any) -> list[Category]:
         pixel_id = r.get("pixel_id")
         cats.append(
             Category(
-                id=int(cid),
+                id=cid,  # checked to be an integer below, for all categories at once
                 name=str(name),
                 supercategory=r.get("supercategory", ""),
                 type=r.get("type", ""),
-                color=tuple(color) if color is not None else None,
-                pixel_id=tuple(pixel_id) if pixel_id is not None else None,
+                color=_numbers(color, path, r, "color"),
+                pixel_id=_numbers(pixel_id, path, r, "pixel_id"),
                 group=r.get("group", ""),
                 description=r.get("description", ""),
                 attributes=r.get("attributes", []),
@@ -150,8 +150,22 @@ def _read_categories(records: list, path: Any) -> list[Category]:
                 extra=_extras(r, ("id", "name", "supercategory", *_CATEGORY_EXTRAS)) or {},
             )
         )
-    _check_unique(np.array([c.id for c in cats], dtype=np.int64), path, "category")
+    ids = _int_column([c.id for c in cats], path, "category id")
+    _check_unique(ids, path, "category")
+    for c, cid in zip(cats, ids.tolist()):
+        c.id = cid
     return cats
+
+
+def _numbers(value: Any, path: Any, record: dict, key: str) -> tuple | None:
+    """An optional list of numbers (a colour, a pixel id) as a tuple."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, (int, float)) for v in value):
+        raise GtconvertError(
+            f"category '{key}' must be a list of numbers", file=path, record=_describe(record)
+        )
+    return tuple(value)
 
 
 def _rows_of(ids: np.ndarray, known: np.ndarray, path: Any, what: str, ann_ids: np.ndarray) -> np.ndarray:
@@ -314,7 +328,9 @@ def _read_bboxes(records: list, path: Any, ids: np.ndarray) -> np.ndarray:
         try:
             bbox[has] = np.asarray([raw[i] for i in has], dtype=np.float64).reshape(len(has), 4)
         except (ValueError, TypeError):
-            bad = next(i for i in has if not (isinstance(raw[i], list) and len(raw[i]) == 4))
+            bad = next(
+                (i for i in has if not (isinstance(raw[i], list) and len(raw[i]) == 4)), has[0]
+            )  # else a box of 4 values that are not all numbers
             raise GtconvertError(
                 "bbox must be 4 numbers [x, y, w, h]", file=path, record=f"annotation id {ids[bad]}"
             ) from None
@@ -361,7 +377,24 @@ def _read_rle(seg: dict, path: Any, ann_id: int) -> dict:
         raise GtconvertError(
             "RLE segmentation needs 'size' [h, w] and 'counts'", file=path, record=f"annotation id {ann_id}"
         )
-    return {"size": [int(size[0]), int(size[1])], "counts": counts}
+    try:
+        h, w = int(size[0]), int(size[1])
+    except (TypeError, ValueError):
+        h = w = -1
+    if h < 0 or w < 0:
+        raise GtconvertError(
+            f"RLE size {size!r} is not [height, width]", file=path, record=f"annotation id {ann_id}"
+        )
+    if isinstance(counts, list):  # uncompressed: the runs must cover the image exactly
+        total = sum(c for c in counts if isinstance(c, int)) if counts else 0
+        if len(counts) and (not all(isinstance(c, int) and c >= 0 for c in counts) or total != h * w):
+            raise GtconvertError(
+                f"RLE counts cover {total} pixels, not {h} x {w} = {h * w}",
+                file=path,
+                record=f"annotation id {ann_id}",
+                fix="counts are run lengths (non-negative integers) summing to height x width",
+            )
+    return {"size": [h, w], "counts": counts}
 
 
 # ---------------------------------------------------------------------------------------
