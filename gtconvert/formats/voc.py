@@ -11,6 +11,7 @@ others as exact decimals (never truncated or rounded). ``pose``, ``truncated``, 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -175,15 +176,21 @@ def _rows_to_write(ann: Annotations, crowd: str, masks: bool) -> np.ndarray:
 def _stems(names: list[str]) -> list[str]:
     """``sub/a.jpg`` -> ``sub/a``; two images that would share an XML file are an error."""
     stems = [str(PurePosixPath(n).with_suffix("")) for n in names]
-    if len(set(stems)) != len(stems):
+    if len({s.casefold() for s in stems}) != len(stems):  # a.xml and A.xml are one file on macOS/Windows
         seen: dict[str, str] = {}
         for n, s in zip(names, stems):
-            if s in seen:
+            if s.casefold() in seen:
+                other = seen[s.casefold()]
+                how = (
+                    "would share"
+                    if PurePosixPath(other).with_suffix("") == PurePosixPath(s)
+                    else ("differ only in case and would share")
+                )
                 raise GtconvertError(
-                    f"images {seen[s]!r} and {n!r} would share the annotation file {s}.xml",
+                    f"images {other!r} and {n!r} {how} the annotation file {s}.xml",
                     fix="rename one of them (VOC names files by the image name without suffix)",
                 )
-            seen[s] = n
+            seen[s.casefold()] = n
     return stems
 
 
@@ -518,9 +525,12 @@ def _number_of(node: Any, tag: str, path: Path, record: str) -> float:
     if text is None:
         return 0.0 if record == "size" else _missing(tag, path, record)
     try:
-        return float(text)  # tolerate 48.0 and 48.5 written by other tools
+        value = float(text)  # tolerate 48.0 and 48.5 written by other tools
     except ValueError:
         raise GtconvertError(f"<{tag}> is {text!r}, not a number", file=path, record=record) from None
+    if not math.isfinite(value):
+        raise GtconvertError(f"<{tag}> is {text!r}, not a finite number", file=path, record=record)
+    return value
 
 
 def _missing(tag: str, path: Path, record: str) -> float:
@@ -545,6 +555,14 @@ def _parse_object(node: Any, path: Path, k: int) -> dict[str, Any]:
     if box is None:
         raise GtconvertError("object has no <bndbox>", file=path, record=f"{record} ({name})")
     xyxy = [_number_of(box, t, path, f"{record} ({name})") for t in ("xmin", "ymin", "xmax", "ymax")]
+    for lo, hi, axis in ((0, 2, "x"), (1, 3, "y")):
+        if xyxy[hi] < xyxy[lo] - 1:  # 1-based inclusive: width = xmax - xmin + 1 (floats allowed)
+            raise GtconvertError(
+                f"{axis}max {xyxy[hi]:g} < {axis}min {xyxy[lo]:g} - 1: the box has a negative size",
+                file=path,
+                record=f"{record} ({name})",
+                fix=f"swap {axis}min and {axis}max",
+            )
     attrs: dict[str, Any] = {}
     for key in _STANDARD:
         text = _text(node, key)
