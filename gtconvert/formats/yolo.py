@@ -199,15 +199,17 @@ def _image_paths(
 def _label_paths(rel: list[str]) -> list[str]:
     """``a/b.jpg`` -> ``a/b.txt``; two images that would share a label file are an error."""
     labels = [str(PurePosixPath(r).with_suffix(".txt")) for r in rel]
-    if len(set(labels)) != len(labels):
-        seen: dict[str, str] = {}
+    if len({lab.casefold() for lab in labels}) != len(labels):  # one file on macOS/Windows
+        seen: dict[str, tuple[str, str]] = {}
         for r, lab in zip(rel, labels):
-            if lab in seen:
+            if lab.casefold() in seen:
+                other, other_lab = seen[lab.casefold()]
+                how = "would share" if other_lab == lab else "differ only in case and would share"
                 raise GtconvertError(
-                    f"images {seen[lab]!r} and {r!r} would share the label file {lab!r}",
+                    f"images {other!r} and {r!r} {how} the label file {lab!r}",
                     fix="rename one of them (YOLO pairs image and label by name without suffix)",
                 )
-            seen[lab] = r
+            seen[lab.casefold()] = (r, lab)
     return labels
 
 
@@ -653,6 +655,11 @@ def _parse(text: str, label: Path, n_classes: int) -> tuple[np.ndarray, np.ndarr
         values = np.array(" ".join(lines).split(), dtype=np.float64)
     except ValueError:
         raise GtconvertError("label file holds something that is not a number", file=label) from None
+    if not np.isfinite(values).all():
+        line = int(np.searchsorted(np.cumsum(cols), np.flatnonzero(~np.isfinite(values))[0], side="right"))
+        raise GtconvertError(
+            "label file holds a value that is not a finite number", file=label, record=f"line {line + 1}"
+        )
     starts = np.concatenate([[0], np.cumsum(cols)[:-1]])
     cls = values[starts]
     wrong = np.flatnonzero((cls != np.round(cls)) | (cls < 0) | (cls >= n_classes))
