@@ -209,6 +209,16 @@ def from_fields(values: dict[str, Any], path: Any) -> Interchange:
     for name, kind in _FIELDS.items():
         if name in values:
             setattr(ic, name, _normalise(kind, values[name]))
+    missing = [name for name in _FIELDS if name not in values]
+    if missing:  # defaults keep older files readable; an inconsistency then names what is missing
+        try:
+            ic.check(path)
+        except GtconvertError as exc:
+            raise GtconvertError(
+                f"interchange field {', '.join(repr(m) for m in missing[:5])} is missing ({exc.message})",
+                file=path,
+                fix="the file is incomplete; export it again",
+            ) from None
     return ic
 
 
@@ -391,7 +401,13 @@ def _h5_value(f: Any, node: Any) -> Any:
 def load_v73(path: str | os.PathLike) -> Interchange | None:
     import h5py
 
-    with h5py.File(path, "r") as f:
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:  # truncated or damaged HDF5
+        raise GtconvertError(
+            f"cannot read this MAT-file (v7.3/HDF5: {exc})", file=path, fix="is the file complete?"
+        ) from None
+    with f:
         if VARIABLE not in f:
             return None
         node = f[VARIABLE]
