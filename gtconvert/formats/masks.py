@@ -220,6 +220,14 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
     path = _mask_file(root, record.get("mask"), record)
     matrix = read_label_matrix(path)
     h, w = matrix.shape[:2]
+    stated = (record.get("width"), record.get("height"))
+    if all(isinstance(v, int) and v > 0 for v in stated) and stated != (w, h):
+        raise GtconvertError(
+            f"label image is {w} x {h}, not {stated[0]} x {stated[1]} as classes.json says",
+            file=path,
+            record=f"image {record.get('file_name', '')!r}",
+            fix="write the masks at the image size",
+        )
     present = _present_values(matrix)
     out: dict[str, Any] = {
         "width": w,
