@@ -1,0 +1,1 @@
+"""A corpus of hostile and broken inputs, built at test time (see ``corpus.py``)."""
