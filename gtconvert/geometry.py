@@ -359,16 +359,27 @@ def _simplify_ring(ring: np.ndarray) -> np.ndarray:
 def _bridge_holes(outer: np.ndarray, holes: list[np.ndarray]) -> np.ndarray:
     """One ring: ``outer`` with each hole spliced in by a zero-width bridge (in and out).
 
-    Under even-odd filling the doubled bridge cancels and each hole stays empty. Each hole is
-    joined at its vertex nearest to a vertex of the ring built so far.
+    Under even-odd filling the doubled bridge cancels and each hole stays empty, wherever the
+    bridge runs. Each hole is joined at its vertex nearest to an outer vertex (a k-d tree
+    query, so thousands of holes cost little); holes sharing an outer vertex follow each other.
     """
-    ring = outer
-    for hole in holes:
-        d = ((ring[:, None, :] - hole[None, :, :]) ** 2).sum(axis=2)
-        i, j = np.unravel_index(int(np.argmin(d)), d.shape)
-        around = np.concatenate([hole[j:], hole[: j + 1]])  # the hole, closed at vertex j
-        ring = np.concatenate([ring[: i + 1], around, ring[i:]])
-    return ring
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(outer)
+    joins = []  # (outer vertex, hole, hole vertex)
+    for h, hole in enumerate(holes):
+        dist, nearest = tree.query(hole)
+        j = int(np.argmin(dist))
+        joins.append((int(nearest[j]), h, j))
+    joins.sort()
+    pieces, done = [], 0
+    for i, h, j in joins:
+        pieces.append(outer[done : i + 1])
+        hole = holes[h]
+        pieces += [hole[j:], hole[: j + 1], outer[i : i + 1]]  # around the hole, back to the outer vertex
+        done = i + 1
+    pieces.append(outer[done:])
+    return np.concatenate(pieces)
 
 
 def mask_to_polygons(mask: np.ndarray, *, bridge_holes: bool = True) -> list[np.ndarray]:
