@@ -413,6 +413,11 @@ def write(
     dataset: Dataset, path: str | os.PathLike, *, overwrite: bool = False, indent: bool = False
 ) -> None:
     """Write ``dataset`` as one COCO JSON file (atomically)."""
+    with gc_paused():  # a record per annotation and a list per polygon part, none in a cycle
+        _write(dataset, path, overwrite=overwrite, indent=indent)
+
+
+def _write(dataset: Dataset, path: str | os.PathLike, *, overwrite: bool, indent: bool) -> None:
     ann = dataset.annotations
     _warn_unwritable(ann)
     keep = ~np.isin(ann.kind, list(_NOT_IN_COCO))
@@ -440,18 +445,23 @@ def _warn_unwritable(ann: Annotations) -> None:
 
 
 def _write_images(img: Images) -> list[dict]:
-    out = []
-    for i, (iid, name, w, h) in enumerate(
-        zip(img.id.tolist(), img.file_name.tolist(), img.width.tolist(), img.height.tolist())
-    ):
-        rec: dict[str, Any] = {"id": iid, "file_name": name, "width": w, "height": h}
-        if not np.isnan(img.time[i]):
-            rec["frame_time"] = float(img.time[i])
-        if img.video[i]:
-            rec["video"] = img.video[i]
-        if img.extra[i]:
-            rec.update(img.extra[i])
-        out.append(rec)
+    times = img.time.tolist()
+    has_time = ~np.isnan(img.time)
+    out = [
+        {"id": iid, "file_name": name, "width": w, "height": h}
+        for iid, name, w, h in zip(
+            img.id.tolist(), img.file_name.tolist(), img.width.tolist(), img.height.tolist()
+        )
+    ]
+    # optional keys, in this order, only on the images that have them
+    for i in np.flatnonzero(has_time).tolist():
+        out[i]["frame_time"] = times[i]
+    for i, video in enumerate(img.video.tolist()):
+        if video:
+            out[i]["video"] = video
+    for i, extra in enumerate(img.extra.tolist()):
+        if extra:
+            out[i].update(extra)
     return out
 
 
@@ -466,26 +476,34 @@ def _write_category(c: Category) -> dict:
 
 
 def _segmentations(dataset: Dataset, rows: np.ndarray) -> list[Any]:
-    """The ``segmentation`` value of each row (None for plain boxes)."""
+    """The ``segmentation`` value of each row (None for plain boxes).
+
+    Each kind is handled for all its rows at once; polygons are sliced out of one flat Python
+    list of coordinates (no numpy scalar per row, no enum look-up per row).
+    """
     ann = dataset.annotations
     out: list[Any] = [None] * len(rows)
-    vs, ps, flat = ann.vertex_start, ann.part_start, ann.vertices.ravel().tolist()
-    refs = []
-    for j, i in enumerate(rows.tolist()):
-        k = ann.kind[i]
-        if k == Kind.POLYGON:
-            out[j] = [flat[2 * vs[p] : 2 * vs[p + 1]] for p in range(ps[i], ps[i + 1])]
-        elif k == Kind.MASK:
-            out[j] = ann.rle[i]
-        elif k == Kind.ROTATED_BOX:
-            out[j] = [geometry.rotated_box_corners(ann.rbox[i]).ravel().tolist()]
-        elif k == Kind.PIXEL_REF:
-            refs.append(j)
-    if refs:
+    kind = ann.kind[rows]
+    poly = np.flatnonzero(kind == Kind.POLYGON)
+    if len(poly):
+        vs, ps = (2 * ann.vertex_start).tolist(), ann.part_start.tolist()
+        flat = ann.vertices.ravel().tolist()
+        for j, i in zip(poly.tolist(), rows[poly].tolist()):
+            out[j] = [flat[vs[p] : vs[p + 1]] for p in range(ps[i], ps[i + 1])]
+    masks = np.flatnonzero(kind == Kind.MASK)
+    for j, rle in zip(masks.tolist(), ann.rle[rows[masks]].tolist()):
+        out[j] = rle
+    rotated = np.flatnonzero(kind == Kind.ROTATED_BOX)
+    if len(rotated):
+        corners = geometry.rotated_box_corners(ann.rbox[rows[rotated]]).reshape(len(rotated), 8).tolist()
+        for j, c in zip(rotated.tolist(), corners):
+            out[j] = [c]
+    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
+    if len(refs):
         from ..pixels import encode_pixel_refs
 
-        rles = encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs])
-        for j, rle in zip(refs, rles):
+        rles = encode_pixel_refs(ann.pixel_ref[rows[refs]].tolist())
+        for j, rle in zip(refs.tolist(), rles):
             out[j] = rle
     return out
 
@@ -515,33 +533,41 @@ def _areas_and_boxes(dataset: Dataset, rows: np.ndarray, segs: list[Any]) -> tup
 
 
 def _write_annotations(dataset: Dataset, rows: np.ndarray) -> list[dict]:
+    """One record per row; columns go to Python lists once, optional keys only where set."""
     ann = dataset.annotations
     segs = _segmentations(dataset, rows)
     area, bbox = _areas_and_boxes(dataset, rows, segs)
     image_ids = dataset.images.id[ann.image[rows]].tolist()
     cat_ids = dataset.category_ids()[ann.category[rows]].tolist() if len(rows) else []
-    ids = ann.id[rows].tolist()
-    out = []
-    for j, i in enumerate(rows.tolist()):
-        rec: dict[str, Any] = {
-            "id": ids[j],
-            "image_id": image_ids[j],
-            "category_id": cat_ids[j],
-            "bbox": bbox[j].tolist(),
-            "area": float(area[j]),
-            "iscrowd": int(ann.iscrowd[i]),
-        }
-        if segs[j] is not None:
-            rec["segmentation"] = segs[j]
-        if ann.kind[i] == Kind.ROTATED_BOX:
-            rec["rbox"] = ann.rbox[i].tolist()
-        if not np.isnan(ann.score[i]):
-            rec["score"] = float(ann.score[i])
-        if ann.attributes[i] is not None:
-            rec["attributes"] = ann.attributes[i]
-        if ann.parent[i] >= 0:
-            rec["parent_id"] = int(ann.id[ann.parent[i]])
-        if ann.extra[i]:
-            rec.update(ann.extra[i])
-        out.append(rec)
+    out = [
+        {"id": i, "image_id": im, "category_id": c, "bbox": b, "area": a, "iscrowd": crowd}
+        for i, im, c, b, a, crowd in zip(
+            ann.id[rows].tolist(),
+            image_ids,
+            cat_ids,
+            bbox.tolist(),
+            area.astype(np.float64).tolist(),
+            ann.iscrowd[rows].astype(np.int64).tolist(),
+        )
+    ]
+    # optional keys, always in this order: segmentation, rbox, score, attributes, parent_id, extras
+    for rec, seg in zip(out, segs):
+        if seg is not None:
+            rec["segmentation"] = seg
+    rotated = np.flatnonzero(ann.kind[rows] == Kind.ROTATED_BOX)
+    for j, rbox in zip(rotated.tolist(), ann.rbox[rows[rotated]].tolist()):
+        out[j]["rbox"] = rbox
+    scored = np.flatnonzero(~np.isnan(ann.score[rows]))
+    for j, score in zip(scored.tolist(), ann.score[rows[scored]].tolist()):
+        out[j]["score"] = score
+    for j, attrs in enumerate(ann.attributes[rows].tolist()):
+        if attrs is not None:
+            out[j]["attributes"] = attrs
+    parent = ann.parent[rows]
+    with_parent = np.flatnonzero(parent >= 0)
+    for j, pid in zip(with_parent.tolist(), ann.id[parent[with_parent]].tolist()):
+        out[j]["parent_id"] = pid
+    for j, extra in enumerate(ann.extra[rows].tolist()):
+        if extra:
+            out[j].update(extra)
     return out
