@@ -402,18 +402,18 @@ def load_v73(path: str | os.PathLike) -> Interchange | None:
     import h5py
 
     try:
-        f = h5py.File(path, "r")
-    except OSError as exc:  # truncated or damaged HDF5
+        with h5py.File(path, "r") as f:
+            if VARIABLE not in f:
+                return None
+            node = f[VARIABLE]
+            if not isinstance(node, h5py.Group):
+                raise GtconvertError("variable 'gtconvert' is not a struct", file=path)
+            values = _h5_value(f, node)
+    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:  # truncated or damaged HDF5
         raise GtconvertError(
             f"cannot read this MAT-file (v7.3/HDF5: {exc})", file=path, fix="is the file complete?"
         ) from None
-    with f:
-        if VARIABLE not in f:
-            return None
-        node = f[VARIABLE]
-        if not isinstance(node, h5py.Group):
-            raise GtconvertError("variable 'gtconvert' is not a struct", file=path)
-        return from_fields(_h5_value(f, node), path)
+    return from_fields(values, path)
 
 
 def is_hdf5(path: str | os.PathLike) -> bool:
