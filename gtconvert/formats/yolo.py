@@ -495,7 +495,7 @@ def _open(path: Path) -> tuple[Path, dict[str, Any] | None]:
     try:
         with open(yaml_path, encoding="utf-8") as f:
             doc = yaml.safe_load(f)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise GtconvertError(f"data.yaml is not valid YAML ({exc})", file=yaml_path) from None
     if not isinstance(doc, dict):
         raise GtconvertError(
@@ -631,6 +631,8 @@ def _read_texts(labels: list[Path]) -> list[str]:
             return p.read_text(encoding="utf-8")
         except FileNotFoundError:
             return ""  # an image without a label file has no objects (Ultralytics' rule)
+        except UnicodeDecodeError as exc:
+            raise GtconvertError(f"label file is not UTF-8 text ({exc})", file=p) from None
 
     if len(labels) > 64:
         with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
