@@ -33,7 +33,7 @@ def header_size(path: str | os.PathLike) -> tuple[int, int] | None:
             return int(im.size[0]), int(im.size[1])
     except FileNotFoundError:
         return None
-    except OSError as exc:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # damaged images
         raise GtconvertError(f"cannot read the image header ({exc})", file=path) from None
 
 

@@ -37,7 +37,7 @@ def read_label_matrix(path: str) -> np.ndarray:
         raise GtconvertError(
             "label image not found", file=path, fix="pass --images DIR where the label PNGs are"
         ) from None
-    except OSError as exc:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # damaged PNGs
         raise GtconvertError(f"cannot read label image ({exc})", file=path) from None
 
 
