@@ -381,7 +381,7 @@ def _read_rle(seg: dict, path: Any, ann_id: int) -> dict:
         h, w = int(size[0]), int(size[1])
     except (TypeError, ValueError):
         h = w = -1
-    if h < 0 or w < 0:
+    if not (0 <= h < 2**31 and 0 <= w < 2**31):  # pycocotools holds sizes in 32 bits
         raise GtconvertError(
             f"RLE size {size!r} is not [height, width]", file=path, record=f"annotation id {ann_id}"
         )
