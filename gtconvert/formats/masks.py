@@ -96,17 +96,65 @@ def read(
         )
     cmap_path = root / CLASS_MAP
     doc = _read_class_map(cmap_path) if cmap_path.is_file() else None
-    if doc is None and not (root / INDEX_DIR).is_dir() and (root / BW_DIR).is_dir():
-        ds = _read_bw_only(root)
-    else:
-        ds = _read_indexed(root.resolve(), doc, instances)
+    try:
+        if doc is None and not (root / INDEX_DIR).is_dir() and (root / BW_DIR).is_dir():
+            ds = _read_bw_only(root)
+        else:
+            ds = _read_indexed(root.resolve(), doc, instances)
+    except _MALFORMED as exc:  # a class map that passed the checks but still does not fit
+        raise GtconvertError(
+            f"malformed masks dataset ({type(exc).__name__}: {exc})", file=cmap_path, fix="see docs/masks.md"
+        ) from None
     return ds.replace(image_root=images if images is not None else str(root.resolve()))
+
+
+_MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def _is_value(v: Any) -> bool:
+    """A class value: a non-negative int, or a list of 1 or 3 of them."""
+    items = v if isinstance(v, list) else [v]
+    return len(items) in (1, 3) and all(
+        isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2**31 for x in items
+    )
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2**63
+
+
+def _check_record(ok: bool, path: Path, record: str, what: str) -> None:
+    if not ok:
+        raise GtconvertError(what, file=path, record=record, fix="see docs/masks.md")
 
 
 def _read_class_map(path: Path) -> dict:
     doc = read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("classes"), list):
         raise GtconvertError("class map needs a 'classes' list", file=path, fix="see docs/masks.md")
+    for k, c in enumerate(doc["classes"]):
+        rec = f"classes[{k}]"
+        _check_record(isinstance(c, dict), path, rec, "a class must be an object")
+        _check_record(_is_value(c.get("value")), path, rec, "'value' must be an integer or [r, g, b]")
+        _check_record(_is_int(c.get("id", 0)), path, rec, "'id' must be an integer")
+        color, pixel_id = c.get("color"), c.get("pixel_id")
+        _check_record(color is None or (_is_value(color) and len(color) == 3), path, rec, "bad 'color'")
+        _check_record(pixel_id is None or _is_value(pixel_id), path, rec, "bad 'pixel_id'")
+    for k, r in enumerate(doc.get("images") or []):
+        rec = f"images[{k}]"
+        _check_record(isinstance(r, dict), path, rec, "an image must be an object")
+        _check_record(_is_int(r.get("id", 0)), path, rec, "'id' must be an integer")
+        for key in ("width", "height"):
+            _check_record(_is_int(r.get(key, 0)) and r.get(key, 0) >= 0, path, rec, f"bad '{key}'")
+        _check_record(isinstance(r.get("mask", ""), str), path, rec, "'mask' must be a file name")
+        objects = r.get("objects") or []
+        _check_record(isinstance(objects, list), path, rec, "'objects' must be a list")
+        for o in objects:
+            _check_record(
+                isinstance(o, dict) and isinstance(o.get("file"), str) and _is_int(o.get("id", 0))
+                and _is_value(o.get("value", 1)),
+                path, rec, "each object needs 'file', an integer 'id' and a class 'value'",
+            )  # fmt: skip
     for k, c in enumerate(doc["classes"]):
         if not isinstance(c, dict) or "value" not in c or "name" not in c:
             raise GtconvertError(
@@ -215,10 +263,10 @@ def _mask_file(root: str, rel: Any, record: dict) -> str:
 
 def _scan_index(root: str, record: dict, components: bool) -> dict:
     """One index mask: its size, the values present, their boxes and areas (and RLEs)."""
-    from ..pixels import mask_of, read_label_matrix
+    from ..pixels import mask_of
 
     path = _mask_file(root, record.get("mask"), record)
-    matrix = read_label_matrix(path)
+    matrix = _read_matrix(path)
     h, w = matrix.shape[:2]
     stated = (record.get("width"), record.get("height"))
     if all(isinstance(v, int) and v > 0 for v in stated) and stated != (w, h):
@@ -254,6 +302,18 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
     return out
 
 
+def _read_matrix(path: str) -> np.ndarray:
+    """A label PNG as integers; a broken or truncated PNG is an error naming the file."""
+    from ..pixels import read_label_matrix
+
+    try:
+        return read_label_matrix(path)
+    except GtconvertError:
+        raise
+    except (SyntaxError, ValueError, OSError, EOFError) as exc:
+        raise GtconvertError(f"cannot decode mask ({exc})", file=path, fix="rewrite the PNG") from None
+
+
 def _present_values(matrix: np.ndarray) -> list[tuple[int, ...]]:
     if matrix.ndim == 3:
         colours = np.unique(matrix.reshape(-1, matrix.shape[2])[:, :3], axis=0)
@@ -279,8 +339,8 @@ def _read_binary(path: str) -> np.ndarray:
         raise GtconvertError(
             "mask file not found", file=path, fix="check the file names in classes.json"
         ) from None
-    except OSError as exc:
-        raise GtconvertError(f"cannot read mask ({exc})", file=path) from None
+    except (SyntaxError, ValueError, OSError, EOFError) as exc:
+        raise GtconvertError(f"cannot decode mask ({exc})", file=path, fix="rewrite the PNG") from None
 
 
 def _scan_instances(root: str, record: dict) -> dict:
@@ -309,7 +369,7 @@ def _png_size(path: str) -> tuple[int, int]:
     try:
         with Image.open(path) as im:  # reads the header only
             return im.size
-    except (FileNotFoundError, OSError) as exc:
+    except (SyntaxError, ValueError, OSError, EOFError) as exc:
         raise GtconvertError(f"cannot read mask ({exc})", file=path) from None
 
 
