@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .model import Dataset, Kind
+from .model import Annotations, Dataset, Kind
 
 
 @dataclass
@@ -67,13 +67,22 @@ def _outside(ds: Dataset) -> Iterator[Finding]:
         )
 
 
+def _distinct_vertices(ann: Annotations) -> np.ndarray:
+    """Number of distinct (x, y) points in each part (a repeated point counts once)."""
+    n_parts = len(ann.vertex_start) - 1
+    if not len(ann.vertices):
+        return np.zeros(n_parts, dtype=np.int64)
+    keys = np.column_stack([ann.vertex_part().astype(np.float64), ann.vertices])
+    distinct = np.unique(keys, axis=0)
+    return np.bincount(distinct[:, 0].astype(np.int64), minlength=n_parts)
+
+
 def _degenerate_polygons(ds: Dataset) -> Iterator[Finding]:
     ann = ds.annotations
     poly = ann.kind == Kind.POLYGON
     if not poly.any():
         return
-    n_vert = np.diff(ann.vertex_start)
-    small_part = n_vert < 3
+    small_part = _distinct_vertices(ann) < 3
     owner = ann.part_owner()
     bad_rows = np.unique(owner[small_part])
     bad_rows = bad_rows[poly[bad_rows]]
@@ -81,7 +90,10 @@ def _degenerate_polygons(ds: Dataset) -> Iterator[Finding]:
     bad = np.union1d(bad_rows, no_parts).astype(np.int64)
     if len(bad):
         yield Finding(
-            "polygon.degenerate", "polygons with a part of fewer than 3 points", len(bad), _examples(ds, bad)
+            "polygon.degenerate",
+            "polygons with a part of fewer than 3 distinct points",
+            len(bad),
+            _examples(ds, bad),
         )
 
 
@@ -131,18 +143,63 @@ def _duplicate_basenames(ds: Dataset) -> Iterator[Finding]:
 
 
 def _missing_images(ds: Dataset) -> Iterator[Finding]:
+    """Images absent, unreadable, or of another size than the labels say (headers only)."""
     if not ds.image_root or not os.path.isdir(ds.image_root):
         return
-    missing = [
-        n for n in ds.images.file_name.tolist() if not os.path.isfile(os.path.join(ds.image_root, str(n)))
-    ]
+    from .errors import GtconvertError
+    from .imagefiles import header_size
+
+    missing, unreadable, resized = [], [], []
+    img = ds.images
+    for i, name in enumerate(img.file_name.tolist()):
+        path = os.path.join(ds.image_root, str(name))
+        if not os.path.isfile(path):
+            missing.append(str(name))
+            continue
+        try:
+            size = header_size(path)
+        except GtconvertError:
+            unreadable.append(str(name))
+            continue
+        if size and img.width[i] > 0 and size != (int(img.width[i]), int(img.height[i])):
+            resized.append(f"{name}: {size[0]} x {size[1]}, labels say {img.width[i]} x {img.height[i]}")
     if missing:
         yield Finding("image.missing", f"images not found under {ds.image_root}", len(missing), missing[:5])
+    if unreadable:
+        yield Finding("image.unreadable", "image files that cannot be read", len(unreadable), unreadable[:5])
+    if resized:
+        yield Finding(
+            "image.size_mismatch", "images whose size differs from the labels", len(resized), resized[:5]
+        )
+
+
+def _duplicate_ids(ds: Dataset) -> Iterator[Finding]:
+    for what, ids in (
+        ("image", ds.images.id),
+        ("annotation", ds.annotations.id),
+        ("category", ds.category_ids()),
+    ):
+        uniq, counts = np.unique(np.asarray(ids), return_counts=True)
+        dup = uniq[counts > 1]
+        if len(dup):
+            yield Finding(
+                f"{what}.duplicate_id", f"{what} ids used more than once", len(dup), [str(d) for d in dup[:5]]
+            )
+
+
+def _unknown_categories(ds: Dataset) -> Iterator[Finding]:
+    """Annotations whose class is not among the names (e.g. YOLO ids past ``names``)."""
+    cat = ds.annotations.category
+    bad = np.flatnonzero((cat < 0) | (cat >= len(ds.categories)))
+    if len(bad):
+        yield Finding(
+            "category.unknown", "annotations of a class not in the names", len(bad), _examples(ds, bad)
+        )
 
 
 CHECKS: list[Callable[[Dataset], Iterator[Finding]]] = [
     _non_finite, _empty_boxes, _outside, _degenerate_polygons, _rle_sizes,
-    _unknown_sizes, _duplicate_basenames, _missing_images,
+    _unknown_sizes, _duplicate_basenames, _missing_images, _duplicate_ids, _unknown_categories,
 ]  # fmt: skip
 
 
