@@ -50,7 +50,15 @@ def detect(path: str) -> bool:
 def read(path: str | os.PathLike, *, images: str | None = None) -> Dataset:
     """Read a COCO JSON file. ``images`` is the image folder (default: next to the file)."""
     with gc_paused():  # millions of small lists and dicts, none in a cycle
-        return _read(path, images)
+        try:
+            return _read(path, images)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            # last resort for values of the wrong type the checks above do not name (found by fuzzing)
+            raise GtconvertError(
+                f"a value has the wrong type or shape ({type(exc).__name__}: {exc})",
+                file=path,
+                fix="check the file against the COCO format (ids integers, bbox 4 numbers, ...)",
+            ) from None
 
 
 def _read(path: str | os.PathLike, images: str | None) -> Dataset:
