@@ -102,3 +102,15 @@ def test_every_listed_option_is_a_flag() -> None:
         for action in ("read", "write"):
             for option in fmt.options(action):
                 assert option == "overwrite" or option in _FORMAT_OPTIONS, f"{fmt.name} {action}: --{option}"
+
+
+def test_readme_main_job(tmp_path: Path) -> None:
+    """The README's first command: the shipped sample becomes a YOLO dataset with its images."""
+    out = tmp_path / "out"
+    assert main(["convert", str(SAMPLE), str(out), "--to", "yolo"]) == 0
+    doc = json.loads(SAMPLE.read_text())
+    for image in doc["images"]:
+        stem = Path(image["file_name"]).with_suffix("")
+        assert (out / "images" / image["file_name"]).is_file()  # found beside the JSON, under images/
+        assert (out / "labels" / stem).with_suffix(".txt").is_file()
+    assert (out / "data.yaml").is_file()

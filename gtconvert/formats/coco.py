@@ -72,8 +72,24 @@ def _read(path: str | os.PathLike, images: str | None) -> Dataset:
     cats = _read_categories(data.get("categories", []), path)
     ann = _read_annotations(data.get("annotations", []), img, cats, path)
     top = {k: v for k, v in data.items() if k not in ("images", "annotations", "categories")}
-    root = images if images is not None else str(Path(path).resolve().parent)
+    root = images if images is not None else _guess_image_root(Path(path), img)
     return Dataset(img, cats, ann, info={"coco": top}, image_root=root)
+
+
+def _guess_image_root(path: Path, img: Images) -> str:
+    """The folder the file names are relative to: beside the JSON, or the usual neighbours.
+
+    COCO files sit beside their images, or in ``annotations/`` next to ``images/``; one file
+    name probed in each place decides (``--images`` overrides).
+    """
+    here = path.resolve().parent
+    candidates = [here, here / "images", here.parent / "images", here.parent]
+    if len(img):
+        first = str(img.file_name[0])
+        for folder in candidates:
+            if (folder / first).is_file():
+                return str(folder)
+    return str(here)
 
 
 def _need(record: dict, key: str, path: Any, what: str) -> Any:
