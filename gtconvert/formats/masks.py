@@ -134,13 +134,17 @@ def _read_class_map(path: Path) -> dict:
         raise GtconvertError("class map needs a 'classes' list", file=path, fix="see docs/masks.md")
     for k, c in enumerate(doc["classes"]):
         rec = f"classes[{k}]"
-        _check_record(isinstance(c, dict), path, rec, "a class must be an object")
+        _check_record(
+            isinstance(c, dict) and isinstance(c.get("name"), str), path, rec, "a class needs a 'name'"
+        )
         _check_record(_is_value(c.get("value")), path, rec, "'value' must be an integer or [r, g, b]")
         _check_record(_is_int(c.get("id", 0)), path, rec, "'id' must be an integer")
         color, pixel_id = c.get("color"), c.get("pixel_id")
         _check_record(color is None or (_is_value(color) and len(color) == 3), path, rec, "bad 'color'")
         _check_record(pixel_id is None or _is_value(pixel_id), path, rec, "bad 'pixel_id'")
-    for k, r in enumerate(doc.get("images") or []):
+    if not isinstance(doc.get("images", []), list):
+        raise GtconvertError("'images' must be a list", file=path, fix="see docs/masks.md")
+    for k, r in enumerate(doc.get("images", [])):
         rec = f"images[{k}]"
         _check_record(isinstance(r, dict), path, rec, "an image must be an object")
         _check_record(_is_int(r.get("id", 0)), path, rec, "'id' must be an integer")
@@ -155,16 +159,6 @@ def _read_class_map(path: Path) -> dict:
                 and _is_value(o.get("value", 1)),
                 path, rec, "each object needs 'file', an integer 'id' and a class 'value'",
             )  # fmt: skip
-    for k, c in enumerate(doc["classes"]):
-        if not isinstance(c, dict) or "value" not in c or "name" not in c:
-            raise GtconvertError(
-                "each class needs 'value' and 'name'",
-                file=path,
-                record=f"classes[{k}]",
-                fix="see docs/masks.md",
-            )
-    if not isinstance(doc.get("images", []), list):
-        raise GtconvertError("'images' must be a list", file=path)
     return doc
 
 
