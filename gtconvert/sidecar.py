@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import report
+from .errors import GtconvertError
 from .fileio import dump_json, read_json
 from .model import Category
 
@@ -84,10 +85,68 @@ def load(folder: str | os.PathLike) -> dict[str, Any] | None:
     path = Path(folder) / FILE_NAME
     if not path.is_file():
         return None
-    doc = read_json(path)
+    try:
+        doc = read_json(path)
+    except GtconvertError as exc:
+        return _ignored(path, exc.message)
     if not isinstance(doc, dict) or "categories" not in doc or "images" not in doc:
         return None
-    return doc
+    problem = _shape_problem(doc)
+    return _ignored(path, problem) if problem else doc
+
+
+def _ignored(path: Path, why: str) -> None:
+    # the sidecar only restores ids; a damaged one must not stop the labels from being read
+    report.warn(
+        "sidecar.ignored",
+        f"{path}: ignored ({why}); ids and category details are numbered afresh",
+        1,
+        [str(path)],
+    )
+    return None
+
+
+_INT64 = 2**63
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+
+
+def _int_list(value: Any) -> bool:
+    return isinstance(value, list) and all(_is_int(v) for v in value)
+
+
+def _shape_problem(doc: dict[str, Any]) -> str | None:
+    """What is wrong with the structure of a sidecar, or None when it is sound."""
+    cats, images, anns = doc.get("categories"), doc.get("images"), doc.get("annotations", {})
+    if not isinstance(cats, list) or not all(
+        isinstance(c, dict) and _is_int(c.get("id")) and isinstance(c.get("name"), str) for c in cats
+    ):
+        return "'categories' must be a list of {id: int, name: str}"
+    for c in cats:
+        for key in ("color", "pixel_id"):
+            value = c.get(key)
+            if value is not None and not (
+                isinstance(value, list)
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            ):
+                return f"category {c['id']}: '{key}' must be a list of numbers"
+        for key in ("supercategory", "type", "group", "description", "parent"):
+            if not isinstance(c.get(key, ""), str):
+                return f"category {c['id']}: '{key}' must be text"
+        if not isinstance(c.get("attributes", []), list):
+            return f"category {c['id']}: 'attributes' must be a list"
+    if not isinstance(images, dict) or not isinstance(anns, dict):
+        return "'images' and 'annotations' must be objects"
+    names = images.get("file_name", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return "'images.file_name' must be a list of text"
+    for group, keys in ((images, ("id", "width", "height", "rows")), (anns, ("id", "kind", "iscrowd"))):
+        for key in keys:
+            if not _int_list(group.get(key, [])):
+                return f"'{key}' columns must be lists of integers"
+    return None
 
 
 @dataclass
