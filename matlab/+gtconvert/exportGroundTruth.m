@@ -9,7 +9,7 @@ function g = exportGroundTruth(gTruth, file, varargin)
 %
 %   Video frames are written as PNG files like objectDetectorTrainingData,
 %   keeping every 'SamplingFactor'-th frame (default 5 for videos) in
-%   'FrameFolder' (default <folder of FILE>/frames). Other options are
+%   'FrameFolder' (default: the folder of FILE). Other options are
 %   those of gtconvert.exportStruct.
 %
 %   GTRUTH may also be a plain struct shaped like saveobj(gTruth); it then

@@ -22,12 +22,15 @@ function g = exportStruct(s, file, varargin)
 %     'Release'        MATLAB release of the data, e.g. 'R2023b' (default '')
 %     'SamplingFactor' keep every n-th frame of a video (default 1)
 %     'ImageFiles'     image file of each kept row (e.g. frames written out)
-%     'FrameFolder'    where video frames are (default <folder of FILE>/frames)
-%     'FramePrefix'    frame file prefix (default '<video name>_')
+%     'FrameFolder'    where video frames are (default: the folder of FILE)
+%     'FramePrefix'    frame file prefix (default '<video name>_'; frames are
+%                      <prefix><frame number>.png, zero-padded to the
+%                      digits of the frame count)
 %     'ImageSize'      [height width] (one row, or one per image)
 %     'ReadImageSize'  read sizes from the image headers (default true)
 %     'MatVersion'     '-v7' (default, read by scipy) or '-v7.3'
-%     'InfoJson'       JSON text kept as source metadata (default '')
+%     'InfoJson'       JSON text kept as source metadata (default: the
+%                      field InfoJson of S, else '')
 %
 %   Example:
 %       s.DataSource = struct('Source', {{'a.png'; 'b.png'}}, ...
@@ -58,6 +61,9 @@ for e = 1:numel(s)
     end
 end
 g.infoJson = char(opts.InfoJson);
+if isempty(g.infoJson) && isfield(s, 'InfoJson')
+    g.infoJson = char(s(1).InfoJson);  % metadata read by readInterchange travels on
+end
 gtconvert.internal.saveInterchange(g, file, opts.MatVersion);
 end
 

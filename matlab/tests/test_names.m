@@ -36,7 +36,7 @@ spec = gtconvert.internal.readInterchange(file);
 [~, id] = lastwarn();
 assert(strcmp(id, 'gtconvert:split'), 'a two-part polygon is split, with a warning');
 assert(isequal(spec.LabelDefinitions(1).Name, 'trafficLight'));
-assert(strcmp(spec.LabelDefinitions(1).Description, '[gtconvert name: traffic light] lights'));
+assert(strcmp(spec.LabelDefinitions(1).Description, '[gtconvert name: "traffic light"] lights'));
 assert(isequal(spec.NameMap(1).Original, 'traffic light') && isequal(spec.NameMap(1).Valid, 'trafficLight'));
 assert(numel(spec.LabelData.car) == 2 && isequal(spec.LabelData.car{2}, [6 6; 8 6; 8 8]));
 back = gtconvert.exportStruct(spec, fullfile(work, 'back.mat'));

@@ -30,13 +30,13 @@ assert(isequal(g.imageSize, [6 8; 6 8]));
 assertError(@() gtconvert.exportMasks({bw1}, files, fullfile(work, 'm.mat')), 'gtconvert:badInput');
 
 % a video: rows are frames at times; every n-th frame is kept and named
-v.DataSource = struct('Source', '/data/clip.mp4', 'TimeStamps', [], 'SourceType', 'VideoReader');
+v.DataSource = struct('Source', 'D:\data\clip.mp4', 'TimeStamps', [], 'SourceType', 'VideoReader');
 v.LabelDefinitions = struct('Name', 'helmet', 'Type', 'Rectangle');
 v.LabelData = struct('Time', num2cell((0:6)' / 10), 'helmet', {[1 1 2 2]; []; []; [3 3 1 1]; []; []; [5 5 1 1]});
 g = gtconvert.exportStruct(v, fullfile(work, 'video.mat'), 'SamplingFactor', 3);
-assert(strcmp(g.sourceType, 'video') && strcmp(g.sourceName, '/data/clip.mp4'));
+assert(strcmp(g.sourceType, 'video') && strcmp(g.sourceName, 'D:\data\clip.mp4'));
 assert(max(abs(g.imageTime - [0; 0.3; 0.6])) < 1e-12, 'frames 1, 4, 7 are kept');
-assert(isequal(g.imageFiles, {'frames/clip_1.png'; 'frames/clip_4.png'; 'frames/clip_7.png'}));
+assert(isequal(g.imageFiles, {'clip_1.png'; 'clip_4.png'; 'clip_7.png'}));
 assert(isequal(g.objImage, [1; 2; 3]) && isequal(g.objPosition(:, 1)', [1 3 5]));
 
 % an array of groundTruth: images appended, labels merged by name

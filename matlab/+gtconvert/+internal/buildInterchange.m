@@ -37,7 +37,7 @@ if ~isempty(opts.ImageFiles)
     end
     files = files(:);
 elseif isempty(files)
-    files = frameNames(g.sourceName, rows, opts);
+    files = frameNames(g.sourceName, rows, n, opts);
 else
     files = files(rows);
 end
@@ -91,7 +91,9 @@ elseif ischar(source) || isa(source, 'string')
 end
 low = lower(type);
 contains = @(text, pattern) ~isempty(strfind(text, pattern));
-if contains(low, 'datastore')
+if strcmp(low, 'python')
+    type = 'python';  % written by gtconvert in Python: exact boxes, no labeler quirk
+elseif contains(low, 'datastore')
     type = 'imageDatastore';
 elseif contains(low, 'video')
     type = 'video';
@@ -124,20 +126,23 @@ if n == 0
 end
 end
 
-function files = frameNames(video, rows, opts)
-% Frames of a video, named <prefix><row>.png like objectDetectorTrainingData.
+function files = frameNames(video, rows, n, opts)
+% Frames of a video, named <video name>_<frame number>.png with the number
+% zero-padded to the digits of the frame count (as gtconvert's Python reader
+% names the frames of a raw video groundTruth), in the output folder.
 prefix = opts.FramePrefix;
 if isempty(prefix)
-    [~, prefix] = fileparts(video);
+    [~, prefix] = fileparts(strrep(video, '\', '/'));  % Windows paths on any platform
     prefix = [prefix '_'];
 end
 folder = opts.FrameFolder;
 if isempty(folder)
-    folder = fullfile(opts.Folder, 'frames');
+    folder = opts.Folder;
 end
+pattern = sprintf('%%s%%0%dd.png', numel(sprintf('%d', n)));
 files = cell(numel(rows), 1);
 for i = 1:numel(rows)
-    files{i} = fullfile(folder, sprintf('%s%d.png', prefix, rows(i)));
+    files{i} = fullfile(folder, sprintf(pattern, prefix, rows(i)));
 end
 end
 
@@ -278,12 +283,12 @@ end
 
 function [name, description] = originalName(name, description)
 % gtconvert.importGroundTruth keeps a name that is not a valid identifier in
-% the description as '[gtconvert name: traffic light] ...'; restore it.
-marker = '[gtconvert name: ';
-if strncmp(description, marker, numel(marker))
-    close = strfind(description, ']');
-    name = description(numel(marker) + 1:close(1) - 1);
-    description = strtrim(description(close(1) + 1:end));
+% the description as '[gtconvert name: "traffic light"] ...' (the name
+% JSON-encoded, so that any text survives); restore it.
+token = regexp(description, '^\[gtconvert name: ("(?:[^"\\]|\\.)*")\]', 'tokens', 'once');
+if ~isempty(token)
+    name = jsondecode(token{1});
+    description = strtrim(description(numel(token{1}) + numel('[gtconvert name: ]') + 1:end));
 end
 end
 

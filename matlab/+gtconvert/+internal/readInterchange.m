@@ -9,10 +9,11 @@ function spec = readInterchange(file)
 %                       Group, Description, Hierarchy
 %     LabelData         struct array, one element per image: one field per
 %                       label, PixelLabelData, and Time for timed sources
-%   plus NameMap (Original, Valid, Parent per label) and Release. Names
+%   plus NameMap (Original, Valid, Parent per label), Release and InfoJson
+%   (source metadata, kept by gtconvert.exportStruct). Names
 %   that are not valid MATLAB identifiers (e.g. 'traffic light') become
 %   valid ones; the original is kept in NameMap and at the start of the
-%   label's Description ('[gtconvert name: traffic light]'), from where
+%   label's Description ('[gtconvert name: "traffic light"]'), from where
 %   gtconvert.exportStruct restores it. Coordinates are returned unchanged
 %   (the file's frame is MATLAB's). Runs in MATLAB and GNU Octave.
 %
@@ -32,6 +33,7 @@ spec.LabelDefinitions = definitions(g, labels);
 spec.LabelData = labelData(g, labels, n, folder);
 spec.NameMap = struct('Original', g.labelNames, 'Valid', {labels.field}', 'Parent', g.labelParents);
 spec.Release = g.release;
+spec.InfoJson = g.infoJson;
 end
 
 % =============================================================================
@@ -165,7 +167,8 @@ d.Type = g.labelTypes{i};
 d.LabelColor = g.labelColors(i, :);
 d.Description = g.labelDescriptions{i};
 if ~strcmp(d.Name, g.labelNames{i})
-    d.Description = strtrim(sprintf('[gtconvert name: %s] %s', g.labelNames{i}, d.Description));
+    d.Description = strtrim(sprintf('[gtconvert name: %s] %s', jsonencode(g.labelNames{i}), ...
+        d.Description));
 end
 end
 
