@@ -58,7 +58,10 @@ SEGMENTER_STEPS = (
 def matlab_folder() -> Path:
     """The folder holding ``+gtconvert`` (``$GTCONVERT_MATLAB_PATH`` overrides it)."""
     given = os.environ.get("GTCONVERT_MATLAB_PATH")
-    folder = Path(given) if given else Path(__file__).resolve().parents[1] / "matlab"
+    here = Path(__file__).resolve().parent
+    # a source checkout keeps them in matlab/; an installed wheel in gtconvert/_matlab
+    candidates = [Path(given)] if given else [here.parent / "matlab", here / "_matlab"]
+    folder = next((c for c in candidates if (c / "+gtconvert").is_dir()), candidates[0])
     if not (folder / "+gtconvert").is_dir():
         raise GtconvertError(
             "gtconvert's MATLAB functions (+gtconvert) are not where expected",
