@@ -228,3 +228,16 @@ def test_cli_convert_to_coco_loads_in_pycocotools(rel: str, tmp_path: Path) -> N
                 coco.imgs[ann["image_id"]]["width"],
             )
     json.loads(out.read_text())
+
+
+def test_paths_on_several_drives_become_relative_names(tmp_path: Path) -> None:
+    """The iris file mixes C: and E: paths; without --images the names must still be relative."""
+    from gtconvert.cli import main
+
+    src = FIXTURES / "iris-rect-scene" / "gTruth.mat"
+    ds = gtconvert.read(src, image_size=(320, 280))
+    names = ds.images.file_name.tolist()
+    assert all(not n.startswith("/") and ":" not in n for n in names)
+    assert len(set(names)) == len(names)
+    assert main(["convert", str(src), str(tmp_path / "yolo"), "--to", "yolo", "--image-size", "320x280"]) == 0
+    assert len(list((tmp_path / "yolo" / "labels").rglob("*.txt"))) == len(names)

@@ -267,6 +267,8 @@ def _relative_to_common(paths: list[str]) -> list[str]:
     split = [_split_path(p) for p in paths]
     if not split:
         return []
+    # a drive letter becomes a folder ("C:" -> "C"), so paths from several drives stay apart
+    split = [[s[0].rstrip(":"), *s[1:]] if s and s[0].endswith(":") else s for s in split]
     common = 0
     shortest = min(len(s) for s in split)
     while common < shortest - 1 and all(s[common] == split[0][common] for s in split):
