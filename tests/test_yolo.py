@@ -177,7 +177,7 @@ def test_output_passes_a_trainers_checks(tmp_path_factory, ds: Dataset, task: st
         warnings.simplefilter("ignore", GtconvertWarning)
         yolo.write(ds, out, task=task)
     rows = trainer_check(out, task)
-    dropped = report.count("yolo.outside")
+    dropped = report.count("yolo.outside") + report.count("yolo.degenerate")
     assert rows == int((~np.isin(ds.annotations.kind, [Kind.TAG])).sum()) - dropped
     # every image copied or linked, and an (empty) label file for each
     assert len(list((out / "images").rglob("*.*"))) == len(ds.images)
@@ -265,6 +265,33 @@ def test_one_pixel_box_and_clipping_on_corners(tmp_path: Path) -> None:
         tmp_path / "y" / "labels" / "p.txt"
     ).read_text() == "0 0.05 0.025 0.1 0.05\n0 0.2 0.875 0.4 0.25\n"
     assert report.count("yolo.clipped") == 1
+
+
+def _unwritable_objects() -> Dataset:
+    """On a 40x30 image: a zero-size box, a 1-point and a 2-point polygon, a box outside, a good box."""
+    ann = Annotations.create(
+        [0] * 5,
+        [0] * 5,
+        [Kind.BOX, Kind.POLYGON, Kind.POLYGON, Kind.BOX, Kind.BOX],
+        id=[1, 2, 3, 4, 5],
+        bbox=[[10, 10, 0, 0], [5, 5, 0, 0], [5, 5, 10, 5], [100, 100, 5, 5], [2, 3, 10, 8]],
+        parts=[[], [np.array([[5.0, 5.0]])], [np.array([[5.0, 5.0], [15.0, 10.0]])], [], []],
+    )
+    return Dataset(Images.create(["a.png"], width=[40], height=[30], id=[1]), [Category(id=1, name="c")], ann)
+
+
+@pytest.mark.parametrize(("task", "degenerate"), [("detect", 2), ("segment", 3), ("obb", 2)])
+def test_degenerate_and_outside_objects_are_told_apart(tmp_path: Path, task: str, degenerate: int) -> None:
+    # detect and obb write boxes: the 2-point polygon has a 10x5 box; segment needs 3 points
+    with Report() as report, warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        yolo.write(_unwritable_objects(), tmp_path / "y", task=task)
+    assert report.count("yolo.degenerate") == degenerate
+    assert report.count("yolo.outside") == 1
+    (message,) = [e.message for e in report.events if e.code == "yolo.degenerate"]
+    assert message.startswith(f"YOLO: {degenerate} objects of zero or negative size") and "3 distinct" in message
+    rows = (tmp_path / "y" / "labels" / "a.txt").read_text().splitlines()
+    assert len(rows) == 1 + (task != "segment")
 
 
 # ---------------------------------------------------------------------------------------

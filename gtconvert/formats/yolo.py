@@ -296,17 +296,35 @@ def _boxes_of(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
     return boxes
 
 
-def _drop_outside(rows: np.ndarray, inside: np.ndarray) -> np.ndarray:
-    n = int(np.count_nonzero(~inside))
-    report.warn("yolo.outside", f"YOLO: {n} objects lie entirely outside their image; not written", n)
-    return rows[inside]
+def _drop_unwritable(rows: np.ndarray, written: np.ndarray, degenerate: np.ndarray) -> np.ndarray:
+    """The ``written`` rows; one warning for the degenerate ones, one for those outside."""
+    written = written & ~degenerate
+    n_degenerate = int(np.count_nonzero(degenerate))
+    n_outside = int(np.count_nonzero(~written & ~degenerate))
+    report.warn(
+        "yolo.degenerate",
+        f"YOLO: {n_degenerate} objects of zero or negative size, or with fewer than 3 distinct points, "
+        "not written",
+        n_degenerate,
+    )
+    report.warn(
+        "yolo.outside", f"YOLO: {n_outside} objects lie entirely outside their image; not written", n_outside
+    )
+    return rows[written]
+
+
+def _has_size(boxes: np.ndarray) -> np.ndarray:
+    """Boxes (or rotated boxes: columns 2 and 3 are w and h too) of positive width and height."""
+    return (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
 
 
 def _detect_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     img_row = dataset.annotations.image[rows]
-    boxes, changed = geometry.clip_boxes(_boxes_of(dataset, rows), width[img_row], height[img_row])
-    inside = (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
-    rows, boxes, img_row = _drop_outside(rows, inside), boxes[inside], img_row[inside]
+    unclipped = _boxes_of(dataset, rows)
+    boxes, changed = geometry.clip_boxes(unclipped, width[img_row], height[img_row])
+    inside = _has_size(boxes) & _has_size(unclipped)
+    rows = _drop_unwritable(rows, inside, ~_has_size(unclipped))
+    boxes, img_row = boxes[inside], img_row[inside]
     coords = geometry.coco_boxes_to_yolo(boxes, width[img_row], height[img_row])
     return np.arange(len(rows) + 1) * 4, coords.ravel(), rows, int(np.count_nonzero(changed & inside))
 
@@ -318,7 +336,8 @@ def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     corners = np.empty((len(rows), 4, 2))
     rot = ann.kind[rows] == Kind.ROTATED_BOX
     corners[rot] = geometry.rotated_box_corners(ann.rbox[rows[rot]])
-    boxes, box_changed = geometry.clip_boxes(_boxes_of(dataset, rows[~rot]), W[~rot], H[~rot])
+    unclipped = _boxes_of(dataset, rows[~rot])
+    boxes, box_changed = geometry.clip_boxes(unclipped, W[~rot], H[~rot])
     corners[~rot] = geometry.box_corners(boxes)
     # a rotated box cut by the border is no longer a rotated box: its corners are clamped
     clamped = np.stack(
@@ -327,50 +346,85 @@ def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     changed = np.any(clamped != corners, axis=(1, 2))
     changed[~rot] |= box_changed
     span = clamped.max(axis=1) - clamped.min(axis=1)
-    inside = (span[:, 0] > 0) & (span[:, 1] > 0)
+    degenerate = np.zeros(len(rows), dtype=bool)
+    degenerate[rot] = ~_has_size(ann.rbox[rows[rot]])
+    degenerate[~rot] = ~_has_size(unclipped)
+    inside = (span[:, 0] > 0) & (span[:, 1] > 0) & ~degenerate
     norm = clamped / np.stack([W, H], axis=1)[:, None, :]
-    rows = _drop_outside(rows, inside)
+    rows = _drop_unwritable(rows, inside, degenerate)
     return np.arange(len(rows) + 1) * 8, norm[inside].ravel(), rows, int(np.count_nonzero(changed & inside))
 
 
 def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
-    """One ring per object: parts clipped to the image, then bridged into one row."""
+    """One ring per object: parts clipped to the image, then bridged into one row.
+
+    A polygon part with fewer than 3 points encloses nothing and is left out (counted);
+    an object with no part left, a zero-size box or rotated box, or an empty mask is degenerate.
+    """
     ann = dataset.annotations
+    part_ok = np.diff(ann.vertex_start) >= 3
     rings: list[np.ndarray] = []
-    kept: list[int] = []
-    clipped = 0
+    written = np.zeros(len(rows), dtype=bool)
+    degenerate = np.zeros(len(rows), dtype=bool)
+    clipped = bad_parts = 0
     masks = _masks_as_parts(dataset, rows)
     boxes = _boxes_of(dataset, rows)
     for j, i in enumerate(rows.tolist()):
         r = int(ann.image[i])
         W, H = float(width[r]), float(height[r])
-        kind = ann.kind[i]
-        if kind == Kind.POLYGON:
-            parts = ann.parts(i)
-        elif kind == Kind.ROTATED_BOX:
-            parts = [geometry.rotated_box_corners(ann.rbox[i])[0]]
-        elif kind in (Kind.MASK, Kind.PIXEL_REF):
-            parts = masks[j]
-        else:
-            parts = [geometry.box_corners(boxes[j])[0]]
-        out_parts = []
-        for p in parts:
-            if len(p) and (p.min() < 0 or p[:, 0].max() > W or p[:, 1].max() > H):
-                p = geometry.clip_polygon(p, W, H)
-                clipped += 1
-            if len(p) >= 3:
-                out_parts.append(p)
+        parts, n_bad = _object_parts(ann, i, part_ok, masks.get(j), boxes[j])
+        bad_parts += n_bad
+        if not parts:
+            degenerate[j] = True
+            continue
+        out_parts, was_clipped = _clip_parts(parts, W, H)
+        clipped += was_clipped
         ring = geometry.bridge_parts(out_parts)
         if len(ring) >= 3 and np.ptp(ring[:, 0]) > 0 and np.ptp(ring[:, 1]) > 0:
             rings.append(geometry.normalise_points(ring, W, H))
-            kept.append(j)
-    kept_arr = np.zeros(len(rows), dtype=bool)
-    kept_arr[kept] = True
-    rows = _drop_outside(rows, kept_arr)
+            written[j] = True
+        else:  # nothing left: cut away by the border, or a flat shape that encloses nothing
+            degenerate[j] = not was_clipped
+    report.warn(
+        "yolo.degenerate_parts",
+        f"YOLO: {bad_parts} polygon parts with fewer than 3 points left out of their objects",
+        bad_parts,
+    )
+    rows = _drop_unwritable(rows, written, degenerate)
     row_start = np.zeros(len(rings) + 1, dtype=np.int64)
     np.cumsum([2 * len(r) for r in rings], out=row_start[1:])
     coords = np.concatenate(rings).ravel() if rings else np.zeros(0)
     return row_start, np.clip(coords, 0.0, 1.0), rows, clipped
+
+
+def _object_parts(
+    ann: Annotations, i: int, part_ok: np.ndarray, mask_parts: list[np.ndarray] | None, box: np.ndarray
+) -> tuple[list[np.ndarray], int]:
+    """The parts of object ``i`` worth writing ([] when degenerate), and how many were left out."""
+    kind = ann.kind[i]
+    if kind == Kind.POLYGON:
+        ok = part_ok[ann.part_start[i] : ann.part_start[i + 1]]
+        parts = [p for p, good in zip(ann.parts(i), ok.tolist()) if good]
+        return parts, (len(ok) - len(parts)) if parts else 0
+    if kind == Kind.ROTATED_BOX:
+        rbox = ann.rbox[i]
+        return ([geometry.rotated_box_corners(rbox)[0]] if rbox[2] > 0 and rbox[3] > 0 else []), 0
+    if kind in (Kind.MASK, Kind.PIXEL_REF):
+        return list(mask_parts or []), 0
+    return ([geometry.box_corners(box)[0]] if box[2] > 0 and box[3] > 0 else []), 0
+
+
+def _clip_parts(parts: list[np.ndarray], W: float, H: float) -> tuple[list[np.ndarray], bool]:
+    """Parts clipped to the image, those still enclosing something, and whether any was cut."""
+    out, was_clipped = [], False
+    for p in parts:
+        if p.min() < 0 or p[:, 0].max() > W or p[:, 1].max() > H:
+            p = geometry.clip_polygon(p, W, H)
+            was_clipped = True
+            if len(p) < 3:
+                continue
+        out.append(p)
+    return out, was_clipped
 
 
 def _masks_as_parts(dataset: Dataset, rows: np.ndarray) -> dict[int, list[np.ndarray]]:

@@ -478,13 +478,13 @@ CASES: list[Case] = [
     Case("json_infinity_literal", convert(_only_box([float("inf"), 3, 10, 8]), "voc"), error="not valid JSON"),
     Case("json_number_overflows_to_inf", convert(lambda f: write_coco(f, json.dumps(coco_doc()).replace("[2, 3, 10, 8]", "[1e400, 3, 10, 8]")), "voc"), error="number is infinity"),
     Case("box_negative_origin_clipped", convert(_only_box([-4, -2, 10, 8]), "yolo", "--task", "detect"), warning="yolo.clipped", check=_check_yolo_clipped),
-    Case("box_negative_size", convert(_only_box([10, 10, -5, 4]), "yolo", "--task", "detect"), warning="yolo.outside", check=_check_yolo_nothing_for_a),
-    Case("box_zero_size", convert(_only_box([10, 10, 0, 0]), "yolo", "--task", "detect"), warning="yolo.outside", check=_check_yolo_nothing_for_a),
+    Case("box_negative_size", convert(_only_box([10, 10, -5, 4]), "yolo", "--task", "detect"), warning="yolo.degenerate", check=_check_yolo_nothing_for_a),
+    Case("box_zero_size", convert(_only_box([10, 10, 0, 0]), "yolo", "--task", "detect"), warning="yolo.degenerate", check=_check_yolo_nothing_for_a),
     Case("box_outside_image", convert(_only_box([100, 100, 5, 5]), "yolo", "--task", "detect"), warning="yolo.outside", check=_check_yolo_nothing_for_a),
     Case("box_past_border_voc", convert(_only_box([30, 3, 20, 8]), "voc"), warning="voc.clipped", check=_check_voc_clipped),
     # ---- polygons ------------------------------------------------------------------------
-    Case("polygon_one_point", convert(_polygon([5, 5]), "yolo"), warning="yolo.outside", check=_check_only_the_box),
-    Case("polygon_two_points", convert(_polygon([5, 5, 15, 10]), "yolo"), warning="yolo.outside", check=_check_only_the_box),
+    Case("polygon_one_point", convert(_polygon([5, 5]), "yolo"), warning="yolo.degenerate", check=_check_only_the_box),
+    Case("polygon_two_points", convert(_polygon([5, 5, 15, 10]), "yolo"), warning="yolo.degenerate", check=_check_only_the_box),
     # ---- names ---------------------------------------------------------------------------
     Case("name_dotdot_yolo", convert(_escape("../evil.jpg"), "yolo"), error="'../evil.jpg' escapes the output folder"),
     Case("name_nested_dotdot_voc", convert(_escape("sub/../../evil.jpg"), "voc"), error="escapes the output folder"),
