@@ -36,21 +36,27 @@ def _snap(values: np.ndarray) -> np.ndarray:
 
 
 def _matlab_shaped(ds: Dataset, draw: st.DrawFn) -> Dataset:
-    """Make a random dataset hold what the interchange can: one label type per category."""
+    """Make a random dataset hold what the interchange can.
+
+    Some examples keep one kind per category; the others keep the mixed kinds the strategy drew
+    (COCO allows boxes and polygons in one category), which the writer splits into one MATLAB
+    label per kind and the reader joins again.
+    """
     ann = ds.annotations
     ann.bbox = _snap(ann.bbox)
     ann.rbox = np.where(np.isnan(ann.rbox), np.nan, _snap(np.nan_to_num(ann.rbox)))
     ann.vertices = _snap(ann.vertices)
     n = len(ann)
-    # each category takes the kind of its first annotation (MATLAB labels have one type),
-    # masks aside: any label may hold RLE masks
-    first_kind: dict[int, int] = {}
-    for i in range(n):
-        if ann.kind[i] != Kind.MASK:
-            first_kind.setdefault(int(ann.category[i]), int(ann.kind[i]))
-    for i in range(n):
-        if ann.kind[i] != Kind.MASK and ann.kind[i] != first_kind[int(ann.category[i])]:
-            ann.kind[i] = first_kind[int(ann.category[i])]
+    if not draw(st.booleans()):
+        # each category takes the kind of its first annotation (MATLAB labels have one type),
+        # masks aside: any label may hold RLE masks
+        first_kind: dict[int, int] = {}
+        for i in range(n):
+            if ann.kind[i] != Kind.MASK:
+                first_kind.setdefault(int(ann.category[i]), int(ann.kind[i]))
+        for i in range(n):
+            if ann.kind[i] != Kind.MASK and ann.kind[i] != first_kind[int(ann.category[i])]:
+                ann.kind[i] = first_kind[int(ann.category[i])]
     parts = [ann.parts(i) for i in range(n)]
     for i in range(n):
         k = ann.kind[i]
@@ -209,3 +215,72 @@ def test_vertex_convention_openlabel_shifts_by_one(tmp_path: Path) -> None:
     assert load(path).vertices[0].tolist() == [2.0, 2.0]
     assert gtconvert.read(path).annotations.vertices[0].tolist() == [1.0, 1.0]
     assert gtconvert.read(path, vertex_convention="center").annotations.vertices[0].tolist() == [1.5, 1.5]
+
+
+def _mixed_dataset() -> Dataset:
+    """One category ``car`` (id 3) holding 3 boxes, 2 polygons, a polyline and a mask."""
+    from gtconvert.geometry import mask_to_rle
+    from gtconvert.model import Images
+
+    img = Images.create(["a.png", "b.png"], width=[40, 40], height=[30, 30], id=[11, 12])
+    tri = np.array([[2.5, 3.5], [20.5, 3.5], [10.5, 20.5]])
+    mask = np.zeros((30, 40), dtype=bool)
+    mask[5:9, 7:12] = True
+    kinds = [Kind.BOX, Kind.POLYGON, Kind.BOX, Kind.POLYLINE, Kind.POLYGON, Kind.BOX, Kind.MASK]
+    parts = [[tri] if k in (Kind.POLYGON, Kind.POLYLINE) else [] for k in kinds]
+    ann = Annotations.create(
+        [0, 0, 1, 1, 1, 0, 1], 0, kinds, id=[1, 2, 3, 4, 5, 6, 7],
+        bbox=[[1, 2, 3, 4]] * 7, parts=parts, rle=[None] * 6 + [mask_to_rle(mask)],
+    )  # fmt: skip
+    geo = np.isin(ann.kind, [Kind.POLYGON, Kind.POLYLINE])
+    ann.bbox[geo] = ragged_bbox(ann.part_start, ann.vertex_start, ann.vertices)[geo]
+    ann.bbox[6] = [7, 5, 5, 4]
+    cats = [Category(3, "car", color=(1.0, 0.0, 0.0)), Category(8, "car_polygon")]
+    return Dataset(img, cats, ann)
+
+
+@pytest.mark.parametrize("version", ["7", "7.3"])
+def test_mixed_kinds_become_one_label_per_kind(version: str, tmp_path: Path) -> None:
+    from gtconvert import report
+    from gtconvert.formats._interchange import load
+
+    ds = _mixed_dataset()
+    path = tmp_path / "gt.mat"
+    with report.Report() as rep, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.write(ds, path, "matlab", mat_version=version)
+    # the majority kind keeps the name; the others get labels of their own, with fresh ids and
+    # names that do not clash with an existing category ("car_polygon" is taken)
+    assert [e.code for e in rep.events] == ["matlab.mixed_kinds"]
+    assert rep.count("matlab.mixed_kinds") == 3  # 2 polygons + 1 polyline moved
+    ic = load(path)
+    assert ic.labelNames == ["car", "car_polygon", "car_polygon_2", "car_line"]
+    assert ic.labelTypes == ["Rectangle", "Rectangle", "Polygon", "Line"]
+    assert ic.labelIds.tolist() == [3, 8, 9, 10]
+    assert ic.labelColors[2].tolist() == [1.0, 0.0, 0.0]
+    names = np.array(ic.labelNames)[(ic.objLabel - 1).astype(int)]
+    assert names[np.argsort(ic.objId)].tolist() == [
+        "car", "car_polygon_2", "car", "car_line", "car_polygon_2", "car", "car",
+    ]  # fmt: skip
+    # Python reads its own file back exactly: one category, every kind kept
+    back = gtconvert.read(path, "matlab")
+    assert_datasets_equal(ds, back, annotation_fields=FIELDS, category_fields=("id", "name", "color"))
+
+
+def test_mixed_kinds_read_right_without_python_metadata(tmp_path: Path) -> None:
+    """What MATLAB sees (no infoJson): separate labels, each object of its label's kind."""
+    from gtconvert.formats import _interchange
+
+    path = tmp_path / "gt.mat"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.write(_mixed_dataset(), path, "matlab")
+    ic = _interchange.load(path)
+    ic.infoJson = ""
+    _interchange.save(ic, path)
+    back = gtconvert.read(path, "matlab")
+    by_id = dict(zip(back.annotations.id.tolist(), back.annotations.kind.tolist()))
+    assert [by_id[i] for i in range(1, 8)] == [
+        Kind.BOX, Kind.POLYGON, Kind.BOX, Kind.POLYLINE, Kind.POLYGON, Kind.BOX, Kind.MASK,
+    ]  # fmt: skip
+    assert [c.name for c in back.categories] == ["car", "car_polygon", "car_polygon_2", "car_line"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -586,9 +587,33 @@ def to_dataset(ic: Interchange, name: str, **opts: Any) -> Dataset:
     if pixel is not None:
         ann = Annotations.concat([ann, pixel])
     cats = _categories(ic)
+    cats, ann = _join_split_labels(cats, ann, stored_info.get("split_labels", []))
     _restore_categories(cats, stored_info.get("categories", {}))
     ds = Dataset(images, cats, ann, info=_info(ic, name, convention, stored_info), image_root=root)
     return _every(ds, opts["every"])
+
+
+def _join_split_labels(
+    cats: list[Category], ann: Annotations, records: list[dict[str, Any]]
+) -> tuple[list[Category], Annotations]:
+    """Labels the writer split off a category of several kinds go back into that category.
+
+    Matched by (parent, name), which survive a trip through MATLAB (ids do not); a record whose
+    labels are gone (renamed or deleted in MATLAB) is ignored and its labels stay separate.
+    """
+    row = {(c.parent, c.name): k for k, c in enumerate(cats)}
+    into = np.arange(len(cats))
+    for rec in records:
+        src = row.get((rec.get("parent", ""), rec.get("label")))
+        dst = row.get((rec.get("parent", ""), rec.get("category")))
+        if src is not None and dst is not None and src != dst:
+            into[src] = dst
+    keep = into == np.arange(len(cats))
+    if keep.all():
+        return cats, ann
+    new_row = np.cumsum(keep) - 1
+    ann.category = new_row[into[ann.category]]
+    return [c for c, k in zip(cats, keep) if k], ann
 
 
 def _restore_categories(cats: list[Category], extra: dict[str, Any]) -> None:
@@ -663,24 +688,88 @@ def _relative(file: str, mat_dir: str) -> str:
         return Path(file).as_posix()
 
 
-def _label_types(dataset: Dataset) -> list[str]:
-    ann = dataset.annotations
-    out = []
-    for k, c in enumerate(dataset.categories):
-        if c.type in _LABEL_TYPE:
-            out.append(_LABEL_TYPE[c.type])
+#: Category.type -> the one Kind a label of that type holds (besides RLE masks)
+_TYPE_KIND = {
+    "rectangle": Kind.BOX, "rotated_rectangle": Kind.ROTATED_BOX, "polygon": Kind.POLYGON,
+    "line": Kind.POLYLINE, "point": Kind.POINT, "projected_cuboid": Kind.PROJECTED_CUBOID,
+    "scene": Kind.TAG, "pixel": Kind.PIXEL_REF, "mask": Kind.MASK,
+}  # fmt: skip
+
+
+@dataclass
+class _Label:
+    """One MATLAB label the writer emits: a category, or the objects of one kind split off it."""
+
+    category: int  # row of the dataset category
+    type: str  # labelType name
+    name: str
+    id: int
+    split: bool = False  # holds the objects of a kind the category's own label cannot hold
+
+
+def _home_type(category: Category, kinds: np.ndarray, counts: np.ndarray) -> tuple[str, int | None]:
+    """A category's labelType and the kind it holds (None: any), from its type or its objects."""
+    if category.type in _LABEL_TYPE:
+        return _LABEL_TYPE[category.type], _TYPE_KIND.get(category.type)
+    shapes = kinds != Kind.MASK
+    if shapes.any():  # any label may hold RLE masks: type it by the rest
+        kinds, counts = kinds[shapes], counts[shapes]
+    if (kinds == Kind.PIXEL_REF).any():  # a pixel label keeps its name and PixelLabelID
+        return "PixelLabel", int(Kind.PIXEL_REF)
+    if len(kinds):
+        home = int(kinds[np.argmax(counts)])  # the majority kind (the first on a tie)
+        return _KIND_LABEL_TYPE[Kind(home)], home
+    return "Rectangle", None  # an unused label: the apps' default type
+
+
+def _plan_labels(dataset: Dataset) -> tuple[list[_Label], np.ndarray]:
+    """The MATLAB labels to write and each annotation's label row.
+
+    A MATLAB label has one type, but a category may hold objects of several kinds (COCO allows
+    boxes and polygons in one category). Such a category keeps its name and id for its own kind
+    and gives every other kind a label ``<name>_<type>`` (``car_polygon``) with a fresh id;
+    RLE masks stay with the category. One warning counts the objects moved; ``infoJson`` records
+    the split so that the Python reader joins the labels again.
+    """
+    ann, cats = dataset.annotations, dataset.categories
+    labels = [_Label(k, "", c.name, c.id) for k, c in enumerate(cats)]
+    label_of = ann.category.copy()
+    taken = {(c.parent, c.name) for c in cats}
+    next_id = max((c.id for c in cats), default=0) + 1
+    pairs, counts = np.unique(np.stack([ann.category, ann.kind.astype(np.int64)]), axis=1, return_counts=True)
+    moved: list[str] = []
+    for k, c in enumerate(cats):
+        mine = pairs[0] == k
+        kinds, n = pairs[1][mine], counts[mine]
+        labels[k].type, home = _home_type(c, kinds, n)
+        if home is None:
             continue
-        kinds = ann.kind[ann.category == k]
-        if (kinds != Kind.MASK).any():  # any label may hold RLE masks: type it by the rest
-            kinds = kinds[kinds != Kind.MASK]
-        if (kinds == Kind.PIXEL_REF).any():
-            out.append("PixelLabel")
-        elif len(kinds):
-            values, counts = np.unique(kinds, return_counts=True)
-            out.append(_KIND_LABEL_TYPE[Kind(int(values[np.argmax(counts)]))])
-        else:
-            out.append("Rectangle")
-    return out
+        for kind in kinds[(kinds != home) & (kinds != Kind.MASK)].tolist():
+            label_type = _KIND_LABEL_TYPE[Kind(kind)]
+            name = _free_name(f"{c.name}_{TYPE_NAMES[label_type]}", c.parent, taken)
+            label_of[(ann.category == k) & (ann.kind == kind)] = len(labels)
+            labels.append(_Label(k, label_type, name, next_id, split=True))
+            next_id += 1
+            moved.append(name)
+    n_moved = int(np.count_nonzero(label_of >= len(cats)))
+    report.warn(
+        "matlab.mixed_kinds",
+        f"MATLAB: {n_moved} object(s) of categories holding several kinds went to labels of their "
+        f"own ({', '.join(moved[:5])}{', ...' if len(moved) > 5 else ''}): a MATLAB label has one type",
+        n_moved,
+        examples=moved,
+    )
+    return labels, label_of
+
+
+def _free_name(name: str, parent: str, taken: set[tuple[str, str]]) -> str:
+    """``name``, or ``name_2``, ``name_3``... : the first not yet used under ``parent``."""
+    candidate, n = name, 1
+    while (parent, candidate) in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    taken.add((parent, candidate))
+    return candidate
 
 
 def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> Interchange:
@@ -703,16 +792,18 @@ def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> 
     ic.imageTime = img.time.astype(np.float64)
     videos = {v for v in img.video.tolist() if v}
     ic.sourceName = videos.pop() if len(videos) == 1 and all(img.video) else ""
-    _write_labels(ic, dataset)
+    labels, label_of = _plan_labels(dataset)
+    _write_labels(ic, dataset, labels, label_of)
     pixel = ann.kind == Kind.PIXEL_REF
     ic.pixelLabelFiles = _write_pixel_files(dataset, pixel, mat_dir)
-    _write_objects(ic, dataset, np.flatnonzero(~pixel), convention)
+    _write_objects(ic, dataset, np.flatnonzero(~pixel), label_of, convention)
     ic.imageSize = _mask_sizes(ic, dataset, np.flatnonzero(ann.kind == Kind.MASK))
-    ic.infoJson = json.dumps(_stored_info(dataset, mat_dir), ensure_ascii=False, default=str)
+    stored = _stored_info(dataset, mat_dir, labels)
+    ic.infoJson = json.dumps(stored, ensure_ascii=False, default=str)
     return ic
 
 
-def _stored_info(dataset: Dataset, mat_dir: str) -> dict[str, Any]:
+def _stored_info(dataset: Dataset, mat_dir: str, labels: list[_Label]) -> dict[str, Any]:
     cats = {}
     for c in dataset.categories:
         saved: dict[str, Any] = {}
@@ -725,6 +816,17 @@ def _stored_info(dataset: Dataset, mat_dir: str) -> dict[str, Any]:
         if saved:
             cats[str(c.id)] = saved
     out: dict[str, Any] = {"info": dataset.info, "categories": cats}
+    split = [lab for lab in labels if lab.split]
+    if split:  # labels split off a category of several kinds, to join again on reading
+        out["split_labels"] = [
+            {
+                "label": lab.name,
+                "parent": dataset.categories[lab.category].parent,
+                "category": dataset.categories[lab.category].name,
+                "category_id": dataset.categories[lab.category].id,
+            }
+            for lab in split
+        ]
     if dataset.image_root:  # so that Python reads back the same file names
         out["image_root"] = _relative(dataset.image_root, mat_dir)
     if any(e for e in dataset.images.extra.tolist()):
@@ -732,30 +834,34 @@ def _stored_info(dataset: Dataset, mat_dir: str) -> dict[str, Any]:
     return out
 
 
-def _write_labels(ic: Interchange, dataset: Dataset) -> None:
+def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label], label_of: np.ndarray) -> None:
     cats = dataset.categories
-    ic.labelNames = [c.name for c in cats]
-    ic.labelIds = np.array([c.id for c in cats], dtype=np.float64)
-    ic.labelTypes = _label_types(dataset)
+    source = [cats[lab.category] for lab in labels]
+    ic.labelNames = [lab.name for lab in labels]
+    ic.labelIds = np.array([lab.id for lab in labels], dtype=np.float64)
+    ic.labelTypes = [lab.type for lab in labels]
     ic.labelColors = np.array(
-        [c.color if c.color else (np.nan,) * 3 for c in cats], dtype=np.float64
+        [c.color if c.color else (np.nan,) * 3 for c in source], dtype=np.float64
     ).reshape(-1, 3)
     ic.labelPixelIds = [
-        np.asarray(c.pixel_id, dtype=np.float64).reshape(1, -1) if c.pixel_id else np.zeros((0, 0))
-        for c in cats
-    ]
+        np.asarray(c.pixel_id, dtype=np.float64).reshape(1, -1)
+        if c.pixel_id and (not lab.split or lab.type == "PixelLabel")
+        else np.zeros((0, 0))
+        for c, lab in zip(source, labels)
+    ]  # fmt: skip
     ann = dataset.annotations
-    for k in np.unique(ann.category[ann.kind == Kind.PIXEL_REF]):
+    for k in np.unique(label_of[ann.kind == Kind.PIXEL_REF]):
         values = {
-            ann.pixel_ref[i].value for i in np.flatnonzero((ann.category == k) & (ann.kind == Kind.PIXEL_REF))
+            ann.pixel_ref[i].value for i in np.flatnonzero((label_of == k) & (ann.kind == Kind.PIXEL_REF))
         }
         if len(values) > 1:
-            raise GtconvertError(f"label {cats[k].name!r} has several pixel values {sorted(values)}")
+            raise GtconvertError(f"label {labels[k].name!r} has several pixel values {sorted(values)}")
         ic.labelPixelIds[k] = np.asarray(values.pop(), dtype=np.float64).reshape(1, -1)
-    ic.labelGroups = [c.group or "" for c in cats]
-    ic.labelDescriptions = [c.description or "" for c in cats]
-    ic.labelParents = [c.parent or "" for c in cats]
-    defs = [(k, a) for k, c in enumerate(cats) for a in (c.attributes or [])]
+    ic.labelGroups = [c.group or "" for c in source]
+    ic.labelDescriptions = [c.description or "" for c in source]
+    ic.labelParents = [c.parent or "" for c in source]
+    # a split label takes its category's attribute definitions, so its objects keep theirs in MATLAB
+    defs = [(k, a) for k, c in enumerate(source) for a in (c.attributes or [])]
     ic.attrLabel = np.array([k + 1 for k, _ in defs], dtype=np.float64)
     ic.attrNames = [str(a.get("name", "")) for _, a in defs]
     ic.attrTypes = [str(a.get("type", "string")) for _, a in defs]
@@ -783,13 +889,15 @@ def _write_pixel_files(dataset: Dataset, pixel: np.ndarray, mat_dir: str) -> lis
     return out
 
 
-def _write_objects(ic: Interchange, dataset: Dataset, rows: np.ndarray, convention: str) -> None:
+def _write_objects(
+    ic: Interchange, dataset: Dataset, rows: np.ndarray, label_of: np.ndarray, convention: str
+) -> None:
     ann = dataset.annotations
     m = len(rows)
     sub = ann.take(rows)
     kind = sub.kind
     ic.objImage = sub.image.astype(np.float64) + 1
-    ic.objLabel = sub.category.astype(np.float64) + 1
+    ic.objLabel = label_of[rows].astype(np.float64) + 1
     ic.objId = sub.id.astype(np.float64)
     ic.objParent = (sub.parent + 1).astype(np.float64)  # take() remapped parents; -1 -> 0
     ic.objIsCrowd = sub.iscrowd.astype(bool)
