@@ -483,6 +483,27 @@ def _crop_to_rle(crop: np.ndarray, row0: int, col0: int, height: int, width: int
 # ---------------------------------------------------------------------------------------
 
 
+def distinct_points_per_part(vertex_start: np.ndarray, vertices: np.ndarray) -> np.ndarray:
+    """Number of distinct ``(x, y)`` points in each part of a ragged vertex array.
+
+    A repeated point (``[5 5, 15 10, 5 5]``) counts once, wherever it repeats, so a part needs
+    3 distinct points to enclose anything: the one rule for "degenerate" that ``validate`` and
+    the writers share. One sort over all vertices (by part, then x, then y), no loop per part.
+    """
+    starts = np.asarray(vertex_start, dtype=np.int64)
+    n_parts = len(starts) - 1
+    pts = np.asarray(vertices, dtype=np.float64).reshape(-1, 2)
+    if n_parts <= 0 or not len(pts):
+        return np.zeros(max(n_parts, 0), dtype=np.int64)
+    part = np.repeat(np.arange(n_parts), np.diff(starts))
+    order = np.lexsort((pts[:, 1], pts[:, 0], part))
+    p, xy = part[order], pts[order]
+    # a vertex is new when it starts a part or differs from its sorted predecessor
+    new = np.ones(len(p), dtype=bool)
+    new[1:] = (p[1:] != p[:-1]) | np.any(xy[1:] != xy[:-1], axis=1)
+    return np.bincount(p[new], minlength=n_parts)
+
+
 def _closest_pair(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
     """Indices of the closest vertices of ``a`` and ``b`` (ties: the first)."""
     d = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .model import Annotations, Dataset, Kind
+from . import geometry
+from .model import Dataset, Kind
 
 
 @dataclass
@@ -67,22 +68,12 @@ def _outside(ds: Dataset) -> Iterator[Finding]:
         )
 
 
-def _distinct_vertices(ann: Annotations) -> np.ndarray:
-    """Number of distinct (x, y) points in each part (a repeated point counts once)."""
-    n_parts = len(ann.vertex_start) - 1
-    if not len(ann.vertices):
-        return np.zeros(n_parts, dtype=np.int64)
-    keys = np.column_stack([ann.vertex_part().astype(np.float64), ann.vertices])
-    distinct = np.unique(keys, axis=0)
-    return np.bincount(distinct[:, 0].astype(np.int64), minlength=n_parts)
-
-
 def _degenerate_polygons(ds: Dataset) -> Iterator[Finding]:
     ann = ds.annotations
     poly = ann.kind == Kind.POLYGON
     if not poly.any():
         return
-    small_part = _distinct_vertices(ann) < 3
+    small_part = geometry.distinct_points_per_part(ann.vertex_start, ann.vertices) < 3
     owner = ann.part_owner()
     bad_rows = np.unique(owner[small_part])
     bad_rows = bad_rows[poly[bad_rows]]

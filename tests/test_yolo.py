@@ -289,9 +289,44 @@ def test_degenerate_and_outside_objects_are_told_apart(tmp_path: Path, task: str
     assert report.count("yolo.degenerate") == degenerate
     assert report.count("yolo.outside") == 1
     (message,) = [e.message for e in report.events if e.code == "yolo.degenerate"]
-    assert message.startswith(f"YOLO: {degenerate} objects of zero or negative size") and "3 distinct" in message
+    assert (
+        message.startswith(f"YOLO: {degenerate} objects of zero or negative size") and "3 distinct" in message
+    )
     rows = (tmp_path / "y" / "labels" / "a.txt").read_text().splitlines()
     assert len(rows) == 1 + (task != "segment")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(-2, 2), st.integers(-2, 2)), max_size=6), max_size=5))
+def test_distinct_points_per_part_counts_like_a_set(parts: list[list[tuple[int, int]]]) -> None:
+    vertex_start = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
+    vertices = np.array([xy for p in parts for xy in p], dtype=np.float64).reshape(-1, 2)
+    counts = geometry.distinct_points_per_part(vertex_start, vertices)
+    assert counts.tolist() == [len(set(p)) for p in parts]
+
+
+def test_parts_with_fewer_than_3_distinct_points_are_not_written(tmp_path: Path) -> None:
+    square = np.array([[2.0, 2.0], [12.0, 2.0], [12.0, 12.0], [2.0, 12.0]])
+    thin = np.array([[20.0, 5.0], [30.0, 10.0], [20.0, 5.0]])  # 3 points, 2 distinct: a line
+    ann = Annotations.create(
+        [0, 0],
+        [0, 0],
+        Kind.POLYGON,
+        id=[1, 2],
+        bbox=[[2, 2, 28, 10], [20, 5, 10, 5]],
+        parts=[[square, thin], [thin]],
+    )
+    ds = Dataset(Images.create(["a.png"], width=[40], height=[30], id=[1]), [Category(id=1, name="c")], ann)
+    for task, rows in (("segment", ["0 0.05 0.066667 0.3 0.066667 0.3 0.4 0.05 0.4"]), ("detect", 2)):
+        with Report() as report, warnings.catch_warnings():
+            warnings.simplefilter("ignore", GtconvertWarning)
+            yolo.write(ds, tmp_path / task, task=task)
+        written = (tmp_path / task / "labels" / "a.txt").read_text().splitlines()
+        if task == "segment":  # the thin part is left out of object 1; object 2 is degenerate
+            assert written == rows
+            assert report.count("yolo.degenerate_parts") == 1 and report.count("yolo.degenerate") == 1
+        else:  # a box needs no 3 points: both objects keep their boxes
+            assert len(written) == rows and report.count("yolo.degenerate") == 0
 
 
 # ---------------------------------------------------------------------------------------

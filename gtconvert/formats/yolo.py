@@ -358,11 +358,11 @@ def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
 def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     """One ring per object: parts clipped to the image, then bridged into one row.
 
-    A polygon part with fewer than 3 points encloses nothing and is left out (counted);
+    A polygon part with fewer than 3 distinct points encloses nothing and is left out (counted);
     an object with no part left, a zero-size box or rotated box, or an empty mask is degenerate.
     """
     ann = dataset.annotations
-    part_ok = np.diff(ann.vertex_start) >= 3
+    part_ok = geometry.distinct_points_per_part(ann.vertex_start, ann.vertices) >= 3
     rings: list[np.ndarray] = []
     written = np.zeros(len(rows), dtype=bool)
     degenerate = np.zeros(len(rows), dtype=bool)
@@ -387,7 +387,7 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
             degenerate[j] = not was_clipped
     report.warn(
         "yolo.degenerate_parts",
-        f"YOLO: {bad_parts} polygon parts with fewer than 3 points left out of their objects",
+        f"YOLO: {bad_parts} polygon parts with fewer than 3 distinct points left out of their objects",
         bad_parts,
     )
     rows = _drop_unwritable(rows, written, degenerate)
@@ -421,7 +421,7 @@ def _clip_parts(parts: list[np.ndarray], W: float, H: float) -> tuple[list[np.nd
         if p.min() < 0 or p[:, 0].max() > W or p[:, 1].max() > H:
             p = geometry.clip_polygon(p, W, H)
             was_clipped = True
-            if len(p) < 3:
+            if geometry.distinct_points_per_part(np.array([0, len(p)]), p)[0] < 3:
                 continue
         out.append(p)
     return out, was_clipped

@@ -485,6 +485,7 @@ CASES: list[Case] = [
     # ---- polygons ------------------------------------------------------------------------
     Case("polygon_one_point", convert(_polygon([5, 5]), "yolo"), warning="yolo.degenerate", check=_check_only_the_box),
     Case("polygon_two_points", convert(_polygon([5, 5, 15, 10]), "yolo"), warning="yolo.degenerate", check=_check_only_the_box),
+    Case("polygon_three_points_two_equal", convert(_polygon([5, 5, 15, 10, 5, 5]), "yolo"), warning="yolo.degenerate", check=_check_only_the_box),
     # ---- names ---------------------------------------------------------------------------
     Case("name_dotdot_yolo", convert(_escape("../evil.jpg"), "yolo"), error="'../evil.jpg' escapes the output folder"),
     Case("name_nested_dotdot_voc", convert(_escape("sub/../../evil.jpg"), "voc"), error="escapes the output folder"),
