@@ -365,6 +365,33 @@ def test_reads_sizes_from_headers_without_decoding(tmp_path: Path, monkeypatch) 
     assert len(ds.images) == 2  # the image without a label file is kept
 
 
+@pytest.mark.parametrize("declared", [".", "data", "./data/"])
+def test_relative_path_in_data_yaml_is_the_yaml_folder_first(
+    tmp_path: Path, monkeypatch, declared: str
+) -> None:
+    ds_dir = tmp_path / "ds"
+    target = ds_dir / declared
+    _write_plain_yolo(target)
+    (ds_dir / "data.yaml").write_text(
+        f"path: {declared}\ntrain: images/train\nval: images/train\nnames: [cat, dog]\n"
+    )
+    # the command runs where a folder of the same name holds another dataset
+    elsewhere = tmp_path / "elsewhere"
+    _write_plain_yolo(elsewhere / declared)
+    Image.new("RGB", (20, 20)).save(elsewhere / declared / "images" / "train" / "other.png")
+    monkeypatch.chdir(elsewhere)
+    ds = yolo.read(ds_dir / "data.yaml")
+    assert sorted(ds.images.file_name.tolist()) == ["train/a.jpg", "train/empty.png"]
+    assert len(ds.annotations) == 2
+    # only where the yaml's folder has no such folder does the current directory count
+    (ds_dir / "data.yaml").write_text(
+        "path: elsewhere_only\ntrain: images/train\nval: images/train\nnames: [cat, dog]\n"
+    )
+    _write_plain_yolo(elsewhere / "elsewhere_only")
+    assert len(yolo.read(ds_dir).images) == 2
+    assert yolo.read(ds_dir).image_root.startswith("elsewhere_only")
+
+
 def test_missing_images_name_them_or_take_image_size(tmp_path: Path) -> None:
     _write_plain_yolo(tmp_path)
     (tmp_path / "images" / "train" / "a.jpg").unlink()

@@ -556,11 +556,21 @@ def _open(path: Path) -> tuple[Path, dict[str, Any] | None]:
             "data.yaml is not a mapping", file=yaml_path, fix="see the Ultralytics dataset format"
         )
     declared = doc.get("path")
-    if declared and Path(declared).is_dir():
-        root = Path(declared)
-    elif declared and not Path(declared).is_absolute() and (root / declared).is_dir():
-        root = root / declared
+    if declared:
+        root = _declared_root(yaml_path.parent, str(declared))
     return root, doc
+
+
+def _declared_root(yaml_dir: Path, declared: str) -> Path:
+    """The folder ``data.yaml``'s ``path:`` names.
+
+    Absolute: as written. Relative: against the folder of ``data.yaml`` first (``path: .`` is
+    that folder wherever the command runs), then the current directory. A ``path`` that names
+    no folder (the dataset moved since it was written) falls back to the folder of ``data.yaml``.
+    """
+    given = Path(declared)
+    candidates = [given] if given.is_absolute() else [yaml_dir / given, given]
+    return next((c for c in candidates if c.is_dir()), yaml_dir)
 
 
 def _names(doc: dict[str, Any] | None, side: dict[str, Any] | None, root: Path) -> list[str]:
