@@ -125,12 +125,15 @@ def clip_boxes(boxes: np.ndarray, width: np.ndarray, height: np.ndarray) -> tupl
     b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     W = np.asarray(width, dtype=np.float64)
     H = np.asarray(height, dtype=np.float64)
+    far_x, far_y = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
     x1 = np.clip(b[:, 0], 0, W)
     y1 = np.clip(b[:, 1], 0, H)
-    x2 = np.clip(b[:, 0] + b[:, 2], 0, W)
-    y2 = np.clip(b[:, 1] + b[:, 3], 0, H)
-    out = np.stack([x1, y1, x2 - x1, y2 - y1], axis=1)
-    changed = np.any(out != b, axis=1)
+    x2 = np.clip(far_x, 0, W)
+    y2 = np.clip(far_y, 0, H)
+    # changed = a corner moved; comparing re-derived w, h instead would flag most decimal boxes
+    # (483.45 + 132.58 - 483.45 != 132.58 in floating point), and such rows keep their exact w, h
+    changed = (x1 != b[:, 0]) | (y1 != b[:, 1]) | (x2 != far_x) | (y2 != far_y)
+    out = np.where(changed[:, None], np.stack([x1, y1, x2 - x1, y2 - y1], axis=1), b)
     return out, changed
 
 
@@ -575,13 +578,15 @@ def clip_polygon(part: np.ndarray, width: float, height: float) -> np.ndarray:
 def normalise_points(points: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
     """Pixel ``(x, y)`` in the COCO frame -> YOLO ``(x / W, y / H)``; sizes broadcast per row."""
     p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    return p / np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1).reshape(-1, 2)
+    size = np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1)
+    return p / size.reshape(-1, 2)
 
 
 def denormalise_points(points: np.ndarray, width: np.ndarray, height: np.ndarray) -> np.ndarray:
     """YOLO normalised ``(x, y)`` -> pixels in the COCO frame; the inverse of :func:`normalise_points`."""
     p = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    return p * np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1).reshape(-1, 2)
+    size = np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1)
+    return p * size.reshape(-1, 2)
 
 
 def snap_integers(values: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:

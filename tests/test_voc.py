@@ -205,6 +205,25 @@ def test_shapes_as_boxes_warn_once_with_count_and_option(tmp_path: Path) -> None
     assert "3 polygons" in events[0].message and "--masks" in events[0].message
 
 
+def test_decimal_boxes_inside_the_image_are_not_called_truncated(tmp_path: Path) -> None:
+    # 483.45 + 132.58 - 483.45 == 132.57999999999998: re-deriving w must not count as clipping
+    boxes = [[483.45, 49.37, 132.58, 118.5], [0.1, 0.2, 1279.8, 719.7], [1200.3, 700.6, 100, 50]]
+    ds = Dataset(
+        Images.create(["d.jpg"], width=[1280], height=[720]),
+        [Category(id=1, name="a")],
+        Annotations.create([0, 0, 0], 0, Kind.BOX, bbox=boxes),
+    )
+    report = _quiet_write(ds, tmp_path / "v")
+    assert report.count("voc.clipped") == 1  # only the third box reaches past the border
+    objects = ET.parse(tmp_path / "v" / "Annotations" / "d.xml").getroot().findall("object")
+    assert [o.findtext("truncated") for o in objects] == ["0", "0", "1"]
+    assert objects[0].find("bndbox").findtext("xmax") == "616.03"  # 483.45 + 132.58, as written
+    with Report() as yolo_report, warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        gtconvert.write(ds, tmp_path / "y", "yolo")
+    assert yolo_report.count("yolo.clipped") == 1
+
+
 # ---------------------------------------------------------------------------------------
 # files written by other tools
 # ---------------------------------------------------------------------------------------
