@@ -284,3 +284,30 @@ def test_mixed_kinds_read_right_without_python_metadata(tmp_path: Path) -> None:
         Kind.BOX, Kind.POLYGON, Kind.BOX, Kind.POLYLINE, Kind.POLYGON, Kind.BOX, Kind.MASK,
     ]  # fmt: skip
     assert [c.name for c in back.categories] == ["car", "car_polygon", "car_polygon_2", "car_line"]
+
+
+def test_unused_category_keeps_its_empty_type_through_matlab(tmp_path: Path) -> None:
+    """MATLAB needs a type for every label (an unused one is written as a Rectangle, the apps'
+    default) and renumbers labels 1..K (groundTruth has no ids); the Python reader still gives
+    each category back its own type and metadata, matched by name."""
+    from gtconvert.formats import _interchange
+    from gtconvert.model import Images
+
+    img = Images.create(["a.png"], width=[10], height=[10])
+    cats = [
+        Category(5, "car", supercategory="vehicle"),
+        Category(1, "unused"),
+        Category(7, "tag", type="scene"),
+    ]
+    ann = Annotations.create([0], [0], Kind.BOX, bbox=[[1, 1, 2, 2]])
+    path = tmp_path / "gt.mat"
+    gtconvert.write(Dataset(img, cats, ann), path, "matlab")
+    assert gtconvert.read(path).categories[1].type == ""
+    ic = _interchange.load(path)
+    assert ic.labelTypes == ["Rectangle", "Rectangle", "Scene"]
+    ic.labelIds = np.arange(1.0, 4.0)  # what a trip through groundTruth leaves
+    _interchange.save(ic, path)
+    back = gtconvert.read(path)
+    assert [(c.id, c.name, c.type, c.supercategory) for c in back.categories] == [
+        (1, "car", "", "vehicle"), (2, "unused", "", ""), (3, "tag", "scene", ""),
+    ]  # fmt: skip

@@ -155,7 +155,8 @@ def test_python_interchange_survives_octave(tmp_path, batch):
             before,
             back,
             atol=1e-9,
-            category_fields=("name",),  # a label nothing uses gets the apps' default type
+            # a label nothing uses is a Rectangle in MATLAB; its own (empty) type comes back
+            category_fields=("name", "type"),
             annotation_fields=("kind", "bbox", "geometry"),
             image_fields=("file_name", "width", "height"),
         )

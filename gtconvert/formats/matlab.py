@@ -617,8 +617,18 @@ def _join_split_labels(
 
 
 def _restore_categories(cats: list[Category], extra: dict[str, Any]) -> None:
+    """What MATLAB cannot hold (supercategory, unknown keys, a type with no labelType), back.
+
+    Saved per category id, with its name: after a trip through MATLAB the labels are numbered
+    1..K (groundTruth has no ids), so an entry whose name differs is found by (parent, name).
+    """
+    by_name = {
+        (s.get("parent", ""), s["name"]): s for s in extra.values() if isinstance(s, dict) and "name" in s
+    }
     for c in cats:
         saved = extra.get(str(c.id))
+        if not isinstance(saved, dict) or saved.get("name", c.name) != c.name:
+            saved = by_name.get((c.parent, c.name))
         if saved:
             c.supercategory = saved.get("supercategory", c.supercategory)
             c.extra = saved.get("extra", c.extra)
@@ -811,10 +821,10 @@ def _stored_info(dataset: Dataset, mat_dir: str, labels: list[_Label]) -> dict[s
             saved["supercategory"] = c.supercategory
         if c.extra:
             saved["extra"] = c.extra
-        if c.type not in _LABEL_TYPE:
+        if c.type not in _LABEL_TYPE:  # "" included: an unused label is written as a Rectangle
             saved["type"] = c.type
         if saved:
-            cats[str(c.id)] = saved
+            cats[str(c.id)] = {"name": c.name, **({"parent": c.parent} if c.parent else {}), **saved}
     out: dict[str, Any] = {"info": dataset.info, "categories": cats}
     split = [lab for lab in labels if lab.split]
     if split:  # labels split off a category of several kinds, to join again on reading
