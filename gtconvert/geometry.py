@@ -672,3 +672,23 @@ def coco_cuboid_to_matlab(faces: np.ndarray) -> np.ndarray:
     lo, hi = f.min(axis=2), f.max(axis=2)  # (N, 2, 2)
     boxes = np.concatenate([lo, hi - lo], axis=2).reshape(-1, 4)
     return coco_boxes_to_matlab(boxes).reshape(-1, 8)
+
+
+# ---------------------------------------------------------------------------------------
+# MATLAB reader (formats/matlab.py): vertices that leave their image
+# ---------------------------------------------------------------------------------------
+
+
+def clamp_vertices(
+    vertices: np.ndarray, width: np.ndarray, height: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clamp COCO-frame vertices into ``[0, W] x [0, H]``; sizes broadcast per vertex.
+
+    A vertex past the border (a labeler drag that overshoots, automation) moves onto it, so a
+    polygon keeps its vertex count and a point stays a point; an unknown size (``np.inf``)
+    leaves that side open. Returns the vertices and a boolean per vertex that moved.
+    """
+    v = np.asarray(vertices, dtype=np.float64).reshape(-1, 2)
+    upper = np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1)
+    out = np.minimum(np.maximum(v, 0.0), upper)
+    return out, (out != v).any(axis=1)

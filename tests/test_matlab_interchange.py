@@ -311,3 +311,64 @@ def test_unused_category_keeps_its_empty_type_through_matlab(tmp_path: Path) -> 
     assert [(c.id, c.name, c.type, c.supercategory) for c in back.categories] == [
         (1, "car", "", "vehicle"), (2, "unused", "", ""), (3, "tag", "scene", ""),
     ]  # fmt: skip
+
+
+def _labeler_file(path: Path, vertices: list[list[float]], points: list[list[float]], size: tuple[int, int]):
+    """An interchange file as MATLAB writes it (not 'python'): a polygon, a line and points."""
+    from gtconvert.formats import _interchange
+
+    n_pts = len(points)
+    pos = np.full((2 + n_pts, 9), np.nan)
+    pos[2:, :2] = points
+    ic = _interchange.Interchange(
+        sourceType="imageCollection",
+        imageFiles=["a.png"], imageIds=np.array([1.0]), imageSize=np.array([[size[1], size[0]]], float),
+        imageTime=np.array([np.nan]), pixelLabelFiles=[""],
+        labelNames=["poly", "line", "pt"], labelIds=np.array([1.0, 2.0, 3.0]),
+        labelTypes=["Polygon", "Line", "Point"], labelColors=np.full((3, 3), np.nan),
+        labelPixelIds=[np.zeros((0, 0))] * 3, labelGroups=[""] * 3, labelDescriptions=[""] * 3,
+        labelParents=[""] * 3,
+        objImage=np.ones(2 + n_pts), objLabel=np.array([1.0, 2.0] + [3.0] * n_pts),
+        objId=np.arange(1.0, 3 + n_pts), objParent=np.zeros(2 + n_pts),
+        objIsCrowd=np.zeros(2 + n_pts, bool), objPosition=pos,
+        objPartCount=np.array([1.0, 1.0] + [0.0] * n_pts),
+        partVertexCount=np.array([3.0, len(vertices) - 3.0]), vertices=np.array(vertices, float),
+        objRle=[""] * (2 + n_pts), objAttributes=[""] * (2 + n_pts),
+    )  # fmt: skip
+    _interchange.save(ic, path)
+
+
+def test_vertices_outside_the_image_are_clipped_and_counted(tmp_path: Path) -> None:
+    from gtconvert import report
+
+    path = tmp_path / "gt.mat"
+    # MATLAB spatial frame, 20 x 10 image spanning 0.5 .. 20.5 / 0.5 .. 10.5
+    polygon = [[0.0, 1.0], [25.5, 2.5], [10.5, 10.5]]  # x -0.5 and x 25 (COCO) leave the image
+    line = [[1.5, 1.5], [5.5, 12.0]]  # y 11.5 (COCO) leaves it
+    points = [[3.5, 0.25], [20.5, 10.5], [4.5, 4.5]]  # y -0.25 leaves; (20, 10) is the far corner
+    _labeler_file(path, polygon + line, points, (20, 10))
+    with report.Report() as rep, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = gtconvert.read(path)
+    ann = ds.annotations
+    assert rep.count("matlab.vertices_clipped") == 3  # objects: the polygon, the line, one point
+    by_id = {int(i): ann.parts(r) for r, i in enumerate(ann.id)}
+    assert by_id[1][0].tolist() == [[0.0, 0.5], [20.0, 2.0], [10.0, 10.0]]
+    assert by_id[2][0].tolist() == [[1.0, 1.0], [5.0, 10.0]]
+    assert [by_id[i][0].tolist() for i in (3, 4, 5)] == [[[3.0, 0.0]], [[20.0, 10.0]], [[4.0, 4.0]]]
+    assert (ann.bbox[:, 0] >= 0).all() and (ann.bbox[:, 0] + ann.bbox[:, 2] <= 20).all()
+    assert (ann.bbox[:, 1] >= 0).all() and (ann.bbox[:, 1] + ann.bbox[:, 3] <= 10).all()
+
+
+def test_vertices_inside_the_image_are_not_touched(tmp_path: Path) -> None:
+    from gtconvert import report
+
+    path = tmp_path / "gt.mat"
+    _labeler_file(
+        path, [[0.5, 0.5], [20.5, 0.5], [20.5, 10.5], [1.25, 1.5], [7.5, 3.5]], [[0.5, 10.5]], (20, 10)
+    )
+    with report.Report() as rep, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = gtconvert.read(path)
+    assert rep.count("matlab.vertices_clipped") == 0
+    assert ds.annotations.vertices.tolist() == [[0, 0], [20, 0], [20, 10], [0.75, 1], [7, 3], [0, 10]]

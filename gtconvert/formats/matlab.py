@@ -398,6 +398,8 @@ def _annotations(
     np.cumsum(n_parts, out=part_start[1:])
     vertex_start = np.zeros(len(part_len) + 1, dtype=np.int64)
     np.cumsum(part_len, out=vertex_start[1:])
+    if ic.sourceType != "python":  # like boxes: what a labeler put past the border is clipped
+        verts = _clip_vertices(verts, kind, n_parts, part_len, W, H)
     geo = np.isin(kind, [Kind.POLYGON, Kind.POLYLINE, Kind.POINT, Kind.PROJECTED_CUBOID])
     if geo.any():
         bbox[geo] = geometry.ragged_bbox(part_start, vertex_start, verts)[geo]
@@ -475,6 +477,40 @@ def _clip(bbox: np.ndarray, rows: np.ndarray, W: np.ndarray, H: np.ndarray) -> n
             int(out_of.sum()),
         )
     return bbox
+
+
+def _clip_vertices(
+    verts: np.ndarray,
+    kind: np.ndarray,
+    n_parts: np.ndarray,
+    part_len: np.ndarray,
+    W: np.ndarray,
+    H: np.ndarray,
+) -> np.ndarray:
+    """Clamp polygon, line and point vertices into their (known) image; count the objects moved.
+
+    Vertices move onto the border (see :func:`gtconvert.geometry.clamp_vertices`); projected
+    cuboid faces are box-like and left as stored. An unknown size clips only at 0.
+    """
+    owner = np.repeat(np.repeat(np.arange(len(kind)), n_parts), part_len)  # object of each vertex
+    mine = np.isin(kind[owner], [Kind.POLYGON, Kind.POLYLINE, Kind.POINT])
+    if not mine.any():
+        return verts
+    obj = owner[mine]
+    known = (W[obj] > 0) & (H[obj] > 0)
+    width, height = np.where(known, W[obj], np.inf), np.where(known, H[obj], np.inf)
+    clipped, moved = geometry.clamp_vertices(verts[mine], width, height)
+    if moved.any():
+        verts = verts.copy()
+        verts[mine] = clipped
+        n_objects = len(np.unique(obj[moved]))
+        report.warn(
+            "matlab.vertices_clipped",
+            f"MATLAB: {n_objects} polygon(s), line(s) or point(s) reaching outside their image had "
+            f"{int(moved.sum())} vertices moved onto its border",
+            n_objects,
+        )
+    return verts
 
 
 def _pixel_annotations(
