@@ -44,10 +44,20 @@ class Kind(enum.IntEnum):
 
 @dataclass(frozen=True)
 class PixelRef:
-    """A lazy mask: the pixels of ``path`` equal to ``value`` (a scalar or an RGB triplet)."""
+    """A lazy mask: the pixels of ``path`` equal to ``value`` (a scalar or an RGB triplet).
+
+    ``more`` holds further values of the same label (a MATLAB PixelLabelID with several rows: a
+    column of ids or Mx3 triplets); the mask is then the pixels equal to any of :attr:`values`.
+    """
 
     path: str
     value: tuple[int, ...]
+    more: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def values(self) -> tuple[tuple[int, ...], ...]:
+        """Every pixel value of the mask: ``value`` first, then ``more``."""
+        return (self.value, *self.more)
 
 
 @dataclass

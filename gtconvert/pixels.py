@@ -1,9 +1,9 @@
 """Label-matrix images: reading them, and turning lazy pixel references into RLE masks.
 
-A :class:`~gtconvert.model.PixelRef` names a PNG and a pixel value. Many references share one
-PNG (one per label per image), so they are grouped by file and each file is decoded once,
-in a process pool when there are enough files to pay for it. Memory stays bounded by the
-images in flight, never the whole dataset.
+A :class:`~gtconvert.model.PixelRef` names a PNG and a pixel value (or several: the values
+of one label). Many references share one PNG (one per label per image), so they are grouped
+by file and each file is decoded once, in a process pool when there are enough files to pay
+for it. Memory stays bounded by the images in flight, never the whole dataset.
 """
 
 from __future__ import annotations
@@ -48,8 +48,16 @@ def mask_of(matrix: np.ndarray, value: tuple[int, ...]) -> np.ndarray:
     return matrix == value[0]
 
 
-def _encode_file(path: str, values: list[tuple[int, ...]]) -> list[dict[str, Any]]:
-    return label_matrix_rles(read_label_matrix(path), values)
+def mask_of_values(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """Pixels of a label matrix equal to any of ``values`` (a :attr:`PixelRef.values`)."""
+    mask = mask_of(matrix, values[0])
+    for v in values[1:]:
+        mask |= mask_of(matrix, v)
+    return mask
+
+
+def _encode_file(path: str, groups: list[tuple[tuple[int, ...], ...]]) -> list[dict[str, Any]]:
+    return label_matrix_group_rles(read_label_matrix(path), groups)
 
 
 def label_matrix_rles(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> list[dict[str, Any]]:
@@ -60,11 +68,22 @@ def label_matrix_rles(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> 
     mask is built per value (3-4x faster than encoding one mask per value with pycocotools).
     Identical to :func:`gtconvert.geometry.mask_to_rle` of each mask.
     """
-    keys = _label_keys(matrix, values)
-    if keys is None:  # mixed scalar/RGB values: one mask per value
+    return label_matrix_group_rles(matrix, [(v,) for v in values])
+
+
+def label_matrix_group_rles(
+    matrix: np.ndarray, groups: Sequence[Sequence[tuple[int, ...]]]
+) -> list[dict[str, Any]]:
+    """The RLE of ``mask_of_values(matrix, g)`` for each group ``g`` of values, in one pass.
+
+    As :func:`label_matrix_rles`; a group's runs are the runs of any of its values, and runs
+    of two of its values that touch are joined into one.
+    """
+    keys = _label_keys(matrix, [v for g in groups for v in g])
+    if keys is None:  # mixed scalar/RGB values: one mask per group
         from .geometry import mask_to_rle
 
-        return [mask_to_rle(mask_of(matrix, v)) for v in values]
+        return [mask_to_rle(mask_of_values(matrix, g)) for g in groups]
     flat, wanted = keys
     h, w = matrix.shape[:2]
     n = flat.size
@@ -72,7 +91,13 @@ def label_matrix_rles(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> 
     starts = np.concatenate([[0], change])
     ends = np.concatenate([change, [n]])
     run_key = flat[starts]
-    return [_counts_to_rle(_value_counts(starts, ends, run_key == key, n), h, w) for key in wanted]
+    out, first = [], 0
+    for g in groups:
+        keys_of_g = wanted[first : first + len(g)]
+        mine = run_key == keys_of_g[0] if len(g) == 1 else np.isin(run_key, keys_of_g)
+        first += len(g)
+        out.append(_counts_to_rle(_value_counts(starts, ends, mine, n), h, w))
+    return out
 
 
 def _label_keys(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, list[int]] | None:
@@ -87,8 +112,13 @@ def _label_keys(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> tuple[
 
 
 def _value_counts(starts: np.ndarray, ends: np.ndarray, mine: np.ndarray, n: int) -> np.ndarray:
-    """COCO run lengths (zeros first, alternating) of the runs flagged ``mine``."""
-    s, e = starts[mine], ends[mine]
+    """COCO run lengths (zeros first, alternating) of the runs flagged ``mine``.
+
+    Consecutive flagged runs (two values of one group side by side) count as one run.
+    """
+    before = np.concatenate([[False], mine[:-1]])
+    after = np.concatenate([mine[1:], [False]])
+    s, e = starts[mine & ~before], ends[mine & ~after]
     bounds = np.empty(2 * len(s) + 2, dtype=np.int64)
     bounds[0], bounds[-1] = 0, n
     bounds[1:-1:2], bounds[2:-1:2] = s, e
@@ -113,7 +143,7 @@ def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> l
         by_file.setdefault(ref.path, []).append(i)
     out: list[dict[str, Any]] = [{}] * len(refs)
     files = list(by_file)
-    jobs = [(f, [refs[i].value for i in by_file[f]]) for f in files]
+    jobs = [(f, [refs[i].values for i in by_file[f]]) for f in files]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(files) >= POOL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=workers) as pool:

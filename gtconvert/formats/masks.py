@@ -518,7 +518,7 @@ def _object_sources(dataset: Dataset, rows: np.ndarray, values: list[int]) -> li
             out.append((value, "rle", ann.rle[i]))
         elif k == Kind.PIXEL_REF:
             ref = ann.pixel_ref[i]
-            out.append((value, "ref", (ref.path, ref.value)))
+            out.append((value, "ref", (ref.path, ref.values)))
         elif k == Kind.POLYGON:
             out.append((value, "poly", [p.copy() for p in ann.parts(i)]))
         elif k == Kind.ROTATED_BOX:
@@ -532,12 +532,12 @@ def _rasterise(kind: str, source: Any, h: int, w: int, cache: dict) -> np.ndarra
     if kind == "rle":
         m = geometry.rle_decode(source).astype(bool)
     elif kind == "ref":
-        from ..pixels import mask_of, read_label_matrix
+        from ..pixels import mask_of_values, read_label_matrix
 
-        path, value = source
+        path, ref_values = source
         if path not in cache:  # one label PNG serves all its values
             cache[path] = read_label_matrix(path)
-        m = mask_of(cache[path], value)
+        m = mask_of_values(cache[path], ref_values)
     else:
         m = geometry.polygons_to_mask(source, h, w).astype(bool)
     return m

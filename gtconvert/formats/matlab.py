@@ -523,12 +523,14 @@ def _pixel_annotations(
         return None
     from ..pixels import read_label_matrix
 
-    values = [_pixel_value(ic.labelPixelIds[k]) for k in labels]
+    groups = [_pixel_values(ic.labelPixelIds[k]) for k in labels]
+    labels = [k for k, g in zip(labels, groups) if g]  # a label without PixelLabelID marks nothing
+    groups = [g for g in groups if g]
     img, cat, refs, rles, kinds = [], [], [], [], []
     for i in rows:
         matrix = read_label_matrix(pixel_files[i])
         if instances:
-            owner, comp = geometry.label_matrix_to_instance_rles(matrix, values)
+            owner, comp = _instance_rles(matrix, groups)
             for j, r in zip(owner.tolist(), comp):
                 (
                     img.append(i),
@@ -538,10 +540,10 @@ def _pixel_annotations(
                     kinds.append(Kind.MASK),
                 )
             continue
-        present = _present_values(matrix, values)
+        present = _present_groups(matrix, groups)
         for j in np.flatnonzero(present):
             img.append(i), cat.append(labels[j]), rles.append(None), kinds.append(Kind.PIXEL_REF)
-            refs.append(PixelRef(pixel_files[i], values[j]))
+            refs.append(PixelRef(pixel_files[i], groups[j][0], groups[j][1:]))
     n = len(img)
     ann = Annotations.create(img, cat, kinds, id=np.arange(first_id, first_id + n), pixel_ref=refs, rle=rles)
     masks = np.flatnonzero(ann.kind == Kind.MASK)
@@ -550,21 +552,42 @@ def _pixel_annotations(
     return ann
 
 
-def _pixel_value(pixel_id: np.ndarray) -> tuple[int, ...]:
-    """A label's pixel value: a scalar id, or an RGB triplet (first row of an Mx3 PixelLabelID)."""
+def _pixel_values(pixel_id: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    """Every pixel value of a label: its PixelLabelID rows, Mx3 RGB triplets or scalar ids.
+
+    A label with several ids owns the pixels of all of them (``shared/docs/matlab-groundtruth.md``
+    section 4): they all go into its :class:`PixelRef`.
+    """
     arr = np.asarray(pixel_id, dtype=np.float64)
     if arr.ndim == 2 and arr.shape[1] == 3:
-        return tuple(int(v) for v in arr[0])
-    return (int(arr.ravel()[0]),)
+        return tuple(tuple(int(v) for v in row) for row in arr)
+    return tuple((int(v),) for v in arr.ravel())
 
 
-def _present_values(matrix: np.ndarray, values: list[tuple[int, ...]]) -> np.ndarray:
-    if matrix.ndim == 2 and all(len(v) == 1 for v in values):
-        counts = np.bincount(matrix.ravel().astype(np.int64), minlength=max(v[0] for v in values) + 1)
-        return np.array([counts[v[0]] > 0 for v in values], dtype=bool)
-    from ..pixels import mask_of
+def _present_groups(matrix: np.ndarray, groups: list[tuple[tuple[int, ...], ...]]) -> np.ndarray:
+    """Which labels (groups of pixel values) have at least one pixel in ``matrix``."""
+    if matrix.ndim == 2 and all(len(v) == 1 for g in groups for v in g):
+        top = max(v[0] for g in groups for v in g)
+        counts = np.bincount(matrix.ravel().astype(np.int64), minlength=top + 1)
+        return np.array([any(counts[v[0]] > 0 for v in g) for g in groups], dtype=bool)
+    from ..pixels import mask_of_values
 
-    return np.array([mask_of(matrix, v).any() for v in values], dtype=bool)
+    return np.array([mask_of_values(matrix, g).any() for g in groups], dtype=bool)
+
+
+def _instance_rles(
+    matrix: np.ndarray, groups: list[tuple[tuple[int, ...], ...]]
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Connected components of each label's pixels (of all its values together)."""
+    if all(len(g) == 1 for g in groups):
+        return geometry.label_matrix_to_instance_rles(matrix, [g[0] for g in groups])
+    from ..pixels import mask_of_values
+
+    # several values per label: number the labels' pixels 1..K, then split that matrix
+    index = np.zeros(matrix.shape[:2], dtype=np.int32)
+    for j, g in enumerate(groups):
+        index[mask_of_values(matrix, g)] = j + 1
+    return geometry.label_matrix_to_instance_rles(index, [(j + 1,) for j in range(len(groups))])
 
 
 # ---- categories and the dataset ---------------------------------------------------------------
@@ -890,19 +913,23 @@ def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label], label
         [c.color if c.color else (np.nan,) * 3 for c in source], dtype=np.float64
     ).reshape(-1, 3)
     ic.labelPixelIds = [
-        np.asarray(c.pixel_id, dtype=np.float64).reshape(1, -1)
-        if c.pixel_id and (not lab.split or lab.type == "PixelLabel")
+        _pixel_id_rows(c.pixel_id) if c.pixel_id and (not lab.split or lab.type == "PixelLabel")
         else np.zeros((0, 0))
         for c, lab in zip(source, labels)
     ]  # fmt: skip
     ann = dataset.annotations
     for k in np.unique(label_of[ann.kind == Kind.PIXEL_REF]):
         values = {
-            ann.pixel_ref[i].value for i in np.flatnonzero((label_of == k) & (ann.kind == Kind.PIXEL_REF))
+            ann.pixel_ref[i].values for i in np.flatnonzero((label_of == k) & (ann.kind == Kind.PIXEL_REF))
         }
         if len(values) > 1:
-            raise GtconvertError(f"label {labels[k].name!r} has several pixel values {sorted(values)}")
-        ic.labelPixelIds[k] = np.asarray(values.pop(), dtype=np.float64).reshape(1, -1)
+            raise GtconvertError(
+                f"label {labels[k].name!r} refers to different pixel values in different images "
+                f"{sorted(values)}",
+                fix="a MATLAB pixel label has one PixelLabelID in every image",
+            )
+        # one row per value: an Mx1 column of ids or Mx3 RGB triplets, as PixelLabelID holds them
+        ic.labelPixelIds[k] = np.asarray(values.pop(), dtype=np.float64)
     ic.labelGroups = [c.group or "" for c in source]
     ic.labelDescriptions = [c.description or "" for c in source]
     ic.labelParents = [c.parent or "" for c in source]
@@ -918,6 +945,17 @@ def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label], label
         json.dumps(a["list_items"], ensure_ascii=False) if "list_items" in a else "" for _, a in defs
     ]
     ic.attrDescriptions = [str(a.get("description", "")) for _, a in defs]
+
+
+def _pixel_id_rows(pixel_id: tuple[int, ...]) -> np.ndarray:
+    """A flat ``Category.pixel_id`` as PixelLabelID rows, for a label no pixel reference shows.
+
+    One value is a scalar id, three an RGB triplet (as the masks format writes them), a multiple
+    of three several triplets, any other count a column of scalar ids. (Labels that do hold
+    pixel references take the exact rows of their :attr:`PixelRef.values` instead.)
+    """
+    arr = np.asarray(pixel_id, dtype=np.float64)
+    return arr.reshape(-1, 3) if len(arr) % 3 == 0 else arr.reshape(-1, 1)
 
 
 def _write_pixel_files(dataset: Dataset, pixel: np.ndarray, mat_dir: str) -> list[str]:
