@@ -103,6 +103,8 @@ def datumaro(task: str, src: str, dst: str) -> None:
     if task not in formats:
         raise SystemExit(f"datumaro: no task {task}")
     dataset = dm.Dataset.import_from(str(_coco_root(src)), "coco_instances")
+    if task == "voc-masks":  # Datumaro paints only Mask annotations: COCO polygons need this step
+        dataset = dataset.transform("polygons_to_masks")
     dataset.export(dst, formats[task], save_media=False)
 
 
