@@ -162,6 +162,42 @@ def test_python_interchange_survives_octave(tmp_path, batch):
         )
 
 
+def test_category_of_several_kinds_survives_octave(tmp_path):
+    """A category with boxes, polygons and a line goes to MATLAB as one label per kind
+    (MATLAB labels have one type) and comes back to Python as one category, each kind kept."""
+    import warnings
+
+    from gtconvert.model import Annotations, Category, Dataset, Images
+
+    tri = np.array([[2.5, 3.5], [20.5, 3.5], [10.5, 20.5]])
+    kinds = [Kind.BOX, Kind.BOX, Kind.POLYGON, Kind.POLYLINE, Kind.POLYGON]
+    ann = Annotations.create(
+        [0, 0, 0, 0, 1], 0, kinds, bbox=[[1, 2, 3, 4], [5, 6, 7, 8]] + [[0, 0, 0, 0]] * 3,
+        parts=[[], [], [tri], [tri[:2]], [tri + 1]],
+    )  # fmt: skip
+    geo = ann.kind != Kind.BOX
+    ann.bbox[geo] = geometry.ragged_bbox(ann.part_start, ann.vertex_start, ann.vertices)[geo]
+    img = Images.create(["a.png", "b.png"], width=[40, 40], height=[30, 30])
+    ds = Dataset(img, [Category(1, "car"), Category(2, "unused")], ann)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.write(ds, tmp_path / "in.mat", "matlab")
+    octave(
+        "spec = gtconvert.internal.readInterchange('in.mat');\n"
+        "assert(isequal(sort(fieldnames(spec.LabelData)), sort({'car'; 'car_line'; 'car_polygon'; 'unused'})));\n"
+        "assert(iscell(spec.LabelData(1).car_polygon) && size(spec.LabelData(1).car, 1) == 2);\n"
+        "stored = load('in.mat');\n"
+        "gtconvert.exportStruct(spec, 'out.mat', 'ReadImageSize', false, "
+        "'ImageSize', stored.gtconvert.imageSize);\n",
+        tmp_path,
+    )
+    back = gtconvert.read(tmp_path / "out.mat", "matlab")
+    assert [(c.name, c.type) for c in back.categories] == [("car", ""), ("unused", "")]
+    assert_datasets_equal(
+        ds, back, atol=1e-9, category_fields=("name", "type"), annotation_fields=("kind", "bbox", "geometry")
+    )
+
+
 def _matlab_numbering(ds):
     """Ids as a trip through groundTruth leaves them: it has no image, label or object ids, so
     they become 1..N in image order, 1..K in label order, and 1..M in (image, label) order."""
