@@ -413,6 +413,18 @@ def _replace_in(make: Callable[[Path], Path], inner: str, old: str, new: str) ->
     return build
 
 
+def _utf16(make: Callable[[Path], Path], inner: str) -> Callable[[Path], Path]:
+    """Re-encode a file as UTF-16: a byte search for ``<!DOCTYPE`` no longer sees it."""
+
+    def build(folder: Path) -> Path:
+        made = make(folder)
+        target = folder / inner
+        target.write_bytes(target.read_text(encoding="utf-8").encode("utf-16"))
+        return made
+
+    return build
+
+
 def _escape(name: str) -> Callable[[Path], Path]:
     def edit(doc: dict) -> None:
         doc["images"][0]["file_name"] = name
@@ -501,8 +513,9 @@ CASES: list[Case] = [
     # ---- XML -----------------------------------------------------------------------------
     Case("xml_truncated", _read_only(_truncated(valid_voc, 0.6, "Annotations/a.xml")), error="not a valid VOC XML file"),
     Case("xml_mismatched_tag", _read_only(lambda f: voc_folder(f, "<annotation><filename>a.jpg</name></annotation>")), error="not a valid VOC XML file"),
-    Case("xml_billion_laughs", _read_only(lambda f: voc_folder(f, billion_laughs())), error="EntitiesForbidden"),
-    Case("xml_external_entity", _read_only(lambda f: voc_folder(f, EXTERNAL_ENTITY)), error="EntitiesForbidden"),
+    Case("xml_billion_laughs", _read_only(lambda f: voc_folder(f, billion_laughs())), error="declares a DTD or entities"),
+    Case("xml_external_entity", _read_only(lambda f: voc_folder(f, EXTERNAL_ENTITY)), error="declares a DTD or entities"),
+    Case("xml_billion_laughs_utf16", _read_only(_utf16(lambda f: voc_folder(f, billion_laughs().replace('"1.0"?>', '"1.0" encoding="utf-16"?>')), "voc/Annotations/a.xml")), error="DTDForbidden"),
     Case("xml_wrong_root", _read_only(lambda f: voc_folder(f, "<html><body/></html>")), error="root element is <html>, not <annotation>"),
     Case("xml_coordinate_not_a_number", _read_only(lambda f: voc_box(f, xmin="abc")), error="<xmin> is 'abc', not a number"),
     Case("xml_coordinate_nan", _read_only(lambda f: voc_box(f, xmin="nan")), error="<xmin> is 'nan', not a finite number"),
