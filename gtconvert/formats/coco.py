@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import geometry, report
+from .. import geometry
 from ..errors import GtconvertError
 from ..fileio import atomic_output, dump_json, gc_paused, read_json
 from ..model import Annotations, Category, Dataset, Images, Kind
+from ._common import writable
 
 DESCRIPTION = "COCO JSON (boxes, polygons, RLE masks)"
 
@@ -425,13 +426,6 @@ def _read_rle(seg: dict, path: Any, ann_id: int) -> dict:
 # writing
 # ---------------------------------------------------------------------------------------
 
-_NOT_IN_COCO = {
-    Kind.POLYLINE: "polylines",
-    Kind.POINT: "points",
-    Kind.TAG: "image-level tags",
-    Kind.PROJECTED_CUBOID: "projected cuboids",
-}
-
 
 def write(
     dataset: Dataset, path: str | os.PathLike, *, overwrite: bool = False, indent: bool = False
@@ -443,8 +437,7 @@ def write(
 
 def _write(dataset: Dataset, path: str | os.PathLike, *, overwrite: bool, indent: bool) -> None:
     ann = dataset.annotations
-    _warn_unwritable(ann)
-    keep = ~np.isin(ann.kind, list(_NOT_IN_COCO))
+    keep = writable(ann, "coco", "COCO", lacks="COCO has no such shape", keep_with="matlab")
     doc = dict(dataset.info.get("coco") or {"info": {"description": "written by gtconvert"}})
     doc["images"] = _write_images(dataset.images)
     doc["categories"] = [_write_category(c) for c in dataset.categories]
@@ -456,16 +449,6 @@ def _write(dataset: Dataset, path: str | os.PathLike, *, overwrite: bool, indent
             Path(tmp).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
         else:
             dump_json(doc, tmp)
-
-
-def _warn_unwritable(ann: Annotations) -> None:
-    for kind, label in _NOT_IN_COCO.items():
-        count = int(np.count_nonzero(ann.kind == kind))
-        report.warn(
-            f"coco.unwritable.{Kind(kind).name.lower()}",
-            f"COCO: {count} {label} not written (COCO has no such shape); use --to matlab to keep them",
-            count,
-        )
 
 
 def _write_images(img: Images) -> list[dict]:

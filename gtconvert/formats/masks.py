@@ -28,6 +28,7 @@ from .. import geometry, report
 from ..errors import GtconvertError
 from ..fileio import atomic_output, dump_json, read_json, safe_relative
 from ..model import Annotations, Category, Dataset, Images, Kind, PixelRef
+from ._common import writable
 
 DESCRIPTION = "PNG masks (index/palette label matrices + class map, per-object masks, BW)"
 
@@ -35,14 +36,6 @@ CLASS_MAP = "classes.json"
 INDEX_DIR, INSTANCE_DIR, BW_DIR = "index", "instances", "BW"
 MARKER = "gtconvert-masks"
 _POOL_MIN_IMAGES = 8
-
-# Shapes a mask cannot hold at all; polygons, boxes, rotated boxes and masks are rasterised.
-_NOT_IN_MASKS = {
-    Kind.POLYLINE: "polylines",
-    Kind.POINT: "points",
-    Kind.TAG: "image-level tags",
-    Kind.PROJECTED_CUBOID: "projected cuboids",
-}
 
 
 def detect(path: str) -> bool:
@@ -409,8 +402,8 @@ def write(
     one Image Segmenter style ``BW`` mask per image (the union of its objects).
     """
     ann = dataset.annotations
-    _warn_unwritable(ann)
-    rasterised = ~np.isin(ann.kind, list(_NOT_IN_MASKS))
+    rasterised = writable(ann, "masks", "masks", lacks="a mask has no such shape", keep_with="matlab or coco")
+    _warn_rasterised_boxes(ann)
     if instances is None:
         instances = bool(np.any(rasterised & (ann.kind != Kind.PIXEL_REF)))
     values = _class_values(dataset.categories)
@@ -431,14 +424,7 @@ def write(
         dump_json(doc, Path(tmp) / CLASS_MAP)
 
 
-def _warn_unwritable(ann: Annotations) -> None:
-    for kind, label in _NOT_IN_MASKS.items():
-        count = int(np.count_nonzero(ann.kind == kind))
-        report.warn(
-            f"masks.unwritable.{Kind(kind).name.lower()}",
-            f"masks: {count} {label} not written (a mask has no such shape); use --to matlab or coco to keep them",
-            count,
-        )
+def _warn_rasterised_boxes(ann: Annotations) -> None:
     for kind, label in ((Kind.BOX, "boxes"), (Kind.ROTATED_BOX, "rotated boxes")):
         count = int(np.count_nonzero(ann.kind == kind))
         report.warn(

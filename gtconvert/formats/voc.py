@@ -23,6 +23,7 @@ from .. import geometry, imagefiles, report, sidecar
 from ..errors import GtconvertError
 from ..fileio import atomic_output, gc_paused, safe_relative
 from ..model import Annotations, Category, Dataset, Images, Kind
+from ._common import crowd_policy, writable
 
 DESCRIPTION = "Pascal VOC folder (Annotations/*.xml, ImageSets, segmentation PNGs)"
 
@@ -31,12 +32,6 @@ SEG_CLASS, SEG_OBJECT = "SegmentationClass", "SegmentationObject"
 VOID = 255
 _STANDARD = ("pose", "truncated", "difficult", "occluded")
 _DEFAULTS = {"pose": "Unspecified", "truncated": 0, "difficult": 0}
-_NOT_IN_VOC = {
-    Kind.POLYLINE: "polylines",
-    Kind.POINT: "points",
-    Kind.TAG: "image-level tags",
-    Kind.PROJECTED_CUBOID: "projected cuboids",
-}
 _SHAPED = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF, Kind.ROTATED_BOX)
 
 
@@ -84,8 +79,6 @@ def write(
     ``crowd``: ``keep`` (default; written as ordinary objects, ``iscrowd`` kept in
     ``gtconvert.json``) or ``skip``.
     """
-    if crowd not in ("keep", "skip"):
-        raise GtconvertError(f"--crowd {crowd!r} is not known", fix="use --crowd keep or --crowd skip")
     ann, img = dataset.annotations, dataset.images
     width, height = imagefiles.known_sizes(dataset, target="Pascal VOC")
     rows = _rows_to_write(ann, crowd, masks)
@@ -136,25 +129,8 @@ def write(
 
 
 def _rows_to_write(ann: Annotations, crowd: str, masks: bool) -> np.ndarray:
-    keep = ~np.isin(ann.kind, list(_NOT_IN_VOC))
-    for kind, label in _NOT_IN_VOC.items():
-        n = int(np.count_nonzero(ann.kind == kind))
-        report.warn(
-            f"voc.unwritable.{Kind(kind).name.lower()}",
-            f"VOC: {n} {label} not written (VOC has no such shape); use --to coco or matlab to keep them",
-            n,
-        )
-    crowded = int(np.count_nonzero(ann.iscrowd & keep))
-    if crowd == "skip":
-        keep &= ~ann.iscrowd
-        report.warn("voc.crowd_skipped", f"VOC: {crowded} iscrowd objects left out (--crowd skip)", crowded)
-    else:
-        report.warn(
-            "voc.crowd_kept",
-            f"VOC: {crowded} iscrowd objects written as ordinary objects (--crowd keep, the default; "
-            "--crowd skip leaves them out)",
-            crowded,
-        )
+    keep = writable(ann, "voc", "VOC", lacks="VOC has no such shape", keep_with="coco or matlab")
+    keep = crowd_policy(ann, keep, crowd, "voc", "VOC")
     rotated = int(np.count_nonzero(keep & (ann.kind == Kind.ROTATED_BOX)))
     report.warn(
         "voc.rotated_as_boxes",

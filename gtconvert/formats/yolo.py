@@ -20,6 +20,7 @@ from .. import geometry, imagefiles, report, sidecar
 from ..errors import GtconvertError
 from ..fileio import atomic_output, safe_relative
 from ..model import Annotations, Category, Dataset, Images, Kind
+from ._common import crowd_policy, writable
 
 DESCRIPTION = "YOLO / Ultralytics folder (detect, segment, obb; images/, labels/, data.yaml)"
 
@@ -27,12 +28,6 @@ TASKS = ("detect", "segment", "obb")
 SPLIT_NAMES = ("train", "val", "test")
 _DECIMALS = 6  # normalised values to 1e-6: boxes within 1e-6 of the image size after a round trip
 
-_NOT_IN_YOLO = {
-    Kind.POLYLINE: "polylines",
-    Kind.POINT: "points",
-    Kind.TAG: "image-level tags",
-    Kind.PROJECTED_CUBOID: "projected cuboids",
-}
 _SHAPED = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF)
 
 
@@ -76,8 +71,6 @@ def write(
     drawn reproducibly with ``seed``. ``crowd``: ``keep`` (default; crowd objects become ordinary
     rows, as trainers have no crowd flag) or ``skip``; either is said in a warning.
     """
-    if crowd not in ("keep", "skip"):
-        raise GtconvertError(f"--crowd {crowd!r} is not known", fix="use --crowd keep or --crowd skip")
     ann = dataset.annotations
     task = _choose_task(ann, task)
     width, height = imagefiles.known_sizes(dataset, target="YOLO")
@@ -130,25 +123,8 @@ def _choose_task(ann: Annotations, task: str | None) -> str:
 
 def _rows_to_write(ann: Annotations, crowd: str, task: str) -> np.ndarray:
     """The annotation rows that become label rows; a warning for everything else."""
-    keep = ~np.isin(ann.kind, list(_NOT_IN_YOLO))
-    for kind, label in _NOT_IN_YOLO.items():
-        n = int(np.count_nonzero(ann.kind == kind))
-        report.warn(
-            f"yolo.unwritable.{Kind(kind).name.lower()}",
-            f"YOLO: {n} {label} not written (YOLO has no such shape); use --to coco or matlab to keep them",
-            n,
-        )
-    crowded = int(np.count_nonzero(ann.iscrowd & keep))
-    if crowd == "skip":
-        keep &= ~ann.iscrowd
-        report.warn("yolo.crowd_skipped", f"YOLO: {crowded} iscrowd objects left out (--crowd skip)", crowded)
-    else:
-        report.warn(
-            "yolo.crowd_kept",
-            f"YOLO: {crowded} iscrowd objects written as ordinary objects (--crowd keep, the default; "
-            "--crowd skip leaves them out)",
-            crowded,
-        )
+    keep = writable(ann, "yolo", "YOLO", lacks="YOLO has no such shape", keep_with="coco or matlab")
+    keep = crowd_policy(ann, keep, crowd, "yolo", "YOLO")
     lost = {
         "detect": ([*_SHAPED, Kind.ROTATED_BOX], "polygons, masks and rotated boxes", "segment or obb"),
         "obb": (list(_SHAPED), "polygons and masks", "segment"),

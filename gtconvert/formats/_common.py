@@ -1,0 +1,56 @@
+"""What every writer decides the same way: shapes it cannot hold, and the crowd policy.
+
+One place, so that the four non-MATLAB writers warn with the same codes and words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import report
+from ..errors import GtconvertError
+from ..model import Annotations, Kind
+
+#: Shapes only the MATLAB interchange holds: COCO, VOC, YOLO and masks have no field for them.
+MATLAB_ONLY = {
+    Kind.POLYLINE: "polylines",
+    Kind.POINT: "points",
+    Kind.TAG: "image-level tags",
+    Kind.PROJECTED_CUBOID: "projected cuboids",
+}
+
+
+def writable(ann: Annotations, code: str, label: str, *, lacks: str, keep_with: str) -> np.ndarray:
+    """Rows whose shape the format holds; one warning per kind it cannot hold, with the count.
+
+    ``code`` prefixes the warning codes (``yolo`` -> ``yolo.unwritable.point``); ``label`` names
+    the format in messages; ``lacks`` says why (``"YOLO has no such shape"``); ``keep_with``
+    says which targets keep those shapes (``"matlab"``).
+    """
+    for kind, what in MATLAB_ONLY.items():
+        count = int(np.count_nonzero(ann.kind == kind))
+        report.warn(
+            f"{code}.unwritable.{Kind(kind).name.lower()}",
+            f"{label}: {count} {what} not written ({lacks}); use --to {keep_with} to keep them",
+            count,
+        )
+    return ~np.isin(ann.kind, list(MATLAB_ONLY))
+
+
+def crowd_policy(ann: Annotations, keep: np.ndarray, crowd: str, code: str, label: str) -> np.ndarray:
+    """Apply ``--crowd keep|skip`` to the rows in ``keep`` and say what was done."""
+    if crowd not in ("keep", "skip"):
+        raise GtconvertError(f"--crowd {crowd!r} is not known", fix="use --crowd keep or --crowd skip")
+    crowded = int(np.count_nonzero(ann.iscrowd & keep))
+    if crowd == "skip":
+        report.warn(
+            f"{code}.crowd_skipped", f"{label}: {crowded} iscrowd objects left out (--crowd skip)", crowded
+        )
+        return keep & ~ann.iscrowd
+    report.warn(
+        f"{code}.crowd_kept",
+        f"{label}: {crowded} iscrowd objects written as ordinary objects (--crowd keep, the default; "
+        "--crowd skip leaves them out)",
+        crowded,
+    )
+    return keep
