@@ -87,14 +87,61 @@ def link_or_copy(src: str | os.PathLike, dst: str | os.PathLike) -> None:
         shutil.copy2(src, dst)
 
 
-def copy_images(pairs: Iterable[tuple[str, str]]) -> int:
-    """Link or copy each existing ``(src, dst)``; returns how many sources were missing."""
+def copy_images(
+    pairs: Iterable[tuple[str, str]], frames: Sequence[tuple[str, float] | None] | None = None
+) -> int:
+    """Link or copy each existing ``(src, dst)``; returns how many sources were missing.
+
+    ``frames`` (from :func:`video_frames`, one entry per pair) names the video frame a pair
+    shows: when its source file does not exist, the frame is decoded into ``dst`` as a PNG.
+    """
     pairs = list(pairs)
-    present = [(s, d) for s, d in pairs if os.path.isfile(s)]
+    exists = [os.path.isfile(s) for s, _ in pairs]
+    present = [sd for sd, e in zip(pairs, exists) if e]
     if present:
         with ThreadPoolExecutor(IO_THREADS) as pool:
             list(pool.map(lambda sd: link_or_copy(*sd), present))
-    return len(pairs) - len(present)
+    missing = len(pairs) - len(present)
+    if frames is not None and missing:
+        missing -= materialise_frames(
+            [(*frames[i], pairs[i][1]) for i, e in enumerate(exists) if not e and frames[i] is not None]
+        )
+    return missing
+
+
+# ---- video frames (MATLAB Video Labeler sources): decoded on demand, see gtconvert.video ----
+
+
+def video_frames(dataset: Any) -> list[tuple[str, float] | None] | None:
+    """Per image, ``(video file, time)`` when it is a frame of a video on disk; None if no image is.
+
+    Only absolute paths of existing files count (a reader puts the resolved path in
+    ``Images.video``; a stored path of the labeller's machine does not exist here), and only
+    when PyAV is installed.
+    """
+    from . import video
+
+    img = dataset.images
+    on_disk = {v for v in set(img.video.tolist()) if v and os.path.isabs(v) and os.path.isfile(v)}
+    if not on_disk or not video.available():
+        return None
+    return [
+        (v, float(t)) if v in on_disk and np.isfinite(t) else None
+        for v, t in zip(img.video.tolist(), img.time.tolist())
+    ]
+
+
+def materialise_frames(jobs: Sequence[tuple[str, float, str]]) -> int:
+    """Write each ``(video, time, png path)``; returns how many were written.
+
+    Each video is decoded once, in time order, seeking past the frames nobody wants and
+    holding only a few frames at a time (:func:`gtconvert.video.write_frames`).
+    """
+    if not jobs:
+        return 0
+    from .video import write_frames
+
+    return len(jobs) - len(write_frames(jobs))
 
 
 def write_texts(files: Sequence[tuple[Path, str]]) -> None:

@@ -206,23 +206,44 @@ class _FileIndex:
         return best
 
 
-def _image_names(ic: Interchange, opts: dict[str, Any]) -> tuple[list[str], str, list[str | None]]:
+def _is_video(ic: Interchange) -> bool:
+    """A video or image-sequence source whose frames have no files of their own."""
+    return bool(ic.sourceName) and not any(ic.imageFiles)
+
+
+def _video_file(ic: Interchange, opts: dict[str, Any]) -> str | None:
+    """The labelled video on this machine: its stored path, under ``--images`` or beside the .mat."""
+    stored = ic.sourceName
+    parts = _split_path(stored)
+    if not parts:
+        return None
+    candidates = [stored] if os.path.isabs(stored) else [os.path.join(opts["mat_dir"], stored)]
+    for candidate in candidates:
+        if os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    roots = [r for r in (opts["images"],) if r]
+    if roots:  # longest matching suffix, then basename, like images
+        hit = _FileIndex(roots, (PurePosixPath(parts[-1]).suffix.lower() or parts[-1].lower(),)).find(stored)
+        if hit:
+            return os.path.abspath(hit)
+    beside = os.path.join(opts["mat_dir"], parts[-1])
+    return os.path.abspath(beside) if os.path.isfile(beside) else None
+
+
+def _image_names(
+    ic: Interchange, opts: dict[str, Any], video_file: str | None = None
+) -> tuple[list[str], str, list[str | None]]:
     """File names (relative to the image root), the root, and each image's file if found."""
     n = len(ic.imageFiles)
     mat_dir, images = opts["mat_dir"], opts["images"]
-    if ic.sourceName and not any(ic.imageFiles):  # frames of a video, not extracted
+    if _is_video(ic):  # frames of a video: <stem>_<row>.png, decoded from the video when written
         stem = PurePosixPath(_split_path(ic.sourceName)[-1] if _split_path(ic.sourceName) else "video").stem
         width = len(str(n))
         names = [f"{stem}_{i + 1:0{width}d}.png" for i in range(n)]
         root = images or mat_dir
         found = [p if os.path.isfile(p) else None for p in (os.path.join(root, nm) for nm in names)]
-        if not any(found):
-            report.warn(
-                "matlab.video_frames",
-                f"MATLAB: labels of video {ic.sourceName!r} are written against frame names "
-                f"{names[0]}..{names[-1]} (the frames were not extracted)",
-                n,
-            )
+        if not any(found) and n:
+            _warn_frames_not_extracted(ic, names, video_file)
         return names, root, found
     from ..imagefiles import IMAGE_SUFFIXES
 
@@ -256,6 +277,28 @@ def _image_names(ic: Interchange, opts: dict[str, Any]) -> tuple[list[str], str,
     return _relative_to_common(ic.imageFiles), "", found
 
 
+def _warn_frames_not_extracted(ic: Interchange, names: list[str], video_file: str | None) -> None:
+    """Labels of a video whose frames cannot be written: say why and what to do."""
+    from .. import video
+
+    if video_file and video.available():
+        return  # the writers that copy images decode the frames (gtconvert.imagefiles.copy_images)
+    if video_file:
+        why = f"the video is at {video_file} but PyAV is not installed: {video.INSTALL_HINT} to extract them"
+    else:
+        name = _split_path(ic.sourceName)[-1]
+        why = (
+            f"the video was not found: pass --images DIR holding {name} (or put it beside the .mat), "
+            f"with PyAV installed ({video.INSTALL_HINT}), to extract them"
+        )
+    report.warn(
+        "matlab.video_frames",
+        f"MATLAB: labels of video {ic.sourceName!r} are written against frame names "
+        f"{names[0]}..{names[-1]} (the frames were not extracted; {why})",
+        len(names),
+    )
+
+
 def _is_absolute(path: str) -> bool:
     """Absolute on any machine: a POSIX root, a UNC share or a Windows drive letter."""
     from pathlib import PureWindowsPath
@@ -278,13 +321,23 @@ def _relative_to_common(paths: list[str]) -> list[str]:
 
 
 def _sizes(
-    ic: Interchange, found: list[str | None], pixel_files: list[str | None], opts: dict[str, Any]
+    ic: Interchange,
+    found: list[str | None],
+    pixel_files: list[str | None],
+    opts: dict[str, Any],
+    video_file: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     from ..imagefiles import header_sizes
 
     n = len(ic.imageFiles)
     height = ic.imageSize[:, 0].astype(np.int64) if len(ic.imageSize) else np.zeros(n, np.int64)
     width = ic.imageSize[:, 1].astype(np.int64) if len(ic.imageSize) else np.zeros(n, np.int64)
+    if video_file and (width == 0).any():  # every frame has the size of the stream (its header)
+        from .. import video
+
+        if video.available():
+            unknown = width == 0
+            width[unknown], height[unknown] = video.stream_size(video_file)
     for files in (found, pixel_files):  # the image itself, else its label PNG (same size)
         need = np.flatnonzero((width == 0) & np.array([f is not None for f in files], dtype=bool))
         if len(need):
@@ -631,11 +684,12 @@ def to_dataset(ic: Interchange, name: str, **opts: Any) -> Dataset:
     convention = opts["convention"] or ic.vertexConvention or "center"
     if "image_root" in stored_info and not opts["images"]:
         opts = {**opts, "saved_root": stored_info["image_root"]}
-    names, root, found = _image_names(ic, opts)
+    video_file = _video_file(ic, opts) if _is_video(ic) else None
+    names, root, found = _image_names(ic, opts, video_file)
     pixel_files = _pixel_files(ic, opts)
-    width, height = _sizes(ic, found, pixel_files, opts)
+    width, height = _sizes(ic, found, pixel_files, opts, video_file)
     n = len(names)
-    video = [ic.sourceName] * n if ic.sourceName else None
+    video = [video_file or ic.sourceName] * n if ic.sourceName else None  # the local file when found
     extras = stored_info.get("image_extra") or [None] * n
     images = Images.create(
         names, width, height, id=ic.imageIds.astype(np.int64), time=ic.imageTime, video=video, extra=extras

@@ -294,7 +294,7 @@ def _copy_images(dataset: Dataset, names: list[str], tmp: Path) -> None:
         (os.path.join(dataset.image_root, f), str(tmp / IMAGES / n))
         for f, n in zip(dataset.images.file_name, names)
     ]
-    missing = imagefiles.copy_images(pairs)
+    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
     report.warn(
         "voc.images_missing",
         f"VOC: {missing} images not found under {dataset.image_root}; annotations written, "

@@ -200,7 +200,7 @@ def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
         )
         return
     pairs = [(os.path.join(root, n), str(tmp / "images" / r)) for n, r in zip(dataset.images.file_name, rel)]
-    missing = imagefiles.copy_images(pairs)
+    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
     report.warn(
         "yolo.images_missing",
         f"YOLO: {missing} images not found under {root}; labels written, put the images under images/",
