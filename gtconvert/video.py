@@ -51,7 +51,7 @@ def _open(path: str | os.PathLike) -> Any:
 
     try:
         container = av.open(os.fspath(path))
-    except (av.FFmpegError, OSError, ValueError) as exc:
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise GtconvertError(f"cannot open the video ({exc})", file=path) from None
     if not container.streams.video:
         container.close()
@@ -151,13 +151,18 @@ def write_frames(jobs: Sequence[tuple[str, float, str]]) -> list[int]:
 
 def _write_video_frames(video: str, times: np.ndarray, destinations: list[str]) -> list[int]:
     """Frames of one video at ``times`` into ``destinations``; returns the unmatched positions."""
+    import av
+
     with _open(video) as container:
-        timeline = _timeline(container, video)
-        index = nearest_frames(times, timeline.seconds)
-        wanted: dict[int, list[str]] = {}
-        for k in np.flatnonzero(index >= 0):
-            wanted.setdefault(int(timeline.pts[index[k]]), []).append(destinations[k])
-        written = _decode_wanted(container, timeline, wanted, video)
+        try:
+            timeline = _timeline(container, video)
+            index = nearest_frames(times, timeline.seconds)
+            wanted: dict[int, list[str]] = {}
+            for k in np.flatnonzero(index >= 0):
+                wanted.setdefault(int(timeline.pts[index[k]]), []).append(destinations[k])
+            written = _decode_wanted(container, timeline, wanted, video)
+        except av.error.FFmpegError as exc:  # a damaged file: say which, not a traceback
+            raise GtconvertError(f"cannot decode the video ({exc})", file=video) from None
     return [k for k in range(len(times)) if index[k] < 0 or int(timeline.pts[index[k]]) not in written]
 
 
