@@ -269,10 +269,11 @@ def _image_names(
     saved_root = opts.get("saved_root")
     if saved_root is not None:  # written by gtconvert: names relative to the original root
         root = os.path.normpath(os.path.join(mat_dir, saved_root))
-        names = [Path(os.path.relpath(os.path.join(mat_dir, f), root)).as_posix() for f in ic.imageFiles]
+        names = [os.path.relpath(os.path.join(mat_dir, f), root).replace(os.sep, "/") for f in ic.imageFiles]
         return names, root, found
     if not any(_is_absolute(f) for f in ic.imageFiles):
-        names = [PurePosixPath(*_split_path(f)).as_posix() if f else "" for f in ic.imageFiles]
+        # "/".join of the split parts is PurePosixPath(*parts).as_posix(), without an object per image
+        names = [("/".join(_split_path(f)) or ".") if f else "" for f in ic.imageFiles]
         return names, mat_dir, found
     return _relative_to_common(ic.imageFiles), "", found
 
@@ -303,7 +304,10 @@ def _is_absolute(path: str) -> bool:
     """Absolute on any machine: a POSIX root, a UNC share or a Windows drive letter."""
     from pathlib import PureWindowsPath
 
-    return path.startswith(("/", "\\")) or bool(PureWindowsPath(path).drive)
+    if path.startswith(("/", "\\")):
+        return True
+    # only "X:..." can carry a drive here; skip building a path object per image otherwise
+    return path[1:2] == ":" and bool(PureWindowsPath(path).drive)
 
 
 def _relative_to_common(paths: list[str]) -> list[str]:
