@@ -134,6 +134,14 @@ class Interchange:
                     file=path,
                     fix="the file is inconsistent; export it again",
                 )
+        from ..geometry import VERTEX_SHIFT
+
+        if self.vertexConvention and self.vertexConvention not in VERTEX_SHIFT:  # found by fuzzing
+            raise GtconvertError(
+                f"interchange vertexConvention {self.vertexConvention!r} is not one of {sorted(VERTEX_SHIFT)}",
+                file=path,
+                fix="the file is damaged; export it again",
+            )
         for name, top in (("objImage", n_img), ("objLabel", n_lab), ("objParent", n_obj)):
             v = getattr(self, name)
             low = 0 if name == "objParent" else 1

@@ -584,23 +584,20 @@ def _pixel_annotations(
     labels = [k for k, g in zip(labels, groups) if g]  # a label without PixelLabelID marks nothing
     groups = [g for g in groups if g]
     img, cat, refs, rles, kinds = [], [], [], [], []
-    for i in rows:
-        matrix = read_label_matrix(pixel_files[i])
-        if instances:
-            owner, comp = _instance_rles(matrix, groups)
-            for j, r in zip(owner.tolist(), comp):
-                (
-                    img.append(i),
-                    cat.append(labels[j]),
-                    refs.append(None),
-                    rles.append(r),
-                    kinds.append(Kind.MASK),
-                )
-            continue
-        present = _present_groups(matrix, groups)
-        for j in np.flatnonzero(present):
-            img.append(i), cat.append(labels[j]), rles.append(None), kinds.append(Kind.PIXEL_REF)
-            refs.append(PixelRef(pixel_files[i], groups[j][0], groups[j][1:]))
+    if not instances:  # which labels each PNG holds, decoded in the process pool
+        present = _present_groups([pixel_files[i] for i in rows], groups)
+        for i, hits in zip(rows, present):
+            for j in np.flatnonzero(hits).tolist():
+                img.append(i), cat.append(labels[j]), rles.append(None), kinds.append(Kind.PIXEL_REF)
+                refs.append(PixelRef(pixel_files[i], groups[j][0], groups[j][1:]))
+    else:
+        for i in rows:
+            owner, comp = _instance_rles(read_label_matrix(pixel_files[i]), groups)
+            img += [i] * len(comp)
+            cat += [labels[j] for j in owner.tolist()]
+            refs += [None] * len(comp)
+            rles += comp
+            kinds += [Kind.MASK] * len(comp)
     n = len(img)
     ann = Annotations.create(img, cat, kinds, id=np.arange(first_id, first_id + n), pixel_ref=refs, rle=rles)
     masks = np.flatnonzero(ann.kind == Kind.MASK)
@@ -621,15 +618,17 @@ def _pixel_values(pixel_id: np.ndarray) -> tuple[tuple[int, ...], ...]:
     return tuple((int(v),) for v in arr.ravel())
 
 
-def _present_groups(matrix: np.ndarray, groups: list[tuple[tuple[int, ...], ...]]) -> np.ndarray:
-    """Which labels (groups of pixel values) have at least one pixel in ``matrix``."""
-    if matrix.ndim == 2 and all(len(v) == 1 for g in groups for v in g):
-        top = max(v[0] for g in groups for v in g)
-        counts = np.bincount(matrix.ravel().astype(np.int64), minlength=top + 1)
-        return np.array([any(counts[v[0]] > 0 for v in g) for g in groups], dtype=bool)
-    from ..pixels import mask_of_values
+def _present_groups(files: list[str], groups: list[tuple[tuple[int, ...], ...]]) -> np.ndarray:
+    """(files, labels) booleans: which labels (groups of pixel values) have a pixel in each PNG."""
+    from ..pixels import values_present
 
-    return np.array([mask_of_values(matrix, g).any() for g in groups], dtype=bool)
+    values = list(dict.fromkeys(v for g in groups for v in g))
+    column = {v: k for k, v in enumerate(values)}
+    hit = values_present(files, values)
+    out = np.zeros((len(files), len(groups)), dtype=bool)
+    for j, g in enumerate(groups):
+        out[:, j] = hit[:, [column[v] for v in g]].any(axis=1)
+    return out
 
 
 def _instance_rles(
