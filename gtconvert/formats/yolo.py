@@ -9,8 +9,8 @@ so that YOLO -> COCO restores them. See ``docs/yolo.md``.
 
 from __future__ import annotations
 
+import itertools
 import os
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -88,7 +88,8 @@ def write(
 
     out = Path(path)
     with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
-        imagefiles.write_texts([(tmp / "labels" / lr, t) for lr, t in zip(label_rel, texts)])
+        labels = os.path.join(tmp, "labels", "")
+        imagefiles.write_texts([(labels + lr, t) for lr, t in zip(label_rel, texts)])
         _copy_images(dataset, rel, tmp)
         _write_data_yaml(tmp, out, dataset, rel, split_of)
         order = np.argsort(ann.image[rows], kind="stable")
@@ -174,7 +175,7 @@ def _image_paths(
 
 def _label_paths(rel: list[str]) -> list[str]:
     """``a/b.jpg`` -> ``a/b.txt``; two images that would share a label file are an error."""
-    labels = [str(PurePosixPath(r).with_suffix(".txt")) for r in rel]
+    labels = [_without_suffix(r) + ".txt" for r in rel]
     if len({lab.casefold() for lab in labels}) != len(labels):  # one file on macOS/Windows
         seen: dict[str, tuple[str, str]] = {}
         for r, lab in zip(rel, labels):
@@ -189,6 +190,13 @@ def _label_paths(rel: list[str]) -> list[str]:
     return labels
 
 
+def _without_suffix(name: str) -> str:
+    """``a/b.jpg`` -> ``a/b``; ``a/.hidden`` and ``a.d/b`` keep their dots (as ``PurePosixPath``)."""
+    slash = name.rfind("/")
+    dot = name.rfind(".")
+    return name[:dot] if dot > slash + 1 and dot < len(name) - 1 else name
+
+
 def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
     root = dataset.image_root
     if not root:
@@ -199,13 +207,17 @@ def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
             len(rel),
         )
         return
-    pairs = [(os.path.join(root, n), str(tmp / "images" / r)) for n, r in zip(dataset.images.file_name, rel)]
+    images = os.path.join(tmp, "images", "")
+    pairs = [(os.path.join(root, n), images + r) for n, r in zip(dataset.images.file_name.tolist(), rel)]
     missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
+    examples = []
+    if missing:
+        examples = [s for s, _ in itertools.islice(((s, d) for s, d in pairs if not os.path.isfile(s)), 5)]
     report.warn(
         "yolo.images_missing",
         f"YOLO: {missing} images not found under {root}; labels written, put the images under images/",
         missing,
-        [s for s, _ in pairs if not os.path.isfile(s)][:5],
+        examples,
     )
 
 
@@ -423,36 +435,114 @@ def _masks_as_parts(dataset: Dataset, rows: np.ndarray) -> dict[int, list[np.nda
     return out
 
 
-_TRAILING_ZEROS = re.compile(r"(\.\d*?)0+(?=[ \n])")
-_BARE_POINT = re.compile(r"\.(?=[ \n])")
-
-
 def _format_labels(
     dataset: Dataset, rows: np.ndarray, row_start: np.ndarray, coords: np.ndarray
-) -> list[str]:
-    """The text of every image's label file ("" for images without objects).
+) -> list[bytes]:
+    """The bytes of every image's label file (b"" for images without objects).
 
-    Rows of one image are formatted with one ``%`` over one format string and one tuple (no
-    per-number Python calls), then trailing zeros are stripped by one regex per file.
+    Each row is ``cls v1 ... vn``; a value is written to 6 decimals without trailing zeros
+    (``0.5``, ``1``, ``0.123457``). The whole dataset is formatted as numpy byte columns in
+    chunks of images (no Python call per number), then cut into files.
     """
     ann = dataset.annotations
-    n_img = len(dataset.images)
-    order = np.argsort(ann.image[rows], kind="stable")
-    starts = np.searchsorted(ann.image[rows][order], np.arange(n_img + 1))
-    counts = np.diff(row_start)
-    number = f"%.{_DECIMALS}f"
-    cls = ann.category[rows].astype(np.float64)
-    texts = [""] * n_img
-    for r in np.flatnonzero(np.diff(starts)).tolist():
-        sel = order[starts[r] : starts[r + 1]]
-        fmt = "".join("%d" + (" " + number) * int(counts[j]) + "\n" for j in sel.tolist())
-        values: list[float] = []
-        for j in sel.tolist():
-            values.append(cls[j])
-            values.extend(coords[row_start[j] : row_start[j + 1]].tolist())
-        text = fmt % tuple(values)
-        texts[r] = _BARE_POINT.sub("", _TRAILING_ZEROS.sub(r"\1", text))
-    return texts
+    image_of_row = ann.image[rows]
+    order = np.argsort(image_of_row, kind="stable")
+    cls = ann.category[rows][order]
+    counts = np.diff(row_start)[order]
+    coords = coords[_ragged_index(row_start[:-1][order], counts)]
+    rows_per_image = np.bincount(image_of_row, minlength=len(dataset.images))
+    files: list[bytes] = []
+    image_row_start = np.concatenate([[0], np.cumsum(rows_per_image)])
+    sorted_start = np.concatenate([[0], np.cumsum(counts)])
+    # chunks of whole images, about _CHUNK values each, so memory stays bounded on large sets
+    values_before_image = sorted_start[image_row_start]
+    cuts = (
+        np.searchsorted(values_before_image, np.arange(0, values_before_image[-1], _CHUNK), side="right") - 1
+    )
+    bounds = np.unique(np.concatenate([cuts, [len(rows_per_image)]]))
+    if bounds[0] != 0:
+        bounds = np.concatenate([[0], bounds])
+    for i0, i1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        r0, r1 = image_row_start[i0], image_row_start[i1]
+        v0, v1 = sorted_start[r0], sorted_start[r1]
+        text, row_end = _format_rows(cls[r0:r1], sorted_start[r0 : r1 + 1] - v0, coords[v0:v1])
+        ends = np.concatenate([[0], row_end])[image_row_start[i0 : i1 + 1] - r0].tolist()
+        files.extend(text[a:b] for a, b in itertools.pairwise(ends))
+    return files
+
+
+_CHUNK = 1 << 20  # values formatted at once (about 12 bytes of scratch each, twice)
+_DIGITS3 = np.frombuffer("".join(f"{k:03d}" for k in range(1000)).encode(), np.uint8).reshape(1000, 3)
+# significant digits of a 3-digit group once its trailing zeros are cut: 120 -> 2, 0 -> 0
+_SIGNIFICANT3 = np.array([len(f"{k:03d}".rstrip("0")) for k in range(1000)], dtype=np.int64)
+
+
+def _ragged_index(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices of the runs ``starts[k] .. starts[k] + lengths[k]``, concatenated."""
+    total = int(lengths.sum())
+    out_start = np.cumsum(lengths) - lengths
+    return np.repeat(np.asarray(starts, np.int64) - out_start, lengths) + np.arange(total)
+
+
+def _micro_units(values: np.ndarray) -> np.ndarray:
+    """``round(v * 1e6)`` as ``"%.6f" % v`` rounds it: the exact binary value, ties to even.
+
+    ``rint(v * 1e6)`` alone is wrong where the product rounds onto a half: 42.52 / 640 is
+    stored a little below 0.0664375, ``%.6f`` prints 0.066437, but ``v * 1e6`` rounds to
+    66437.5 and then to even, 66438. Such ties are common (2-decimal pixels over 640). The
+    product's exact rounding error (Dekker's two-product; 1e6 needs no split) says on which
+    side of the half the stored value lies.
+    """
+    v = np.clip(np.asarray(values, dtype=np.float64), 0.0, 1.0)
+    product = v * 1e6
+    micro = np.rint(product)
+    half = np.flatnonzero(product - np.floor(product) == 0.5)
+    if len(half):
+        p, x = product[half], v[half]
+        split = x * 134217729.0  # 2**27 + 1: x = high + low, each with at most 26 bits
+        high = split - (split - x)
+        error = (high * 1e6 - p) + (x - high) * 1e6  # exact: x * 1e6 == p + error
+        micro[half] = np.where(error > 0, np.ceil(p), np.where(error < 0, np.floor(p), micro[half]))
+    return micro.astype(np.int64)
+
+
+def _format_rows(cls: np.ndarray, row_start: np.ndarray, values: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Label rows as ASCII bytes, and the byte offset where each row ends.
+
+    Every value gets a fixed-width record ``[class][ space][d.dddddd][newline]``; a keep-mask
+    then drops the class field except on a row's first value, the newline except on its last,
+    and the trailing zeros (and a bare point): one boolean selection gives the text. Values are
+    normalised to [0, 1]; the digits are exactly those of ``"%.6f" % v``.
+    """
+    n = len(values)
+    n_cls = int(cls.max()) + 1 if len(cls) else 1
+    width_cls = len(str(n_cls - 1))
+    cls_text = np.frombuffer("".join(str(k).rjust(width_cls) for k in range(n_cls)).encode(), np.uint8)
+    cls_text = cls_text.reshape(n_cls, width_cls)
+    micro = _micro_units(values)
+    whole = micro // 1_000_000
+    high, low = np.divmod(micro - whole * 1_000_000, 1000)
+    sig = np.where(low > 0, 3 + _SIGNIFICANT3[low], _SIGNIFICANT3[high])
+    first, last = row_start[:-1], row_start[1:] - 1
+
+    c = width_cls  # column of the space before the value
+    rec = np.empty((n, c + 10), np.uint8)
+    keep = np.zeros((n, c + 10), bool)
+    rec[first, :c] = cls_text[cls]
+    keep[first, :c] = cls_text[cls] != ord(" ")
+    rec[:, c] = ord(" ")
+    rec[:, c + 1] = whole + ord("0")
+    rec[:, c + 2] = ord(".")
+    rec[:, c + 3 : c + 6] = _DIGITS3[high]
+    rec[:, c + 6 : c + 9] = _DIGITS3[low]
+    rec[:, c + 9] = ord("\n")
+    keep[:, c : c + 2] = True
+    keep[:, c + 2] = sig > 0
+    keep[:, c + 3 : c + 9] = np.arange(6) < sig[:, None]
+    keep[last, c + 9] = True
+    per_value = np.count_nonzero(keep, axis=1)
+    ends = np.cumsum(per_value)[last] if n else np.zeros(0, np.int64)
+    return rec[keep].tobytes(), ends
 
 
 # =======================================================================================
