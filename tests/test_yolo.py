@@ -274,6 +274,76 @@ def test_one_pixel_box_and_clipping_on_corners(tmp_path: Path) -> None:
     assert report.count("yolo.clipped") == 1
 
 
+def _percent_f_rows(cls: list[int], rows: list[list[float]]) -> bytes:
+    """Label rows the plain way: ``%d`` and ``%.6f``, then trailing zeros and a bare point cut."""
+    import re
+
+    lines = []
+    for c, values in zip(cls, rows):
+        numbers = [re.sub(r"\.$", "", re.sub(r"(\.\d*?)0+$", r"\1", f"{v:.6f}")) for v in values]
+        lines.append(" ".join([str(c), *numbers]) + "\n")
+    return "".join(lines).encode()
+
+
+# pixel values with 2 decimals over common image sizes: many land on a decimal tie at 1e-7
+_TIES = st.builds(
+    lambda k, size: k / 100 / size,
+    st.integers(0, 192000),
+    st.sampled_from([640, 1280, 1920, 480, 720, 1080, 7]),
+)
+_UNIT = st.one_of(
+    _TIES.filter(lambda v: v <= 1), st.floats(0, 1), st.sampled_from([0.0, -0.0, 1.0, 5e-7, 0.9999995])
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 120), st.lists(_UNIT, min_size=4, max_size=12)), max_size=20))
+def test_label_numbers_are_those_of_percent_f(rows: list[tuple[int, list[float]]]) -> None:
+    # the byte-column formatter against the obvious Python formatting, ties to 1e-7 included
+    cls = np.array([c for c, _ in rows], dtype=np.int64)
+    counts = [len(v) for _, v in rows]
+    row_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    values = np.array([x for _, v in rows for x in v], dtype=np.float64)
+    text, ends = yolo._format_rows(cls, row_start, values)
+    expected = _percent_f_rows(cls.tolist(), [[abs(x) for x in v] for _, v in rows])  # no "-0"
+    assert text == expected
+    assert ends.tolist() == np.cumsum([len(line) + 1 for line in text.decode().splitlines()]).tolist()
+
+
+def test_segment_rows_keep_object_order_across_fast_and_clipped_objects(tmp_path: Path) -> None:
+    # inside box, clipped polygon, two-part polygon, inside polygon touching x = -0.0: rows stay in order
+    ann = Annotations.create(
+        [0, 0, 0, 0],
+        [0, 1, 2, 3],
+        [Kind.BOX, Kind.POLYGON, Kind.POLYGON, Kind.POLYGON],
+        id=[1, 2, 3, 4],
+        bbox=[[2, 2, 4, 4], [-5, 0, 10, 10], [0, 0, 10, 10], [-0.0, 0, 5, 5]],
+        parts=[
+            [],
+            [np.array([[-5.0, 0.0], [5.0, 0.0], [5.0, 10.0]])],
+            [
+                np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]]),
+                np.array([[10.0, 10.0], [6.0, 10.0], [10.0, 6.0]]),
+            ],
+            [np.array([[-0.0, 0.0], [5.0, 0.0], [5.0, 5.0]])],
+        ],
+    )
+    cats = [Category(id=k, name=f"c{k}") for k in range(4)]
+    ds = Dataset(Images.create(["a.png"], width=[10], height=[10], id=[1]), cats, ann)
+    with Report() as report, warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        yolo.write(ds, tmp_path / "y", task="segment")
+    rows = (tmp_path / "y" / "labels" / "a.txt").read_text().splitlines()
+    assert [r.split()[0] for r in rows] == ["0", "1", "2", "3"]
+    assert rows[0] == "0 0.2 0.2 0.6 0.2 0.6 0.6 0.2 0.6"
+    # the clipped triangle (-5,0) (5,0) (5,10) cut at x = 0: (0,0) (5,0) (5,10) (0,5)
+    clipped = np.array(rows[1].split()[1:], dtype=float).reshape(-1, 2) * 10
+    assert {tuple(p) for p in clipped.tolist()} == {(0, 0), (5, 0), (5, 10), (0, 5)}
+    assert len(rows[2].split()) == 1 + 2 * 8  # two triangles bridged: 3 + 1 + 3 + 1 vertices
+    assert rows[3] == "3 0 0 0.5 0 0.5 0.5" and "-0" not in "".join(rows)
+    assert report.count("yolo.clipped") == 1
+
+
 def _unwritable_objects() -> Dataset:
     """On a 40x30 image: a zero-size box, a 1-point and a 2-point polygon, a box outside, a good box."""
     ann = Annotations.create(

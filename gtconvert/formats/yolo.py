@@ -348,28 +348,90 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
 
     A polygon part with fewer than 3 distinct points encloses nothing and is left out (counted);
     an object with no part left, a zero-size box or rotated box, or an empty mask is degenerate.
+    Boxes, rotated boxes and one-part polygons inside their image (nearly all objects) are
+    handled as whole arrays; clipped, multi-part and mask objects one by one.
     """
     ann = dataset.annotations
+    n = len(rows)
+    kind = ann.kind[rows]
+    img_row = ann.image[rows]
+    W, H = width[img_row].astype(np.float64), height[img_row].astype(np.float64)
+    written = np.zeros(n, dtype=bool)
+    degenerate = np.zeros(n, dtype=bool)
+    ring_len = np.zeros(n, dtype=np.int64)
+
+    # box-like objects: 4 corners each
+    is_rot = kind == Kind.ROTATED_BOX
+    is_box = ~np.isin(kind, [Kind.POLYGON, Kind.ROTATED_BOX, Kind.MASK, Kind.PIXEL_REF])
+    corners = np.zeros((n, 4, 2))
+    sized = np.zeros(n, dtype=bool)
+    if is_box.any():
+        boxes = ann.bbox[rows[is_box]]
+        corners[is_box] = geometry.box_corners(boxes)
+        sized[is_box] = _has_size(boxes)
+    if is_rot.any():
+        rbox = ann.rbox[rows[is_rot]]
+        sized[is_rot] = _has_size(rbox)
+        corners[is_rot] = geometry.rotated_box_corners(rbox)
+    boxlike = is_box | is_rot
+    degenerate[boxlike & ~sized] = True
+    box_fast = boxlike & sized & _within(corners.min(axis=1), corners.max(axis=1), W, H)
+
+    # polygons: the parts worth writing (3+ distinct points); one such part inside = fast
     part_ok = geometry.distinct_points_per_part(ann.vertex_start, ann.vertices) >= 3
-    rings: list[np.ndarray] = []
-    written = np.zeros(len(rows), dtype=bool)
-    degenerate = np.zeros(len(rows), dtype=bool)
-    clipped = bad_parts = 0
-    masks = _masks_as_parts(dataset, rows)
-    boxes = _boxes_of(dataset, rows)
-    for j, i in enumerate(rows.tolist()):
-        r = int(ann.image[i])
-        W, H = float(width[r]), float(height[r])
-        parts, n_bad = _object_parts(ann, i, part_ok, masks.get(j), boxes[j])
-        bad_parts += n_bad
+    ok_before = np.concatenate([[0], np.cumsum(part_ok)])
+    p0, p1 = ann.part_start[rows], ann.part_start[rows + 1]
+    n_ok = ok_before[p1] - ok_before[p0]
+    is_poly = kind == Kind.POLYGON
+    degenerate[is_poly & (n_ok == 0)] = True
+    one = np.flatnonzero(is_poly & (n_ok == 1))
+    # parts left out of objects that keep another part (an object with none is degenerate)
+    bad_parts = int(np.sum((p1 - p0 - n_ok)[is_poly & (n_ok > 0)]))
+    ok_parts = np.flatnonzero(part_ok)
+    the_part = ok_parts[np.searchsorted(ok_parts, p0[one])]
+    v_start = ann.vertex_start[the_part]
+    v_len = ann.vertex_start[the_part + 1] - v_start
+    verts = ann.vertices[_ragged_index(v_start, v_len)]
+    local = np.cumsum(v_len) - v_len
+    lo = np.minimum.reduceat(verts, local, axis=0) if len(one) else np.zeros((0, 2))
+    hi = np.maximum.reduceat(verts, local, axis=0) if len(one) else np.zeros((0, 2))
+    poly_inside = _within(lo, hi, W[one], H[one])
+    poly_fast = np.zeros(n, dtype=bool)
+    poly_fast[one] = poly_inside
+
+    # fast rings: unchanged, written when they span both axes (else degenerate, not clipped)
+    box_span = np.ptp(corners, axis=1)
+    spans = np.zeros((n, 2))
+    spans[box_fast] = box_span[box_fast]
+    spans[one[poly_inside]] = (hi - lo)[poly_inside]
+    fast = box_fast | poly_fast
+    written[fast] = (spans[fast, 0] > 0) & (spans[fast, 1] > 0)
+    degenerate[fast & ~written] = True
+    ring_len[written & box_fast] = 4
+    ring_len[one[poly_inside]] = v_len[poly_inside]
+    ring_len[~written] = 0
+
+    # the rest, one object at a time: clipped, several parts, masks
+    slow = np.flatnonzero(~fast & ~degenerate)
+    masks = _masks_as_parts(dataset, rows[slow])
+    slow_rings: dict[int, np.ndarray] = {}
+    clipped = 0
+    for k, j in enumerate(slow.tolist()):
+        if kind[j] in (Kind.MASK, Kind.PIXEL_REF):
+            parts = list(masks.get(k) or [])
+        elif kind[j] == Kind.POLYGON:
+            parts = _good_parts(ann, int(rows[j]), part_ok)
+        else:
+            parts = [corners[j]]
         if not parts:
             degenerate[j] = True
             continue
-        out_parts, was_clipped = _clip_parts(parts, W, H)
+        out_parts, was_clipped = _clip_parts(parts, float(W[j]), float(H[j]))
         clipped += was_clipped
         ring = geometry.bridge_parts(out_parts)
         if len(ring) >= 3 and np.ptp(ring[:, 0]) > 0 and np.ptp(ring[:, 1]) > 0:
-            rings.append(geometry.normalise_points(ring, W, H))
+            slow_rings[j] = ring
+            ring_len[j] = len(ring)
             written[j] = True
         else:  # nothing left: cut away by the border, or a flat shape that encloses nothing
             degenerate[j] = not was_clipped
@@ -378,28 +440,35 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
         f"YOLO: {bad_parts} polygon parts with fewer than 3 distinct points left out of their objects",
         bad_parts,
     )
+
+    # all rings in row order, normalised by their image's size
+    start = np.cumsum(ring_len) - ring_len
+    points = np.empty((int(ring_len.sum()), 2))
+    fast_boxes = np.flatnonzero(written & box_fast)
+    points[start[fast_boxes][:, None] + np.arange(4)] = corners[fast_boxes]
+    fast_polys = np.flatnonzero(written & poly_fast)
+    in_one = np.zeros(n, dtype=np.int64)
+    in_one[one] = np.arange(len(one))
+    take = in_one[fast_polys]
+    points[_ragged_index(start[fast_polys], v_len[take])] = verts[_ragged_index(local[take], v_len[take])]
+    for j, ring in slow_rings.items():
+        points[start[j] : start[j] + len(ring)] = ring
+    norm = geometry.normalise_points(points, np.repeat(W, ring_len), np.repeat(H, ring_len))
     rows = _drop_unwritable(rows, written, degenerate)
-    row_start = np.zeros(len(rings) + 1, dtype=np.int64)
-    np.cumsum([2 * len(r) for r in rings], out=row_start[1:])
-    coords = np.concatenate(rings).ravel() if rings else np.zeros(0)
-    return row_start, np.clip(coords, 0.0, 1.0), rows, clipped
+    row_start = np.concatenate([[0], np.cumsum(2 * ring_len[written])])
+    return row_start, np.clip(norm.ravel(), 0.0, 1.0), rows, clipped
 
 
-def _object_parts(
-    ann: Annotations, i: int, part_ok: np.ndarray, mask_parts: list[np.ndarray] | None, box: np.ndarray
-) -> tuple[list[np.ndarray], int]:
-    """The parts of object ``i`` worth writing ([] when degenerate), and how many were left out."""
-    kind = ann.kind[i]
-    if kind == Kind.POLYGON:
-        ok = part_ok[ann.part_start[i] : ann.part_start[i + 1]]
-        parts = [p for p, good in zip(ann.parts(i), ok.tolist()) if good]
-        return parts, (len(ok) - len(parts)) if parts else 0
-    if kind == Kind.ROTATED_BOX:
-        rbox = ann.rbox[i]
-        return ([geometry.rotated_box_corners(rbox)[0]] if rbox[2] > 0 and rbox[3] > 0 else []), 0
-    if kind in (Kind.MASK, Kind.PIXEL_REF):
-        return list(mask_parts or []), 0
-    return ([geometry.box_corners(box)[0]] if box[2] > 0 and box[3] > 0 else []), 0
+def _within(lo: np.ndarray, hi: np.ndarray, W: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """Shapes whose extent ``lo``..``hi`` (N, 2) lies inside their image (NaN counts as inside,
+    as in the clipping test of :func:`_clip_parts`)."""
+    return ~((np.minimum(lo[:, 0], lo[:, 1]) < 0) | (hi[:, 0] > W) | (hi[:, 1] > H))
+
+
+def _good_parts(ann: Annotations, i: int, part_ok: np.ndarray) -> list[np.ndarray]:
+    """The parts of polygon ``i`` with 3 or more distinct points."""
+    ok = part_ok[ann.part_start[i] : ann.part_start[i + 1]].tolist()
+    return [p for p, good in zip(ann.parts(i), ok) if good]
 
 
 def _clip_parts(parts: list[np.ndarray], W: float, H: float) -> tuple[list[np.ndarray], bool]:
