@@ -377,38 +377,31 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
     degenerate[boxlike & ~sized] = True
     box_fast = boxlike & sized & _within(corners.min(axis=1), corners.max(axis=1), W, H)
 
-    # polygons: the parts worth writing (3+ distinct points); one such part inside = fast
-    part_ok = geometry.distinct_points_per_part(ann.vertex_start, ann.vertices) >= 3
+    # polygons: the parts worth writing (3+ distinct points); one or two such parts inside = fast
+    part_ok = geometry.has_three_distinct_points(ann.vertex_start, ann.vertices)
     ok_before = np.concatenate([[0], np.cumsum(part_ok)])
     p0, p1 = ann.part_start[rows], ann.part_start[rows + 1]
     n_ok = ok_before[p1] - ok_before[p0]
     is_poly = kind == Kind.POLYGON
     degenerate[is_poly & (n_ok == 0)] = True
-    one = np.flatnonzero(is_poly & (n_ok == 1))
     # parts left out of objects that keep another part (an object with none is degenerate)
     bad_parts = int(np.sum((p1 - p0 - n_ok)[is_poly & (n_ok > 0)]))
-    ok_parts = np.flatnonzero(part_ok)
-    the_part = ok_parts[np.searchsorted(ok_parts, p0[one])]
-    v_start = ann.vertex_start[the_part]
-    v_len = ann.vertex_start[the_part + 1] - v_start
-    verts = ann.vertices[_ragged_index(v_start, v_len)]
-    local = np.cumsum(v_len) - v_len
-    lo = np.minimum.reduceat(verts, local, axis=0) if len(one) else np.zeros((0, 2))
-    hi = np.maximum.reduceat(verts, local, axis=0) if len(one) else np.zeros((0, 2))
-    poly_inside = _within(lo, hi, W[one], H[one])
+    few = np.flatnonzero(is_poly & ((n_ok == 1) | (n_ok == 2)))
+    ring_index, poly_len, lo, hi, done = _polygon_rings(ann, part_ok, p0[few], n_ok[few] == 2)
+    poly_inside = _within(lo, hi, W[few], H[few]) & done
     poly_fast = np.zeros(n, dtype=bool)
-    poly_fast[one] = poly_inside
+    poly_fast[few] = poly_inside
 
     # fast rings: unchanged, written when they span both axes (else degenerate, not clipped)
     box_span = np.ptp(corners, axis=1)
     spans = np.zeros((n, 2))
     spans[box_fast] = box_span[box_fast]
-    spans[one[poly_inside]] = (hi - lo)[poly_inside]
+    spans[few[poly_inside]] = (hi - lo)[poly_inside]
     fast = box_fast | poly_fast
     written[fast] = (spans[fast, 0] > 0) & (spans[fast, 1] > 0)
     degenerate[fast & ~written] = True
     ring_len[written & box_fast] = 4
-    ring_len[one[poly_inside]] = v_len[poly_inside]
+    ring_len[few[poly_inside]] = poly_len[poly_inside]
     ring_len[~written] = 0
 
     # the rest, one object at a time: clipped, several parts, masks
@@ -447,16 +440,65 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
     fast_boxes = np.flatnonzero(written & box_fast)
     points[start[fast_boxes][:, None] + np.arange(4)] = corners[fast_boxes]
     fast_polys = np.flatnonzero(written & poly_fast)
-    in_one = np.zeros(n, dtype=np.int64)
-    in_one[one] = np.arange(len(one))
-    take = in_one[fast_polys]
-    points[_ragged_index(start[fast_polys], v_len[take])] = verts[_ragged_index(local[take], v_len[take])]
+    in_few = np.zeros(n, dtype=np.int64)
+    in_few[few] = np.arange(len(few))
+    take = in_few[fast_polys]
+    ring_start = np.cumsum(poly_len) - poly_len
+    points[geometry.ragged_index(start[fast_polys], poly_len[take])] = ann.vertices[
+        ring_index[geometry.ragged_index(ring_start[take], poly_len[take])]
+    ]
     for j, ring in slow_rings.items():
         points[start[j] : start[j] + len(ring)] = ring
     norm = geometry.normalise_points(points, np.repeat(W, ring_len), np.repeat(H, ring_len))
     rows = _drop_unwritable(rows, written, degenerate)
     row_start = np.concatenate([[0], np.cumsum(2 * ring_len[written])])
     return row_start, np.clip(norm.ravel(), 0.0, 1.0), rows, clipped
+
+
+def _polygon_rings(ann: Annotations, part_ok: np.ndarray, first_part: np.ndarray, two: np.ndarray):  # type: ignore[no-untyped-def]
+    """Rings of polygons with one or two good parts, as indices into ``ann.vertices``.
+
+    ``first_part``: each object's first part index; ``two``: whether it has two good parts
+    (bridged by :func:`geometry.bridge_two_parts`, the same ring :func:`geometry.bridge_parts`
+    gives). Returns the concatenated ring indices, ring lengths, each object's extent
+    (lo, hi), and which objects were done here: two parts with a NaN vertex are left to the
+    per-object way (their closest pair is not defined by distances).
+    """
+    good = np.flatnonzero(part_ok)
+    pos = np.searchsorted(good, first_part)
+    part_a = good[pos] if len(pos) else np.zeros(0, dtype=np.int64)
+    part_b = good[np.minimum(pos + two, len(good) - 1)] if len(pos) else part_a
+    vs = ann.vertex_start
+    len_a, len_b = vs[part_a + 1] - vs[part_a], vs[part_b + 1] - vs[part_b]
+    lo_a, hi_a = _part_extents(ann.vertices, vs[part_a], len_a)
+    lo_b, hi_b = _part_extents(ann.vertices, vs[part_b], len_b)
+    done = ~two | ~(np.isnan(lo_a).any(axis=1) | np.isnan(lo_b).any(axis=1))  # min/max carry NaN
+    two = two & done
+    lo = np.where(two[:, None], np.minimum(lo_a, lo_b), lo_a)
+    hi = np.where(two[:, None], np.maximum(hi_a, hi_b), hi_a)
+    ring_len = np.where(two, len_a + len_b + 2, np.where(done, len_a, 0))
+    index = np.empty(int(ring_len.sum()), dtype=np.int64)
+    out_start = np.cumsum(ring_len) - ring_len
+    one = ~two & done
+    index[geometry.ragged_index(out_start[one], len_a[one])] = geometry.ragged_index(
+        vs[part_a[one]], len_a[one]
+    )
+    bridged, _ = geometry.bridge_two_parts(
+        vs[part_a[two]], len_a[two], vs[part_b[two]], len_b[two], ann.vertices
+    )
+    index[geometry.ragged_index(out_start[two], ring_len[two])] = bridged
+    return index, ring_len, lo, hi, done
+
+
+def _part_extents(
+    vertices: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per part (all non-empty): the smallest and largest x and y of its vertices."""
+    if not len(starts):
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    pts = vertices[geometry.ragged_index(starts, lengths)]
+    local = np.cumsum(lengths) - lengths
+    return np.minimum.reduceat(pts, local, axis=0), np.maximum.reduceat(pts, local, axis=0)
 
 
 def _within(lo: np.ndarray, hi: np.ndarray, W: np.ndarray, H: np.ndarray) -> np.ndarray:
@@ -518,7 +560,7 @@ def _format_labels(
     order = np.argsort(image_of_row, kind="stable")
     cls = ann.category[rows][order]
     counts = np.diff(row_start)[order]
-    coords = coords[_ragged_index(row_start[:-1][order], counts)]
+    coords = coords[geometry.ragged_index(row_start[:-1][order], counts)]
     rows_per_image = np.bincount(image_of_row, minlength=len(dataset.images))
     files: list[bytes] = []
     image_row_start = np.concatenate([[0], np.cumsum(rows_per_image)])
@@ -544,13 +586,6 @@ _CHUNK = 1 << 20  # values formatted at once (about 12 bytes of scratch each, tw
 _DIGITS3 = np.frombuffer("".join(f"{k:03d}" for k in range(1000)).encode(), np.uint8).reshape(1000, 3)
 # significant digits of a 3-digit group once its trailing zeros are cut: 120 -> 2, 0 -> 0
 _SIGNIFICANT3 = np.array([len(f"{k:03d}".rstrip("0")) for k in range(1000)], dtype=np.int64)
-
-
-def _ragged_index(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Indices of the runs ``starts[k] .. starts[k] + lengths[k]``, concatenated."""
-    total = int(lengths.sum())
-    out_start = np.cumsum(lengths) - lengths
-    return np.repeat(np.asarray(starts, np.int64) - out_start, lengths) + np.arange(total)
 
 
 def _micro_units(values: np.ndarray) -> np.ndarray:
