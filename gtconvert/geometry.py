@@ -602,6 +602,93 @@ def snap_integers(values: np.ndarray, tol: float = 1e-9) -> tuple[np.ndarray, np
 
 
 # ---------------------------------------------------------------------------------------
+# YOLO writer in whole arrays (formats/yolo.py): ragged gathers, the 3-distinct-points test
+# and two-part bridges for many objects at once, equal to the per-object functions above
+# ---------------------------------------------------------------------------------------
+
+
+def ragged_index(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices of the runs ``starts[k] .. starts[k] + lengths[k] - 1``, concatenated."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    out_start = np.cumsum(lengths) - lengths
+    return np.repeat(np.asarray(starts, dtype=np.int64) - out_start, lengths) + np.arange(int(lengths.sum()))
+
+
+def has_three_distinct_points(vertex_start: np.ndarray, vertices: np.ndarray) -> np.ndarray:
+    """Per part: does it hold 3 or more distinct points? (``distinct_points_per_part(...) >= 3``)
+
+    Most parts show it in their first three vertices (pairwise different); only the others
+    are counted exactly, so the sort runs over a few parts instead of every vertex.
+    """
+    starts = np.asarray(vertex_start, dtype=np.int64)
+    pts = np.asarray(vertices, dtype=np.float64).reshape(-1, 2)
+    lengths = np.diff(starts)
+    out = np.zeros(len(lengths), dtype=bool)
+    candidates = np.flatnonzero(lengths >= 3)
+    a, b, c = (pts[starts[candidates] + k] for k in range(3))
+    quick = np.any(a != b, axis=1) & np.any(b != c, axis=1) & np.any(a != c, axis=1)
+    out[candidates[quick]] = True
+    rest = candidates[~quick]
+    if len(rest):
+        sub_start = np.concatenate([[0], np.cumsum(lengths[rest])])
+        sub = pts[ragged_index(starts[rest], lengths[rest])]
+        out[rest] = distinct_points_per_part(sub_start, sub) >= 3
+    return out
+
+
+def bridge_two_parts(
+    first_start: np.ndarray,
+    first_len: np.ndarray,
+    second_start: np.ndarray,
+    second_len: np.ndarray,
+    vertices: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bridge_parts` of many two-part objects at once, as indices into ``vertices``.
+
+    Object k's parts are ``vertices[first_start[k]:][:first_len[k]]`` (A, a vertices) and
+    likewise B (b vertices, both non-empty, finite). Its closest pair (i, j) is the first
+    minimum of the squared distances in row-major order, as :func:`_closest_pair` finds it,
+    and its ring is ``A[i], B[j], ..., B[j-1], B[j], A[i], ..., A[i-1]`` (a + b + 2 vertices).
+    Returns the concatenated ring indices and each ring's length.
+    """
+    pts = np.asarray(vertices, dtype=np.float64).reshape(-1, 2)
+    a_start, a_len = np.asarray(first_start, np.int64), np.asarray(first_len, np.int64)
+    b_start, b_len = np.asarray(second_start, np.int64), np.asarray(second_len, np.int64)
+    n = len(a_start)
+    ring_len = a_len + b_len + 2
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), ring_len
+    # every (A vertex, B vertex) pair of every object, row-major within an object
+    n_pairs = a_len * b_len
+    pair_obj = np.repeat(np.arange(n), n_pairs)
+    t = np.arange(int(n_pairs.sum())) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
+    ia = a_start[pair_obj] + t // b_len[pair_obj]
+    jb = b_start[pair_obj] + t % b_len[pair_obj]
+    diff = pts[ia] - pts[jb]
+    dist = diff[:, 0] * diff[:, 0] + diff[:, 1] * diff[:, 1]
+    smallest = np.minimum.reduceat(dist, np.cumsum(n_pairs) - n_pairs)
+    hits = np.flatnonzero(dist == smallest[pair_obj])
+    first_hit = hits[np.concatenate([[True], pair_obj[hits[1:]] != pair_obj[hits[:-1]]])]
+    i = t[first_hit] // b_len
+    j = t[first_hit] % b_len
+    # the ring, position k of object o: A[i] | B[j+0..b-1 wrapped] | B[j] | A[i+0..a-1 wrapped]
+    obj = np.repeat(np.arange(n), ring_len)
+    k = np.arange(int(ring_len.sum())) - np.repeat(np.cumsum(ring_len) - ring_len, ring_len)
+    a, b, io, jo = a_len[obj], b_len[obj], i[obj], j[obj]
+    in_b = (k >= 1) & (k <= b)
+    index = np.where(
+        k == 0,
+        a_start[obj] + io,
+        np.where(
+            in_b,
+            b_start[obj] + (jo + k - 1) % b,
+            np.where(k == b + 1, b_start[obj] + jo, a_start[obj] + (io + k - b - 2) % a),
+        ),
+    )
+    return index, ring_len
+
+
+# ---------------------------------------------------------------------------------------
 # MATLAB groundTruth reader/writer (formats/matlab.py): the border quirk, rotated boxes and
 # projected cuboids. Facts: shared/docs/matlab-groundtruth.md section 3.
 # ---------------------------------------------------------------------------------------
@@ -692,6 +779,7 @@ def clamp_vertices(
     upper = np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1)
     out = np.minimum(np.maximum(v, 0.0), upper)
     return out, (out != v).any(axis=1)
+
 
 # ---------------------------------------------------------------------------------------
 # VOC masks writer (formats/voc.py): an RLE decoded only within its bounding box
