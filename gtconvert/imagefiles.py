@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,8 @@ def header_size(path: str | os.PathLike) -> tuple[int, int] | None:
 def header_sizes(paths: Sequence[str | os.PathLike]) -> tuple[np.ndarray, np.ndarray]:
     """Widths and heights of many images from their headers; 0 where the file is missing."""
     if len(paths) > 32:
+        from concurrent.futures import ThreadPoolExecutor  # lazy: only when there are images
+
         with ThreadPoolExecutor(IO_THREADS) as pool:
             sizes = list(pool.map(header_size, paths))
     else:
@@ -99,6 +100,8 @@ def copy_images(
     exists = [os.path.isfile(s) for s, _ in pairs]
     present = [sd for sd, e in zip(pairs, exists) if e]
     if present:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(IO_THREADS) as pool:
             list(pool.map(lambda sd: link_or_copy(*sd), present))
     missing = len(pairs) - len(present)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -59,6 +58,8 @@ def _map_files(fn: Callable[..., Any], jobs: Sequence[tuple], workers: int | Non
     """``fn(*job)`` for every job, in a process pool when there are enough to pay for it."""
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(jobs) >= _POOL_MIN_IMAGES:
+        from concurrent.futures import ProcessPoolExecutor  # lazy: multiprocessing costs ~10 ms to import
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(fn, *zip(*jobs), chunksize=max(1, len(jobs) // (4 * workers))))
     return [fn(*job) for job in jobs]
