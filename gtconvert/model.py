@@ -280,21 +280,31 @@ class Annotations:
         )
 
     @staticmethod
-    def concat(parts: Sequence[Annotations]) -> Annotations:
-        """Stack annotation tables (their ``image``/``category`` rows must already agree)."""
+    def concat(parts: Sequence[Annotations], *, consume: bool = False) -> Annotations:
+        """Stack annotation tables (their ``image``/``category`` rows must already agree).
+
+        With ``consume=True`` each column of ``parts`` is released as soon as it is copied, so
+        that stacking many slices needs the result plus one column, not twice the result; the
+        parts are unusable afterwards.
+        """
         parts = [p for p in parts if p is not None]
         if not parts:
             return Annotations.empty()
-        out: dict[str, Any] = {}
-        for name in _PER_ROW:
-            out[name] = np.concatenate([getattr(p, name) for p in parts])
         row_offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+        out: dict[str, Any] = {}
         out["parent"] = np.concatenate(
             [np.where(p.parent >= 0, p.parent + off, -1) for p, off in zip(parts, row_offsets)]
         )
         out["part_start"] = _concat_starts([p.part_start for p in parts])
         out["vertex_start"] = _concat_starts([p.vertex_start for p in parts])
-        out["vertices"] = np.concatenate([p.vertices for p in parts]).reshape(-1, 2)
+        for name in (*_PER_ROW, "vertices"):
+            if name in out:
+                continue
+            out[name] = np.concatenate([getattr(p, name) for p in parts])
+            if consume:
+                for p in parts:
+                    setattr(p, name, None)
+        out["vertices"] = out["vertices"].reshape(-1, 2)
         return Annotations(**out)
 
 

@@ -222,7 +222,23 @@ def from_fields(values: dict[str, Any], path: Any) -> Interchange:
     ic = Interchange()
     for name, kind in _FIELDS.items():
         if name in values:
-            setattr(ic, name, _normalise(kind, values[name]))
+            try:
+                setattr(ic, name, _normalise(kind, values[name]))
+            except (ValueError, TypeError) as exc:  # e.g. an Nx9 matrix of 4 values (found by fuzzing)
+                raise GtconvertError(
+                    f"interchange field {name} has the wrong shape or type ({exc})",
+                    file=path,
+                    fix="the file is damaged; export it again",
+                ) from None
+    if ic.infoJson:  # read later with json.loads; a damaged one is named here (found by fuzzing)
+        import json
+
+        try:
+            json.loads(ic.infoJson)
+        except ValueError as exc:
+            raise GtconvertError(
+                f"interchange field infoJson is not valid JSON ({exc})", file=path, fix="the file is damaged"
+            ) from None
     missing = [name for name in _FIELDS if name not in values]
     if missing:  # defaults keep older files readable; an inconsistency then names what is missing
         try:
