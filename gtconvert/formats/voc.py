@@ -10,6 +10,7 @@ others as exact decimals (never truncated or rounded). ``pose``, ``truncated``, 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -113,7 +114,8 @@ def write(
         segmented = np.zeros(len(img), dtype=bool)
         if masks:
             segmented = _write_masks(dataset, rows, starts, stems, width, height, tmp, void_border)
-        xmls = _xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented)
+        with gc_paused():  # 350k strings and tuples, no cycles: the collector would rescan the heap
+            xmls = _xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented)
         _write_files(tmp / ANNOTATIONS, stems, ".xml", xmls)
         _write_sets(tmp, stems, split_of, segmented)
         _copy_images(dataset, names, tmp)
@@ -205,8 +207,9 @@ def _boxes_of(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
     return boxes
 
 
-def _number_texts(values: np.ndarray, is_int: np.ndarray) -> list[str]:
-    """An integer where the value is one, else the shortest exact decimal (``repr``), flat.
+def _number_texts(values: np.ndarray, is_int: np.ndarray) -> np.ndarray:
+    """An integer where the value is one, else the shortest exact decimal (``repr``): a flat
+    object array of texts.
 
     ``repr`` of 280,000 floats took 0.1 s (the shortest-digits search). Values with at most
     three decimals (a ruler's or a labelling tool's) are written from integers instead: when
@@ -226,7 +229,7 @@ def _number_texts(values: np.ndarray, is_int: np.ndarray) -> list[str]:
     out[short] = [w + _DECIMALS[f] for w, f in zip(_int_texts(whole), frac.tolist())]
     rest = ~ints & ~short
     out[rest] = [repr(v) for v in flat[rest].tolist()]
-    return out.tolist()
+    return out
 
 
 _DECIMALS = [""] + [f".{k:03d}".rstrip("0") for k in range(1, 1000)]  # k / 1000 as repr ends
@@ -254,7 +257,8 @@ _HEADER = (
 )
 _FOOTER = "</annotation>\n"
 _BNDBOX = "    <bndbox><xmin>%s</xmin> <ymin>%s</ymin> <xmax>%s</xmax> <ymax>%s</ymax></bndbox>\n"
-_OBJECT = "  <object>\n    <name>%s</name>\n%s" + _BNDBOX + "  </object>\n"
+_OBJECT_START = "  <object>\n    <name>%s</name>\n%s    <bndbox><xmin>"
+_BNDBOX_SEPARATORS = ("</xmin> <ymin>", "</ymin> <xmax>", "</xmax> <ymax>", "</ymax></bndbox>\n  </object>\n")
 
 
 def _xml_texts(
@@ -275,23 +279,35 @@ def _xml_texts(
     """
     ann = dataset.annotations
     voc, is_int = geometry.snap_integers(geometry.coco_boxes_to_voc(boxes))
-    numbers = iter(_number_texts(voc, is_int))
-    cat_names = [escape(c.name) for c in dataset.categories]
-    coords = list(zip(numbers, numbers, numbers, numbers))
-    object_names = [cat_names[c] for c in ann.category[rows].tolist()]
-    fields = [_PLAIN_TRUNCATED if c else _PLAIN for c in clipped.tolist()]
-    objects = [_OBJECT % (n, f, *xyxy) for n, f, xyxy in zip(object_names, fields, coords)]
+    numbers = _number_texts(voc, is_int).reshape(-1, 4)
+    # every document is a run of pieces: header, 9 per object, footer; one join per file
+    n_images, n_objects = len(names), len(rows)
+    image_of = np.repeat(np.arange(n_images), np.diff(starts))
+    base = 9 * np.arange(n_objects) + 2 * image_of + 1
+    pieces = np.empty(2 * n_images + 9 * n_objects, dtype=object)
+    pieces[2 * np.arange(n_images) + 9 * starts[:-1]] = [
+        _HEADER % (escape(name.rpartition("/")[2]), w, h, seg)
+        for name, w, h, seg in zip(names, width.tolist(), height.tolist(), segmented.tolist())
+    ]
+    pieces[2 * np.arange(n_images) + 9 * starts[1:] + 1] = _FOOTER
+    prefixes = np.array(
+        [_OBJECT_START % (escape(c.name), f) for c in dataset.categories for f in (_PLAIN, _PLAIN_TRUNCATED)]
+        or [""],
+        dtype=object,
+    )
+    pieces[base] = prefixes[2 * ann.category[rows] + clipped]
+    for k, separator in enumerate(_BNDBOX_SEPARATORS):
+        pieces[base + 2 * k + 1] = numbers[:, k]
+        pieces[base + 2 * k + 2] = separator
     attributes = ann.attributes[rows].tolist()
     for j in [j for j, a in enumerate(attributes) if a]:  # the rare objects with attributes
-        objects[j] = _object_with_attributes(object_names[j], attributes[j], _BNDBOX % coords[j], clipped[j])
-    bounds = starts.tolist()
-    heads = zip(names, width.tolist(), height.tolist(), segmented.tolist())
-    return [
-        _HEADER % (escape(name.rpartition("/")[2]), w, h, seg)
-        + "".join(objects[bounds[r] : bounds[r + 1]])
-        + _FOOTER
-        for r, (name, w, h, seg) in enumerate(heads)
-    ]
+        name = escape(dataset.categories[ann.category[rows[j]]].name)
+        bndbox = _BNDBOX % tuple(numbers[j])
+        pieces[base[j]] = _object_with_attributes(name, attributes[j], bndbox, bool(clipped[j]))
+        pieces[base[j] + 1 : base[j] + 9] = ""
+    flat = pieces.tolist()
+    bounds = (2 * np.arange(n_images + 1) + 9 * starts).tolist()
+    return ["".join(flat[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _object_with_attributes(name: str, attributes: dict[str, Any], bndbox: str, clipped: bool) -> str:
