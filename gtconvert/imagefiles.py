@@ -122,11 +122,13 @@ def video_frames(dataset: Any) -> list[tuple[str, float] | None] | None:
     ``Images.video``; a stored path of the labeller's machine does not exist here), and only
     when PyAV is installed.
     """
-    from . import video
-
     img = dataset.images
     on_disk = {v for v in set(img.video.tolist()) if v and os.path.isabs(v) and os.path.isfile(v)}
-    if not on_disk or not video.available():
+    if not on_disk:
+        return None
+    from . import video  # only for datasets of video frames
+
+    if not video.available():
         return None
     return [
         (v, float(t)) if v in on_disk and np.isfinite(t) else None

@@ -297,17 +297,23 @@ _UNIT = st.one_of(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 120), st.lists(_UNIT, min_size=4, max_size=12)), max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 120) | st.integers(0, 10**9), st.lists(_UNIT, min_size=4, max_size=12)),
+        max_size=20,
+    )
+)
 def test_label_numbers_are_those_of_percent_f(rows: list[tuple[int, list[float]]]) -> None:
     # the byte-column formatter against the obvious Python formatting, ties to 1e-7 included
     cls = np.array([c for c, _ in rows], dtype=np.int64)
     counts = [len(v) for _, v in rows]
     row_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     values = np.array([x for _, v in rows for x in v], dtype=np.float64)
-    text, ends = yolo._format_rows(cls, row_start, values)
+    text, starts = yolo._format_rows(cls, row_start, values)
     expected = _percent_f_rows(cls.tolist(), [[abs(x) for x in v] for _, v in rows])  # no "-0"
-    assert text == expected
-    assert ends.tolist() == np.cumsum([len(line) + 1 for line in text.decode().splitlines()]).tolist()
+    assert text == b"\n" + expected  # each row is preceded by its newline
+    lines = [text[a + 1 : b + 1] for a, b in zip(starts[:-1].tolist(), starts[1:].tolist())]
+    assert lines == expected.splitlines(keepends=True)
 
 
 def test_segment_rows_keep_object_order_across_fast_and_clipped_objects(tmp_path: Path) -> None:

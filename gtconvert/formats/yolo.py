@@ -570,20 +570,34 @@ def _format_labels(
     cuts = (
         np.searchsorted(values_before_image, np.arange(0, values_before_image[-1], _CHUNK), side="right") - 1
     )
-    bounds = np.unique(np.concatenate([cuts, [len(rows_per_image)]]))
-    if bounds[0] != 0:
-        bounds = np.concatenate([[0], bounds])
-    for i0, i1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+    bounds = sorted({0, len(rows_per_image), *cuts.tolist()})
+    for i0, i1 in itertools.pairwise(bounds):
         r0, r1 = image_row_start[i0], image_row_start[i1]
         v0, v1 = sorted_start[r0], sorted_start[r1]
-        text, row_end = _format_rows(cls[r0:r1], sorted_start[r0 : r1 + 1] - v0, coords[v0:v1])
-        ends = np.concatenate([[0], row_end])[image_row_start[i0 : i1 + 1] - r0].tolist()
-        files.extend(text[a:b] for a, b in itertools.pairwise(ends))
+        text, row_start_byte = _format_rows(cls[r0:r1], sorted_start[r0 : r1 + 1] - v0, coords[v0:v1])
+        # row k is text[row_start_byte[k] + 1 : row_start_byte[k + 1] + 1] (see _format_rows)
+        starts = row_start_byte[image_row_start[i0 : i1 + 1] - r0].tolist()
+        files.extend(text[a + 1 : b + 1] if b > a else b"" for a, b in itertools.pairwise(starts))
     return files
 
 
-_CHUNK = 1 << 20  # values formatted at once (about 12 bytes of scratch each, twice)
-_DIGITS3 = np.frombuffer("".join(f"{k:03d}" for k in range(1000)).encode(), np.uint8).reshape(1000, 3)
+_CHUNK = 1 << 20  # values formatted at once (about 16 bytes of scratch each)
+
+
+def _byte_lane(prefix: bytes, digits: str, suffix: bytes) -> int:
+    """Eight bytes as one little-endian integer (a lane of a label record)."""
+    return int.from_bytes(prefix + digits.encode() + suffix, "little")
+
+
+# the value lane "d.dddddd": '0.' plus the digit groups, each in its own bytes (so sums are ORs)
+_NUMBER_BASE = _byte_lane(b"0.", "", bytes(6))
+_HIGH3 = np.array([_byte_lane(bytes(2), f"{k:03d}", bytes(3)) for k in range(1000)], dtype=np.uint64)
+_LOW3 = np.array([_byte_lane(bytes(5), f"{k:03d}", b"") for k in range(1000)], dtype=np.uint64)
+# bytes kept of the value lane with k significant decimals: the digit, the point if k > 0, k digits
+_NUMBER_KEEP = np.array(
+    [_byte_lane(b"\xff" + (b"\xff" if k else b"\0") + b"\xff" * k, "", bytes(6 - k)) for k in range(7)],
+    dtype=np.uint64,
+)
 # significant digits of a 3-digit group once its trailing zeros are cut: 120 -> 2, 0 -> 0
 _SIGNIFICANT3 = np.array([len(f"{k:03d}".rstrip("0")) for k in range(1000)], dtype=np.int64)
 
@@ -611,42 +625,47 @@ def _micro_units(values: np.ndarray) -> np.ndarray:
 
 
 def _format_rows(cls: np.ndarray, row_start: np.ndarray, values: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """Label rows as ASCII bytes, and the byte offset where each row ends.
+    """Label rows as ASCII, each *preceded* by its newline, and where each row starts.
 
-    Every value gets a fixed-width record ``[class][ space][d.dddddd][newline]``; a keep-mask
-    then drops the class field except on a row's first value, the newline except on its last,
-    and the trailing zeros (and a bare point): one boolean selection gives the text. Values are
+    Every value is a fixed-width record of little-endian 8-byte lanes: a prefix lane, right
+    aligned (``"\\n<class> "`` before a row's first value, ``" "`` before the others), then
+    the value lane ``d.dddddd`` with its trailing zeros (and a bare point) zeroed. Bytes that
+    are not text are 0, so one selection of the non-zero bytes gives the text. Values are
     normalised to [0, 1]; the digits are exactly those of ``"%.6f" % v``.
+
+    Returns ``text + b"\\n"`` and the byte offset of each row's leading newline (plus one
+    past the last row): row k is ``text[start[k] + 1 : start[k + 1] + 1]``, newline included.
     """
     n = len(values)
-    n_cls = int(cls.max()) + 1 if len(cls) else 1
-    width_cls = len(str(n_cls - 1))
-    cls_text = np.frombuffer("".join(str(k).rjust(width_cls) for k in range(n_cls)).encode(), np.uint8)
-    cls_text = cls_text.reshape(n_cls, width_cls)
+    if n == 0:
+        return b"\n", np.zeros(1, dtype=np.int64)
+    first = row_start[:-1]
+    classes, cls = np.unique(cls, return_inverse=True)  # a prefix per class present
+    prefix_width = 8 * ((len(str(classes.max())) + 2 + 7) // 8)  # "\n" + digits + " ", whole lanes
+    lanes = prefix_width // 8
+    prefixes = np.frombuffer(
+        b"".join(f"\n{k} ".encode().rjust(prefix_width, b"\0") for k in classes.tolist()), dtype=np.uint8
+    ).reshape(len(classes), prefix_width)
+
     micro = _micro_units(values)
     whole = micro // 1_000_000
     high, low = np.divmod(micro - whole * 1_000_000, 1000)
     sig = np.where(low > 0, 3 + _SIGNIFICANT3[low], _SIGNIFICANT3[high])
-    first, last = row_start[:-1], row_start[1:] - 1
 
-    c = width_cls  # column of the space before the value
-    rec = np.empty((n, c + 10), np.uint8)
-    keep = np.zeros((n, c + 10), bool)
-    rec[first, :c] = cls_text[cls]
-    keep[first, :c] = cls_text[cls] != ord(" ")
-    rec[:, c] = ord(" ")
-    rec[:, c + 1] = whole + ord("0")
-    rec[:, c + 2] = ord(".")
-    rec[:, c + 3 : c + 6] = _DIGITS3[high]
-    rec[:, c + 6 : c + 9] = _DIGITS3[low]
-    rec[:, c + 9] = ord("\n")
-    keep[:, c : c + 2] = True
-    keep[:, c + 2] = sig > 0
-    keep[:, c + 3 : c + 9] = np.arange(6) < sig[:, None]
-    keep[last, c + 9] = True
-    per_value = np.count_nonzero(keep, axis=1)
-    ends = np.cumsum(per_value)[last] if n else np.zeros(0, np.int64)
-    return rec[keep].tobytes(), ends
+    record = np.zeros((n, lanes + 1), dtype="<u8")
+    record[:, lanes - 1] = np.uint64(ord(" ")) << np.uint64(56)  # " " in the prefix's last byte
+    record[:, lanes] = (
+        np.uint64(_NUMBER_BASE) + whole.astype(np.uint64) + _HIGH3[high] + _LOW3[low]
+    ) & _NUMBER_KEEP[sig]
+    record.view(np.uint8).reshape(n, -1)[first, :prefix_width] = prefixes[cls]
+    flat = record.view(np.uint8).ravel()
+    text = flat[flat != 0].tobytes() + b"\n"
+
+    length = 2 + (sig > 0) + sig  # " " + digit + point + decimals
+    length[first] += np.count_nonzero(prefixes[cls], axis=1) - 1  # "\n<class> " instead of " "
+    ends = np.cumsum(length)
+    starts = np.append(ends[first] - length[first], len(text) - 1)
+    return text, starts
 
 
 # =======================================================================================
