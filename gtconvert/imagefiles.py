@@ -156,7 +156,7 @@ def write_texts(files: Sequence[tuple[str | os.PathLike, str | bytes]]) -> None:
     writes themselves (5,000 label files: 0.34 s with futures, 0.03 s in the loop on tmpfs;
     on ext4 the loop also beat 4 threads writing chunks, as file creation is kernel CPU time).
     """
-    for folder in {os.path.dirname(p) for p, _ in files}:
+    for folder in {_folder_of(p) for p, _ in files}:
         if folder:
             os.makedirs(folder, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
@@ -168,6 +168,14 @@ def write_texts(files: Sequence[tuple[str | os.PathLike, str | bytes]]) -> None:
                 data = data[os.write(fd, data) :]
         finally:
             os.close(fd)
+
+
+def _folder_of(path: str | os.PathLike) -> str:
+    """``os.path.dirname``, without its per-call overhead for plain POSIX strings."""
+    if os.sep != "/" or not isinstance(path, str):
+        return os.path.dirname(path)
+    head = path[: path.rfind("/") + 1]  # posixpath.dirname, inlined
+    return head.rstrip("/") if head.strip("/") else head
 
 
 def assign_splits(n: int, fractions: dict[str, float], seed: int | None = None) -> np.ndarray:
