@@ -348,8 +348,9 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
 
     A polygon part with fewer than 3 distinct points encloses nothing and is left out (counted);
     an object with no part left, a zero-size box or rotated box, or an empty mask is degenerate.
-    Boxes, rotated boxes and one-part polygons inside their image (nearly all objects) are
-    handled as whole arrays; clipped, multi-part and mask objects one by one.
+    Boxes, rotated boxes and polygons of one or two good parts inside their image (nearly all
+    objects) are handled as whole arrays; clipped objects, polygons of 3+ parts and masks one by
+    one, with the same functions, so both ways give the same rows.
     """
     ann = dataset.annotations
     n = len(rows)
@@ -612,6 +613,10 @@ def _micro_units(values: np.ndarray) -> np.ndarray:
     side of the half the stored value lies.
     """
     v = np.clip(np.asarray(values, dtype=np.float64), 0.0, 1.0)
+    if not np.isfinite(v).all():  # objects with NaN coordinates are dropped before; never print garbage
+        raise GtconvertError(
+            "a YOLO coordinate is not a finite number", fix="run gtconvert validate on the input"
+        )
     product = v * 1e6
     micro = np.rint(product)
     half = np.flatnonzero(product - np.floor(product) == 0.5)
