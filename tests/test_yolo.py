@@ -316,6 +316,17 @@ def test_label_numbers_are_those_of_percent_f(rows: list[tuple[int, list[float]]
     assert lines == expected.splitlines(keepends=True)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None))
+    | st.sampled_from(["yes", "null", "~", "- a", "a: b", "#x", " x ", "\u2028", "\x85", "\ufeff", "1e3"])
+)
+def test_data_yaml_strings_read_back_exactly(text: str) -> None:
+    # names and paths are written as YAML double-quoted scalars by hand (no PyYAML emitter)
+    doc = yaml.safe_load(f"names:\n  0: {yolo._yaml_string(text)}\npath: {yolo._yaml_string(text)}\n")
+    assert doc == {"names": {0: text}, "path": text}
+
+
 def test_segment_rows_keep_object_order_across_fast_and_clipped_objects(tmp_path: Path) -> None:
     # inside box, clipped polygon, two-part polygon, inside polygon touching x = -0.0: rows stay in order
     ann = Annotations.create(
