@@ -327,6 +327,24 @@ def test_data_yaml_strings_read_back_exactly(text: str) -> None:
     assert doc == {"names": {0: text}, "path": text}
 
 
+@settings(max_examples=25, deadline=None)
+@given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.ROTATED_BOX)), st.sampled_from(yolo.TASKS))
+def test_labels_formatted_in_small_chunks_are_the_same(tmp_path_factory, ds: Dataset, task: str) -> None:
+    # large datasets are formatted a chunk of images at a time: the files must not depend on it
+    assume(_safe_names(ds))
+    out = tmp_path_factory.mktemp("chunks")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        yolo.write(ds, out / "whole", task=task)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(yolo, "_CHUNK", 5)
+            yolo.write(ds, out / "chunked", task=task)
+    whole = sorted((out / "whole" / "labels").rglob("*.txt"))
+    chunked = sorted((out / "chunked" / "labels").rglob("*.txt"))
+    assert [p.relative_to(out / "whole") for p in whole] == [p.relative_to(out / "chunked") for p in chunked]
+    assert [p.read_bytes() for p in whole] == [p.read_bytes() for p in chunked]
+
+
 def test_segment_rows_keep_object_order_across_fast_and_clipped_objects(tmp_path: Path) -> None:
     # inside box, clipped polygon, two-part polygon, inside polygon touching x = -0.0: rows stay in order
     ann = Annotations.create(

@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -86,12 +87,12 @@ def write(
         f"YOLO: {clipped} objects reached outside their image and were clipped to it",
         clipped,
     )
-    texts = _format_labels(dataset, rows, row_start, coords)
 
     out = Path(path)
     with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
         labels = os.path.join(tmp, "labels", "")
-        imagefiles.write_texts([(labels + lr, t) for lr, t in zip(label_rel, texts)])
+        for first, texts in _format_labels(dataset, rows, row_start, coords):  # chunk by chunk
+            imagefiles.write_texts([(labels + lr, t) for lr, t in zip(label_rel[first:], texts)])
         _copy_images(dataset, rel, tmp)
         _write_data_yaml(tmp, out, dataset, rel, split_of)
         order = np.argsort(ann.image[rows], kind="stable")
@@ -565,12 +566,13 @@ def _masks_as_parts(dataset: Dataset, rows: np.ndarray) -> dict[int, list[np.nda
 
 def _format_labels(
     dataset: Dataset, rows: np.ndarray, row_start: np.ndarray, coords: np.ndarray
-) -> list[bytes]:
-    """The bytes of every image's label file (b"" for images without objects).
+) -> Iterator[tuple[int, list[bytes]]]:
+    """The bytes of every image's label file (b"" for images without objects), in chunks.
 
-    Each row is ``cls v1 ... vn``; a value is written to 6 decimals without trailing zeros
-    (``0.5``, ``1``, ``0.123457``). The whole dataset is formatted as numpy byte columns in
-    chunks of images (no Python call per number), then cut into files.
+    Yields ``(first image, texts of the images from there)``. Each row is ``cls v1 ... vn``; a
+    value is written to 6 decimals without trailing zeros (``0.5``, ``1``, ``0.123457``). The
+    values are formatted as numpy byte columns, about ``_CHUNK`` at a time (no Python call per
+    number), then cut into files; chunks keep the text of a large dataset out of memory.
     """
     ann = dataset.annotations
     image_of_row = ann.image[rows]
@@ -579,7 +581,6 @@ def _format_labels(
     counts = np.diff(row_start)[order]
     coords = coords[geometry.ragged_index(row_start[:-1][order], counts)]
     rows_per_image = np.bincount(image_of_row, minlength=len(dataset.images))
-    files: list[bytes] = []
     image_row_start = np.concatenate([[0], np.cumsum(rows_per_image)])
     sorted_start = np.concatenate([[0], np.cumsum(counts)])
     # chunks of whole images, about _CHUNK values each, so memory stays bounded on large sets
@@ -594,8 +595,7 @@ def _format_labels(
         text, row_start_byte = _format_rows(cls[r0:r1], sorted_start[r0 : r1 + 1] - v0, coords[v0:v1])
         # row k is text[row_start_byte[k] + 1 : row_start_byte[k + 1] + 1] (see _format_rows)
         starts = row_start_byte[image_row_start[i0 : i1 + 1] - r0].tolist()
-        files.extend(text[a + 1 : b + 1] if b > a else b"" for a, b in itertools.pairwise(starts))
-    return files
+        yield i0, [text[a + 1 : b + 1] if b > a else b"" for a, b in itertools.pairwise(starts)]
 
 
 _CHUNK = 1 << 20  # values formatted at once (about 16 bytes of scratch each)
