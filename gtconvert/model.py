@@ -149,7 +149,7 @@ def ragged_take(starts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     return new_starts, flat
 
 
-_PER_ROW = (
+PER_ROW_COLUMNS = (
     "image", "category", "kind", "id", "bbox", "iscrowd", "area", "score", "rbox",
     "rle", "pixel_ref", "attributes", "parent", "extra",
 )  # fmt: skip
@@ -268,7 +268,7 @@ class Annotations:
             rows = np.flatnonzero(rows)
         part_start, part_rows = ragged_take(self.part_start, rows)
         vertex_start, vertex_rows = ragged_take(self.vertex_start, part_rows)
-        out = {name: getattr(self, name)[rows] for name in _PER_ROW}
+        out = {name: getattr(self, name)[rows] for name in PER_ROW_COLUMNS}
         new_row = np.full(len(self) + 1, -1, dtype=np.int64)
         new_row[rows] = np.arange(len(rows))
         out["parent"] = new_row[out["parent"]]  # -1 indexes the trailing -1
@@ -295,9 +295,9 @@ class Annotations:
         out["parent"] = np.concatenate(
             [np.where(p.parent >= 0, p.parent + off, -1) for p, off in zip(parts, row_offsets)]
         )
-        out["part_start"] = _concat_starts([p.part_start for p in parts])
-        out["vertex_start"] = _concat_starts([p.vertex_start for p in parts])
-        for name in (*_PER_ROW, "vertices"):
+        out["part_start"] = concat_starts([p.part_start for p in parts])
+        out["vertex_start"] = concat_starts([p.vertex_start for p in parts])
+        for name in (*PER_ROW_COLUMNS, "vertices"):
             if name in out:
                 continue
             out[name] = np.concatenate([getattr(p, name) for p in parts])
@@ -308,7 +308,8 @@ class Annotations:
         return Annotations(**out)
 
 
-def _concat_starts(starts: Sequence[np.ndarray]) -> np.ndarray:
+def concat_starts(starts: Sequence[np.ndarray]) -> np.ndarray:
+    """Join the offset arrays of several ragged tables into one (each shifted by what precedes it)."""
     offsets = np.cumsum([0] + [int(s[-1]) for s in starts[:-1]])
     return np.concatenate([starts[0][:1]] + [s[1:] + off for s, off in zip(starts, offsets)])
 

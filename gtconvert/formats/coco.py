@@ -22,7 +22,7 @@ import numpy as np
 from .. import geometry
 from ..errors import GtconvertError
 from ..fileio import atomic_output, dump_json, gc_paused, read_json
-from ..model import _PER_ROW, Annotations, Category, Dataset, Images, Kind, _concat_starts
+from ..model import PER_ROW_COLUMNS, Annotations, Category, Dataset, Images, Kind, concat_starts
 from ._common import writable
 
 DESCRIPTION = "COCO JSON (boxes, polygons, RLE masks)"
@@ -274,7 +274,7 @@ def _read_annotations(
         if total is None:
             parts.append(part)
             continue
-        for name in _PER_ROW:
+        for name in PER_ROW_COLUMNS:
             value = getattr(part, name)
             if name not in columns:
                 columns[name] = np.empty((max(total, row + len(part)), *value.shape[1:]), dtype=value.dtype)
@@ -305,8 +305,8 @@ def _stacked(columns: dict[str, np.ndarray], ragged: list, rows: int) -> Annotat
     vertices = np.concatenate([v for _, _, v in ragged]).reshape(-1, 2)
     return Annotations(
         **per_row,
-        part_start=_concat_starts([p for p, _, _ in ragged]),
-        vertex_start=_concat_starts([v for _, v, _ in ragged]),
+        part_start=concat_starts([p for p, _, _ in ragged]),
+        vertex_start=concat_starts([v for _, v, _ in ragged]),
         vertices=vertices,
     )
 
