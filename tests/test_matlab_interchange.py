@@ -15,7 +15,7 @@ from strategies import datasets
 import gtconvert
 from gtconvert.errors import GtconvertError
 from gtconvert.geometry import ragged_bbox, rotated_box_bbox
-from gtconvert.model import Annotations, Category, Dataset, Kind, PixelRef
+from gtconvert.model import Annotations, Category, Dataset, Images, Kind, PixelRef
 from gtconvert.testing import assert_datasets_equal
 
 ALL_KINDS = (
@@ -372,3 +372,26 @@ def test_vertices_inside_the_image_are_not_touched(tmp_path: Path) -> None:
         ds = gtconvert.read(path)
     assert rep.count("matlab.vertices_clipped") == 0
     assert ds.annotations.vertices.tolist() == [[0, 0], [20, 0], [20, 10], [0.75, 1], [7, 3], [0, 10]]
+
+
+@pytest.mark.parametrize("field", ["objAttributes", "attrDefaults", "attrListItems", "infoJson"])
+def test_damaged_json_text_is_named(field: str, tmp_path: Path) -> None:
+    import scipy.io
+
+    img = Images.create(["a.png"], width=[10], height=[10])
+    ann = Annotations.create([0], [0], [Kind.BOX], bbox=[[1, 1, 2, 2]], attributes=[{"a": 1}])
+    cat = Category(
+        1, "x", attributes=[{"name": "a", "type": "list", "default": "p", "list_items": ["p", "q"]}]
+    )
+    path = tmp_path / "x.mat"
+    gtconvert.write(Dataset(img, [cat], ann), path, "matlab")
+    doc = scipy.io.loadmat(path)["gtconvert"]
+    value = doc[field][0, 0]
+    if value.dtype == object:
+        value.flat[0] = np.array(["{not json"])
+    else:
+        doc[field][0, 0] = np.array(["{not json"])
+    scipy.io.savemat(path, {"gtconvert": doc})
+    with pytest.raises(GtconvertError, match="not valid JSON") as err:
+        gtconvert.read(path, "matlab")
+    assert field in str(err.value) and str(path) in str(err.value)

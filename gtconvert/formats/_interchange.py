@@ -230,15 +230,7 @@ def from_fields(values: dict[str, Any], path: Any) -> Interchange:
                     file=path,
                     fix="the file is damaged; export it again",
                 ) from None
-    if ic.infoJson:  # read later with json.loads; a damaged one is named here (found by fuzzing)
-        import json
-
-        try:
-            json.loads(ic.infoJson)
-        except ValueError as exc:
-            raise GtconvertError(
-                f"interchange field infoJson is not valid JSON ({exc})", file=path, fix="the file is damaged"
-            ) from None
+    _check_json_fields(ic, path)
     missing = [name for name in _FIELDS if name not in values]
     if missing:  # defaults keep older files readable; an inconsistency then names what is missing
         try:
@@ -474,3 +466,28 @@ def save(ic: Interchange, path: str | os.PathLike, mat_version: str = "7") -> No
 
 def field_names() -> list[str]:
     return [f.name for f in fields(Interchange)]
+
+
+_JSON_FIELDS = ("infoJson", "objAttributes", "attrDefaults", "attrListItems")
+
+
+def _check_json_fields(ic: Interchange, path: Any) -> None:
+    """The JSON texts are parsed later, by the reader; a damaged one is named here (found by fuzzing)."""
+    import json
+
+    for name in _JSON_FIELDS:
+        value = getattr(ic, name)
+        texts = [value] if isinstance(value, str) else value
+        for row, text in enumerate(texts):
+            if not text:
+                continue
+            try:
+                json.loads(text)
+            except ValueError as exc:
+                record = name if isinstance(value, str) else f"{name}{{{row + 1}}}"
+                raise GtconvertError(
+                    f"interchange field is not valid JSON ({exc})",
+                    file=path,
+                    record=record,
+                    fix="the file is damaged",
+                ) from None
