@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import report
+from .. import geometry, report
 from ..errors import GtconvertError
-from ..model import Annotations, Kind
+from ..model import Annotations, Dataset, Kind
 
 #: Shapes only the MATLAB interchange holds: COCO, VOC, YOLO and masks have no field for them.
 MATLAB_ONLY = {
@@ -54,3 +54,19 @@ def crowd_policy(ann: Annotations, keep: np.ndarray, crowd: str, code: str, labe
         crowded,
     )
     return keep
+
+
+def axis_aligned_boxes(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
+    """COCO boxes of ``rows``: around the corners of rotated boxes, around the mask of pixel refs."""
+    ann = dataset.annotations
+    boxes = ann.bbox[rows].copy()
+    kind = ann.kind[rows]
+    rot = np.flatnonzero(kind == Kind.ROTATED_BOX)
+    if len(rot):
+        boxes[rot] = geometry.rotated_box_bbox(ann.rbox[rows[rot]])
+    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
+    if len(refs):  # a pixel label's box is known only once its mask is decoded
+        from ..pixels import encode_pixel_refs
+
+        boxes[refs] = geometry.rle_bbox(encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs]))
+    return boxes

@@ -23,7 +23,7 @@ from .. import geometry, imagefiles, report, sidecar
 from ..errors import GtconvertError
 from ..fileio import atomic_output, gc_paused, safe_relative
 from ..model import Annotations, Category, Dataset, Images, Kind
-from ._common import crowd_policy, writable
+from ._common import axis_aligned_boxes, crowd_policy, writable
 
 DESCRIPTION = "Pascal VOC folder (Annotations/*.xml, ImageSets, segmentation PNGs)"
 
@@ -95,7 +95,7 @@ def write(
     split_of = _splits(dataset, split, seed)
 
     img_row = ann.image[rows]
-    boxes, clipped = geometry.clip_boxes(_boxes_of(dataset, rows), width[img_row], height[img_row])
+    boxes, clipped = geometry.clip_boxes(axis_aligned_boxes(dataset, rows), width[img_row], height[img_row])
     inside = (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
     n_out = int(np.count_nonzero(~inside))
     report.warn("voc.outside", f"VOC: {n_out} objects lie entirely outside their image; not written", n_out)
@@ -187,24 +187,6 @@ def _splits(dataset: Dataset, split: dict[str, float] | None, seed: int | None) 
     return np.array(
         [(e.get("split") or "") if isinstance(e, dict) else "" for e in dataset.images.extra], dtype=object
     )
-
-
-def _boxes_of(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
-    """Axis-aligned COCO boxes: enclosing boxes of rotated boxes, mask boxes of pixel refs."""
-    ann = dataset.annotations
-    boxes = ann.bbox[rows].copy()
-    kind = ann.kind[rows]
-    rot = np.flatnonzero(kind == Kind.ROTATED_BOX)
-    if len(rot):
-        corners = geometry.rotated_box_corners(ann.rbox[rows[rot]])
-        lo, hi = corners.min(axis=1), corners.max(axis=1)
-        boxes[rot] = np.column_stack([lo, hi - lo])
-    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
-    if len(refs):
-        from ..pixels import encode_pixel_refs
-
-        boxes[refs] = geometry.rle_bbox(encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs]))
-    return boxes
 
 
 def _number_texts(values: np.ndarray, is_int: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from .. import geometry, imagefiles, report, sidecar
 from ..errors import GtconvertError
 from ..fileio import atomic_output, safe_relative
 from ..model import Annotations, Category, Dataset, Images, Kind
-from ._common import crowd_policy, writable
+from ._common import axis_aligned_boxes, crowd_policy, writable
 
 DESCRIPTION = "YOLO / Ultralytics folder (detect, segment, obb; images/, labels/, data.yaml)"
 
@@ -283,24 +283,6 @@ def _row_values(
     return _segment_values(dataset, rows, width, height)
 
 
-def _boxes_of(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
-    """Axis-aligned COCO boxes of ``rows`` (of the corners for rotated boxes, of the mask for pixel refs)."""
-    ann = dataset.annotations
-    boxes = ann.bbox[rows].copy()
-    kind = ann.kind[rows]
-    rot = np.flatnonzero(kind == Kind.ROTATED_BOX)
-    if len(rot):
-        c = geometry.rotated_box_corners(ann.rbox[rows[rot]])
-        lo, hi = c.min(axis=1), c.max(axis=1)
-        boxes[rot] = np.column_stack([lo, hi - lo])
-    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
-    if len(refs):
-        from ..pixels import encode_pixel_refs
-
-        boxes[refs] = geometry.rle_bbox(encode_pixel_refs([ann.pixel_ref[rows[j]] for j in refs]))
-    return boxes
-
-
 def _drop_unwritable(rows: np.ndarray, written: np.ndarray, degenerate: np.ndarray) -> np.ndarray:
     """The ``written`` rows; one warning for the degenerate ones, one for those outside."""
     written = written & ~degenerate
@@ -325,7 +307,7 @@ def _has_size(boxes: np.ndarray) -> np.ndarray:
 
 def _detect_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     img_row = dataset.annotations.image[rows]
-    unclipped = _boxes_of(dataset, rows)
+    unclipped = axis_aligned_boxes(dataset, rows)
     boxes, changed = geometry.clip_boxes(unclipped, width[img_row], height[img_row])
     inside = _has_size(boxes) & _has_size(unclipped)
     rows = _drop_unwritable(rows, inside, ~_has_size(unclipped))
@@ -341,7 +323,7 @@ def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     corners = np.empty((len(rows), 4, 2))
     rot = ann.kind[rows] == Kind.ROTATED_BOX
     corners[rot] = geometry.rotated_box_corners(ann.rbox[rows[rot]])
-    unclipped = _boxes_of(dataset, rows[~rot])
+    unclipped = axis_aligned_boxes(dataset, rows[~rot])
     boxes, box_changed = geometry.clip_boxes(unclipped, W[~rot], H[~rot])
     corners[~rot] = geometry.box_corners(boxes)
     # a rotated box cut by the border is no longer a rotated box: its corners are clamped
