@@ -23,6 +23,7 @@ from strategies import datasets
 from gtconvert import geometry
 from gtconvert.errors import GtconvertWarning
 from gtconvert.formats import voc
+from gtconvert.formats._common import axis_aligned_boxes
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 
 # decimals such as 1000.3: 5 * x lands next to a half integer, where pycocotools' rounding of
@@ -164,7 +165,7 @@ def _written_rows_only(ds: Dataset) -> Dataset:
     ann = ds.annotations
     rows = np.arange(len(ann))
     img = ann.image
-    boxes, _ = geometry.clip_boxes(voc._boxes_of(ds, rows), ds.images.width[img], ds.images.height[img])
+    boxes, _ = geometry.clip_boxes(axis_aligned_boxes(ds, rows), ds.images.width[img], ds.images.height[img])
     return ds.replace(annotations=ann.take((boxes[:, 2] > 0) & (boxes[:, 3] > 0)))
 
 
