@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from strategies import datasets
@@ -28,18 +28,6 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp")
 # ---------------------------------------------------------------------------------------
 # a trainer's label checks, written from the Ultralytics docs, independent of our reader
 # ---------------------------------------------------------------------------------------
-
-
-def _safe_names(ds: Dataset) -> bool:
-    """Names a folder format can write (``A:.png`` is a drive path on Windows: refused by design)."""
-    from gtconvert.fileio import safe_relative
-
-    try:
-        for name in ds.images.file_name:
-            safe_relative(name)
-    except GtconvertError:
-        return False
-    return True
 
 
 def trainer_check(folder: Path, task: str) -> int:
@@ -116,7 +104,6 @@ def _inside(ds: Dataset) -> np.ndarray:
 @settings(max_examples=40, deadline=None)
 @given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.MASK, Kind.ROTATED_BOX)), st.sampled_from(yolo.TASKS))
 def test_round_trip_keeps_ids_boxes_and_empty_images(tmp_path_factory, ds: Dataset, task: str) -> None:
-    assume(_safe_names(ds))
     keep = _kept(ds, task) & _inside(ds)
     ds = ds.replace(annotations=ds.annotations.take(keep))
     out = tmp_path_factory.mktemp("yolo") / "y"
@@ -176,7 +163,6 @@ def test_round_trip_keeps_ids_boxes_and_empty_images(tmp_path_factory, ds: Datas
 @settings(max_examples=30, deadline=None)
 @given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.MASK)), st.sampled_from(yolo.TASKS))
 def test_output_passes_a_trainers_checks(tmp_path_factory, ds: Dataset, task: str) -> None:
-    assume(_safe_names(ds))
     root = tmp_path_factory.mktemp("imgs")
     ds = _with_images(ds, root)
     out = tmp_path_factory.mktemp("yolo") / "y"
@@ -331,7 +317,6 @@ def test_data_yaml_strings_read_back_exactly(text: str) -> None:
 @given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.ROTATED_BOX)), st.sampled_from(yolo.TASKS))
 def test_labels_formatted_in_small_chunks_are_the_same(tmp_path_factory, ds: Dataset, task: str) -> None:
     # large datasets are formatted a chunk of images at a time: the files must not depend on it
-    assume(_safe_names(ds))
     out = tmp_path_factory.mktemp("chunks")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GtconvertWarning)
