@@ -535,18 +535,26 @@ def _table_columns(table: Any) -> dict[str, list[Any]]:
     return out
 
 
-def label_table(table: Any, name: str, path: Any) -> Interchange:
-    """The Image Labeler's table export: ``imageFilename`` + one column per label."""
-    cols = _table_columns(table)
-    files = [text(v) for v in cols.pop("imageFilename")]
-    pixel = cols.pop("PixelLabelData", None)
+def _image_collection(files: list[str]) -> Interchange:
+    """An interchange of still images, numbered 1..N, sizes unknown, no pixel labels yet."""
     n = len(files)
     ic = Interchange(sourceType="imageCollection")
     ic.imageFiles = files
     ic.imageIds = np.arange(1, n + 1, dtype=np.float64)
     ic.imageSize = np.zeros((n, 2))
     ic.imageTime = np.full(n, np.nan)
-    ic.pixelLabelFiles = [text(v) for v in pixel] if pixel is not None else [""] * n
+    ic.pixelLabelFiles = [""] * n
+    return ic
+
+
+def label_table(table: Any, name: str, path: Any) -> Interchange:
+    """The Image Labeler's table export: ``imageFilename`` + one column per label."""
+    cols = _table_columns(table)
+    files = [text(v) for v in cols.pop("imageFilename")]
+    pixel = cols.pop("PixelLabelData", None)
+    ic = _image_collection(files)
+    if pixel is not None:
+        ic.pixelLabelFiles = [text(v) for v in pixel]
     builder = _Builder()
     for label_name, values in cols.items():
         k = builder.add_label(_Label(name=label_name, type=_column_type(values)))
@@ -583,17 +591,11 @@ def flat_export(variables: dict[str, Any], path: Any) -> Interchange:
     polys = variables["labelPolys"]
     if polys.shape != (len(files), len(names)):
         raise GtconvertError(f"labelPolys is {polys.shape}, expected {len(files)}x{len(names)}", file=path)
-    n = len(files)
-    ic = Interchange(sourceType="imageCollection")
-    ic.imageFiles = files
-    ic.imageIds = np.arange(1, n + 1, dtype=np.float64)
-    ic.imageSize = np.zeros((n, 2))
-    ic.imageTime = np.full(n, np.nan)
-    ic.pixelLabelFiles = [""] * n
+    ic = _image_collection(files)
     builder = _Builder()
     for k, label_name in enumerate(names):
         builder.add_label(_Label(name=label_name, type="Polygon"))
-        for i in range(n):
+        for i in range(len(files)):
             builder.add_cell(polys[i, k], i + 1, k)
     return builder.finish(ic)
 
