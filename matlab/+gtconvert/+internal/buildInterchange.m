@@ -76,9 +76,9 @@ end
 function [type, name, files, times] = describeSource(ds, data, n)
 % Source type, video name, image files (or {} when frames must be named) and
 % per-row times in seconds (NaN for still images).
-source = fieldOr(ds, 'Source', {});
-type = char(fieldOr(ds, 'SourceType', ''));
-stamps = double(fieldOr(ds, 'TimeStamps', []));
+source = gtconvert.internal.fieldOr(ds, 'Source', {});
+type = char(gtconvert.internal.fieldOr(ds, 'SourceType', ''));
+stamps = double(gtconvert.internal.fieldOr(ds, 'TimeStamps', []));
 if isfield(data, 'Time') && n > 0
     stamps = double([data.Time]);
 end
@@ -191,21 +191,21 @@ end
 
 function [g, labels] = addLabel(g, labels, d, field, type, parent, h)
 k = numel(labels) + 1;
-[name, description] = originalName(field, char(fieldOr(d, 'Description', '')));
+[name, description] = originalName(field, char(gtconvert.internal.fieldOr(d, 'Description', '')));
 g.labelNames{end + 1, 1} = name;
 g.labelIds(end + 1, 1) = k;
 g.labelTypes{end + 1, 1} = type;
-color = double(fieldOr(d, 'LabelColor', []));
+color = double(gtconvert.internal.fieldOr(d, 'LabelColor', []));
 if numel(color) ~= 3
     color = nan(1, 3);
 end
 g.labelColors(end + 1, :) = color(:)';
 pixelId = [];
 if strcmp(type, 'PixelLabel')
-    pixelId = double(fieldOr(d, 'PixelLabelID', []));
+    pixelId = double(gtconvert.internal.fieldOr(d, 'PixelLabelID', []));
 end
 g.labelPixelIds{end + 1, 1} = pixelId;
-g.labelGroups{end + 1, 1} = char(fieldOr(d, 'Group', ''));
+g.labelGroups{end + 1, 1} = char(gtconvert.internal.fieldOr(d, 'Group', ''));
 g.labelDescriptions{end + 1, 1} = description;
 if parent == 0
     g.labelParents{end + 1, 1} = '';
@@ -243,14 +243,14 @@ end
 function g = addAttribute(g, k, name, a)
 g.attrLabel(end + 1, 1) = k;
 g.attrNames{end + 1, 1} = name;
-g.attrDescriptions{end + 1, 1} = char(fieldOr(a, 'Description', ''));
+g.attrDescriptions{end + 1, 1} = char(gtconvert.internal.fieldOr(a, 'Description', ''));
 if isfield(a, 'ListItems')
     g.attrTypes{end + 1, 1} = 'list';
     g.attrListItems{end + 1, 1} = jsonencode(cellstr(a.ListItems));
     g.attrDefaults{end + 1, 1} = '';
     return
 end
-value = fieldOr(a, 'DefaultValue', []);
+value = gtconvert.internal.fieldOr(a, 'DefaultValue', []);
 if islogical(value)
     g.attrTypes{end + 1, 1} = 'logical';
 elseif isnumeric(value)
@@ -268,7 +268,7 @@ end
 end
 
 function h = hierarchyOf(d)
-h = fieldOr(d, 'Hierarchy', []);
+h = gtconvert.internal.fieldOr(d, 'Hierarchy', []);
 if iscell(h)
     if isempty(h)
         h = [];
@@ -301,12 +301,12 @@ lab = labels(k);
 chunks = {};
 if isstruct(v)
     if ~strcmp(lab.type, 'Scene')
-        v = v(arrayfun(@(e) ~isempty(fieldOr(e, 'Position', [])), v));  % no shape, no object
+        v = v(arrayfun(@(e) ~isempty(gtconvert.internal.fieldOr(e, 'Position', [])), v));  % no shape, no object
     end
     positions = cell(numel(v), 1);
     attrs = repmat({''}, numel(v), 1);
     for j = 1:numel(v)
-        positions{j} = fieldOr(v(j), 'Position', []);
+        positions{j} = gtconvert.internal.fieldOr(v(j), 'Position', []);
         attrs{j} = attributeJson(v(j), lab.attrs);
     end
     chunk = positionChunk(positions, lab.type, true);
@@ -445,12 +445,4 @@ g.partVertexCount = counts(hasParts);
 g.vertices = vertcat(zeros(0, 2), parts{hasParts});
 g.objRle = repmat({''}, m, 1);
 g.objAttributes = vertcat(c.attrs);
-end
-
-function v = fieldOr(s, name, default)
-if isstruct(s) && isfield(s, name)
-    v = s.(name);
-else
-    v = default;
-end
 end

@@ -47,7 +47,7 @@ try
 catch err
     error('gtconvert:badInput', 'Cannot read "%s" as a .mat file: %s', file, err.message);
 end
-if ~isfield(content, 'gtconvert') || ~strcmp(char(fieldOr(content.gtconvert, 'schema', '')), ...
+if ~isfield(content, 'gtconvert') || ~strcmp(char(gtconvert.internal.fieldOr(content.gtconvert, 'schema', '')), ...
         'gtconvert-interchange')
     error('gtconvert:badInput', ['"%s" is not a gtconvert interchange file (no variable ', ...
         '''gtconvert'' with schema ''gtconvert-interchange''); write it with gtconvert.'], file);
@@ -398,13 +398,5 @@ switch type
         w = 2;
     otherwise
         w = 9;
-end
-end
-
-function v = fieldOr(s, name, default)
-if isstruct(s) && isfield(s, name)
-    v = s.(name);
-else
-    v = default;
 end
 end
