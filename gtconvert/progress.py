@@ -1,9 +1,8 @@
-"""A small progress bar for long runs, shown only when the CLI runs in a terminal."""
+"""Progress bars for long runs (rich), shown only when the CLI runs in a terminal."""
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -14,17 +13,11 @@ enabled = False
 
 
 def progress(items: Iterable[T], total: int, desc: str) -> Iterator[T]:
-    """Yield ``items``, drawing ``desc [####    ] k/total`` on stderr at most 10 times a second."""
-    if not enabled or total < 200:
+    """Yield ``items`` while rich draws a bar for ``desc`` on stderr (when that is a terminal)."""
+    if not enabled or total < 200 or not sys.stderr.isatty():
         yield from items
         return
-    last = 0.0
-    for done, item in enumerate(items, 1):
-        yield item
-        now = time.monotonic()
-        if now - last > 0.1 or done == total:
-            last = now
-            filled = int(30 * done / total)
-            sys.stderr.write(f"\r{desc} [{'#' * filled}{' ' * (30 - filled)}] {done}/{total}")
-            sys.stderr.flush()
-    sys.stderr.write("\n")
+    from rich.console import Console  # lazy: only a terminal run with a long step pays the import
+    from rich.progress import track
+
+    yield from track(items, description=desc, total=total, console=Console(stderr=True))
