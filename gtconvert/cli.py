@@ -224,6 +224,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import matlab_engine, write
+    from .imagefiles import IMAGE_SUFFIXES
 
     with matlab_engine.MatlabSession(desktop=True, shared=args.shared, timeout=args.timeout) as session:
         if args.command == "label":
@@ -233,7 +234,7 @@ def cmd_app(args: argparse.Namespace) -> int:
             files = args.images
             if len(files) == 1 and Path(files[0]).is_dir():
                 files = sorted(
-                    str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in _IMAGE_SUFFIXES
+                    str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in IMAGE_SUFFIXES
                 )
             dataset = session.segment_images(files, label=args.label)
     fmt = args.dst_format or (None if Path(args.output).suffix else "masks")
@@ -241,8 +242,6 @@ def cmd_app(args: argparse.Namespace) -> int:
     print(f"{dataset!r} -> {args.output}")
     return EXIT_OK
 
-
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif"}
 
 _COMMANDS = {
     "convert": cmd_convert,

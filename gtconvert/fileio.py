@@ -55,6 +55,15 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def link_or_copy(src: str | os.PathLike, dst: str | os.PathLike) -> None:
+    """Hard-link ``src`` to ``dst`` when the file system allows it, else copy it."""
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def safe_relative(name: str, *, file: str | os.PathLike | None = None, record: str | None = None) -> str:
     """A file name from a dataset as a POSIX relative path that cannot leave the output folder.
 

@@ -7,7 +7,6 @@ Shared by the folder formats (YOLO, Pascal VOC). Image sizes come from the file 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from .errors import GtconvertError
+from .fileio import link_or_copy
 
-#: What Ultralytics accepts as an image (lower-case suffixes).
+#: What Ultralytics accepts as an image (lower-case suffixes): the one list of image suffixes,
+#: for every search of an image folder.
 IMAGE_SUFFIXES = (".bmp", ".dng", ".jpeg", ".jpg", ".mpo", ".png", ".tif", ".tiff", ".webp", ".pfm", ".heic")
 
 #: Threads for many small file operations (they wait on the disk, not the CPU).
@@ -77,15 +78,6 @@ def find_images(folder: str | os.PathLike) -> list[str]:
         if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
     ]
     return sorted(found)
-
-
-def link_or_copy(src: str | os.PathLike, dst: str | os.PathLike) -> None:
-    """Hard-link ``src`` to ``dst`` when the file system allows it, else copy it."""
-    Path(dst).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def copy_images(

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import report
 from .errors import GtconvertError
+from .fileio import link_or_copy
 
 #: How to get the optional dependency, for messages.
 INSTALL_HINT = 'pip install "gtconvert[video]"'
@@ -239,6 +240,4 @@ def _save_png(image: np.ndarray, destinations: list[str], video: str) -> None:
     if not cv2.imwrite(first, image):
         raise GtconvertError("cannot write the frame", file=first, record=video)
     for other in destinations[1:]:  # two labelled rows at the same frame
-        from .imagefiles import link_or_copy
-
         link_or_copy(first, other)
