@@ -18,6 +18,8 @@ from gtconvert import geometry
 from gtconvert.cli import main
 from gtconvert.errors import GtconvertError, GtconvertWarning
 from gtconvert.formats import yolo
+from gtconvert.formats.yolo import text as label_text
+from gtconvert.formats.yolo.datayaml import yaml_string
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 from gtconvert.report import Report
 from gtconvert.testing import mask_iou
@@ -295,7 +297,7 @@ def test_label_numbers_are_those_of_percent_f(rows: list[tuple[int, list[float]]
     counts = [len(v) for _, v in rows]
     row_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     values = np.array([x for _, v in rows for x in v], dtype=np.float64)
-    text, starts = yolo._format_rows(cls, row_start, values)
+    text, starts = label_text.format_rows(cls, row_start, values)
     expected = _percent_f_rows(cls.tolist(), [[abs(x) for x in v] for _, v in rows])  # no "-0"
     assert text == b"\n" + expected  # each row is preceded by its newline
     lines = [text[a + 1 : b + 1] for a, b in zip(starts[:-1].tolist(), starts[1:].tolist())]
@@ -309,7 +311,7 @@ def test_label_numbers_are_those_of_percent_f(rows: list[tuple[int, list[float]]
 )
 def test_data_yaml_strings_read_back_exactly(text: str) -> None:
     # names and paths are written as YAML double-quoted scalars by hand (no PyYAML emitter)
-    doc = yaml.safe_load(f"names:\n  0: {yolo._yaml_string(text)}\npath: {yolo._yaml_string(text)}\n")
+    doc = yaml.safe_load(f"names:\n  0: {yaml_string(text)}\npath: {yaml_string(text)}\n")
     assert doc == {"names": {0: text}, "path": text}
 
 
@@ -322,7 +324,7 @@ def test_labels_formatted_in_small_chunks_are_the_same(tmp_path_factory, ds: Dat
         warnings.simplefilter("ignore", GtconvertWarning)
         yolo.write(ds, out / "whole", task=task)
         with pytest.MonkeyPatch.context() as m:
-            m.setattr(yolo, "_CHUNK", 5)
+            m.setattr(label_text, "CHUNK", 5)
             yolo.write(ds, out / "chunked", task=task)
     whole = sorted((out / "whole" / "labels").rglob("*.txt"))
     chunked = sorted((out / "chunked" / "labels").rglob("*.txt"))

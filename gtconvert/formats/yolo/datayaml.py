@@ -1,0 +1,132 @@
+"""``data.yaml``: finding and reading it (root folder, class names), and writing it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import GtconvertError
+from ...model import Dataset
+
+SPLIT_NAMES = ("train", "val", "test")
+
+
+def looks_like_data_yaml(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    head = path.read_bytes()[: 1 << 16]
+    return b"names" in head and (b"train" in head or b"val" in head)
+
+
+def write_data_yaml(tmp: Path, final: Path, dataset: Dataset, rel: list[str], split_of: np.ndarray) -> None:
+    """``data.yaml``: ``path`` (absolute, where the folder is written), splits and ``names``."""
+    doc: dict[str, Any] = {"path": str(final.resolve())}
+    present = [s for s in SPLIT_NAMES if (split_of == s).any()]
+    if not present:
+        doc["train"] = doc["val"] = "images"
+    for s in present:
+        members = split_of == s
+        prefix = f"{s}/"
+        own_folder = all(r.startswith(prefix) for r, m in zip(rel, members) if m) and not any(
+            r.startswith(prefix) for r, m in zip(rel, members) if not m
+        )
+        if own_folder:
+            doc[s] = f"images/{s}"
+        else:  # the images of this split share no folder: list them (Ultralytics reads .txt lists)
+            listing = "".join(f"./images/{r}\n" for r, m in zip(rel, members) if m)
+            (tmp / f"{s}.txt").write_text(listing, encoding="utf-8")
+            doc[s] = f"{s}.txt"
+    if "val" not in doc:  # trainers require val: reuse train rather than invent one
+        doc["val"] = doc["train"]
+    lines = [f"{key}: {yaml_string(value)}\n" for key, value in doc.items()]
+    lines.append("names:\n" if dataset.categories else "names: {}\n")
+    lines.extend(f"  {i}: {yaml_string(c.name)}\n" for i, c in enumerate(dataset.categories))
+    with open(tmp / "data.yaml", "w", encoding="utf-8") as f:
+        f.write("".join(lines))
+
+
+# Characters a YAML reader refuses raw (non-printable) or reads as line breaks inside quotes.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar (JSON's quoting, plus \\u escapes YAML needs).
+
+    Written by hand instead of with PyYAML, whose import and regex compilation cost ~15 ms of
+    every conversion; reading data.yaml back (``yaml.safe_load``) gives ``text`` exactly (tested).
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def load(path: Path) -> tuple[Path, dict[str, Any] | None]:
+    """The dataset folder and its parsed ``data.yaml`` (None when there is none)."""
+    import yaml
+
+    if path.is_file():
+        yaml_path, root = path, path.parent
+    else:
+        root = path
+        yaml_path = next(
+            (path / n for n in ("data.yaml", "data.yml", "dataset.yaml") if (path / n).is_file()), None
+        )
+        if yaml_path is None:
+            if not (path / "labels").is_dir():
+                raise GtconvertError(
+                    "not a YOLO folder (no data.yaml and no labels/)",
+                    file=path,
+                    fix="point at the dataset folder",
+                )
+            return root, None
+    try:
+        with open(yaml_path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise GtconvertError(f"data.yaml is not valid YAML ({exc})", file=yaml_path) from None
+    if not isinstance(doc, dict):
+        raise GtconvertError(
+            "data.yaml is not a mapping", file=yaml_path, fix="see the Ultralytics dataset format"
+        )
+    declared = doc.get("path")
+    if declared:
+        root = _declared_root(yaml_path.parent, str(declared))
+    return root, doc
+
+
+def _declared_root(yaml_dir: Path, declared: str) -> Path:
+    """The folder ``data.yaml``'s ``path:`` names.
+
+    Absolute: as written. Relative: against the folder of ``data.yaml`` first (``path: .`` is
+    that folder wherever the command runs), then the current directory. A ``path`` that names
+    no folder (the dataset moved since it was written) falls back to the folder of ``data.yaml``.
+    """
+    given = Path(declared)
+    candidates = [given] if given.is_absolute() else [yaml_dir / given, given]
+    return next((c for c in candidates if c.is_dir()), yaml_dir)
+
+
+def class_names(doc: dict[str, Any] | None, side: dict[str, Any] | None, root: Path) -> list[str]:
+    if doc is None:
+        if side:
+            return [c["name"] for c in side["categories"]]
+        raise GtconvertError(
+            "no data.yaml: the class names are unknown", file=root, fix="add a data.yaml with names"
+        )
+    names = doc.get("names")
+    if isinstance(names, dict):
+        try:
+            keys = sorted(int(k) for k in names)
+        except (TypeError, ValueError):
+            raise GtconvertError("'names' keys must be class numbers", file=root / "data.yaml") from None
+        if keys != list(range(len(keys))):
+            raise GtconvertError("'names' must number classes 0..K-1", file=root / "data.yaml")
+        return [str(names[k] if k in names else names[str(k)]) for k in keys]
+    if isinstance(names, list):
+        return [str(n) for n in names]
+    raise GtconvertError(
+        "data.yaml has no 'names'", file=root / "data.yaml", fix="add names: {0: first, ...}"
+    )

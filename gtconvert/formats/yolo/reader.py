@@ -1,0 +1,325 @@
+"""Reading a YOLO folder: images and label files found as Ultralytics finds them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ... import geometry, imagefiles, report, sidecar
+from ...errors import GtconvertError
+from ...model import Annotations, Category, Dataset, Images, Kind
+from .datayaml import SPLIT_NAMES, class_names, load
+from .rows import TASKS
+
+
+def read(
+    path: str | os.PathLike,
+    *,
+    images: str | None = None,
+    image_size: tuple[int, int] | None = None,
+    task: str | None = None,
+) -> Dataset:
+    """Read a YOLO folder (or its ``data.yaml``).
+
+    Image sizes come from the image headers (no pixels decoded); ``image_size=(W, H)`` gives
+    the size of every image when the images are absent. ``images`` is a folder holding the
+    images when they are not beside the labels. ``task="obb"`` reads 9-column rows as rotated
+    boxes (default: what ``gtconvert.json`` says, else 9-column rows are 4-vertex polygons).
+    """
+    if task is not None and task not in TASKS:
+        raise GtconvertError(f"unknown YOLO task {task!r}", fix=f"use one of {', '.join(TASKS)}")
+    root, doc = load(Path(path))
+    side = sidecar.load(root)
+    task = task or (side or {}).get("task")
+    names = class_names(doc, side, root)
+    found = _collect(root, doc, side)  # image_root, [(rel, image path, label path, split)]
+    image_root, entries = found
+    if images is not None:
+        image_root = Path(images)
+        entries = [(rel, image_root / rel, lab, s) for rel, _, lab, s in entries]
+    texts = _read_texts([lab for _, _, lab, _ in entries])
+    parsed = [_parse(t, lab, len(names)) for t, (_, _, lab, _) in zip(texts, entries)]
+    rel_names = [rel for rel, _, _, _ in entries]
+    rows_per_image = np.array([len(c) for c, _ in parsed], dtype=np.int64)
+    restored = sidecar.restore(side, rel_names, rows_per_image, source="yolo")
+    width, height = _sizes(entries, image_size, restored.sizes)
+    img = Images.create(
+        rel_names,
+        width=width,
+        height=height,
+        id=restored.image_ids,
+        extra=[{"split": s} if s else None for _, _, _, s in entries],
+    )
+    ann = _annotations(parsed, img, restored, task)
+    cats = _categories(names, side)
+    return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
+
+
+def _label_of(image: Path) -> Path:
+    """Ultralytics' rule: the last ``/images/`` of the path becomes ``/labels/``, suffix ``.txt``."""
+    parts = list(image.parts)
+    for k in range(len(parts) - 2, -1, -1):
+        if parts[k] == "images":
+            parts[k] = "labels"
+            break
+    return Path(*parts).with_suffix(".txt")
+
+
+def _image_of(label: Path) -> Path:
+    parts = list(label.parts)
+    for k in range(len(parts) - 2, -1, -1):
+        if parts[k] == "labels":
+            parts[k] = "images"
+            break
+    return Path(*parts)
+
+
+def _split_sources(root: Path, doc: dict[str, Any] | None) -> list[tuple[str, Path]]:
+    """(split name, folder or list file) of every split in ``data.yaml`` (or all of ``images/``)."""
+    if doc is None:
+        return [("", root / "images")]
+    out = []
+    for s in SPLIT_NAMES:
+        value = doc.get(s)
+        for v in value if isinstance(value, list) else [value] if value else []:
+            out.append((s, root / str(v)))
+    if not out:
+        out.append(("", root / "images"))
+    return out
+
+
+def _collect(root: Path, doc: dict[str, Any] | None, side: dict[str, Any] | None) -> tuple[Path, list[tuple]]:
+    """Every image of the dataset with its label file and split; labels without images too."""
+    sources = _split_sources(root, doc)
+    # a folder listed under two splits (train == val == images) says nothing about splits
+    splits_known = len({src for _, src in sources}) == len(sources)
+    seen: dict[Path, str] = {}
+    label_dirs: list[tuple[str, Path]] = []
+    for s, src in sources:
+        s = s if splits_known else ""
+        if src.is_file() and src.suffix == ".txt":
+            for line in src.read_text(encoding="utf-8").splitlines():
+                line = line.strip()
+                if line:
+                    p = Path(line) if Path(line).is_absolute() else (src.parent / line)
+                    seen.setdefault(Path(os.path.normpath(p)), s)
+        else:
+            for rel in imagefiles.find_images(src) if src.is_dir() else []:
+                seen.setdefault(src / rel, s)
+            label_dirs.append((s, _label_of(src / "x").parent))
+    known_labels = {_label_of(p) for p in seen}
+    orphans: list[tuple[Path, str]] = []
+    for s, ldir in label_dirs:
+        if ldir.is_dir():
+            for lab in sorted(ldir.rglob("*.txt")):
+                if lab not in known_labels:
+                    orphans.append((lab, s))
+                    known_labels.add(lab)
+    images_root = root / "images"
+    paths = list(seen) + _orphan_images([lab for lab, _ in orphans], side, images_root)
+    splits = list(seen.values()) + [s for _, s in orphans]
+    base = images_root if all(_is_under(p, images_root) for p in paths) else root
+    entries = [(Path(os.path.relpath(p, base)).as_posix(), p, _label_of(p), s) for p, s in zip(paths, splits)]
+    return base, entries
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _orphan_images(labels: list[Path], side: dict[str, Any] | None, images_root: Path) -> list[Path]:
+    """The images label files without an image belong to: named by the sidecar, else ``.jpg``."""
+    by_stem = {}
+    if side:
+        by_stem = {
+            PurePosixPath(n).with_suffix("").as_posix(): n for n in side["images"].get("file_name", [])
+        }
+    out = []
+    for label in labels:
+        guess = _image_of(label)
+        stem = Path(os.path.relpath(guess, images_root)).with_suffix("").as_posix()
+        out.append(images_root / by_stem[stem] if stem in by_stem else guess.with_suffix(".jpg"))
+    return out
+
+
+def _read_texts(labels: list[Path]) -> list[str]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(p: Path) -> str:
+        try:
+            return p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""  # an image without a label file has no objects (Ultralytics' rule)
+        except UnicodeDecodeError as exc:
+            raise GtconvertError(f"label file is not UTF-8 text ({exc})", file=p) from None
+
+    if len(labels) > 64:
+        with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
+            return list(pool.map(one, labels, chunksize=64))
+    return [one(p) for p in labels]
+
+
+def _parse(text: str, label: Path, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column counts and flat values of one label file, checked like a trainer checks them."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    cols = np.fromiter((len(ln.split()) for ln in lines), dtype=np.int64, count=len(lines))
+    bad = np.flatnonzero((cols != 5) & ((cols < 7) | (cols % 2 == 0)))
+    if len(bad):
+        raise GtconvertError(
+            f"a row has {cols[bad[0]]} numbers; YOLO rows have 5 (box) or 2k+1 with k >= 3 (polygon)",
+            file=label,
+            record=f"line {bad[0] + 1}",
+        )
+    try:
+        values = np.array(" ".join(lines).split(), dtype=np.float64)
+    except ValueError:
+        raise GtconvertError("label file holds something that is not a number", file=label) from None
+    if not np.isfinite(values).all():
+        line = int(np.searchsorted(np.cumsum(cols), np.flatnonzero(~np.isfinite(values))[0], side="right"))
+        raise GtconvertError(
+            "label file holds a value that is not a finite number", file=label, record=f"line {line + 1}"
+        )
+    starts = np.concatenate([[0], np.cumsum(cols)[:-1]])
+    cls = values[starts]
+    wrong = np.flatnonzero((cls != np.round(cls)) | (cls < 0) | (cls >= n_classes))
+    if len(wrong):
+        raise GtconvertError(
+            f"class {values[starts[wrong[0]]]:g} is not one of the {n_classes} classes in data.yaml names",
+            file=label,
+            record=f"line {wrong[0] + 1}",
+        )
+    return cols, values
+
+
+def _sizes(entries: list[tuple], image_size: tuple[int, int] | None, known: dict[str, tuple[int, int]]):  # type: ignore[no-untyped-def]
+    """Image sizes: ``image_size`` if given, else the image header, else the sidecar's record."""
+    n = len(entries)
+    if image_size is not None:
+        return np.full(n, int(image_size[0])), np.full(n, int(image_size[1]))
+    width, height = imagefiles.header_sizes([p for _, p, _, _ in entries])
+    for i in np.flatnonzero(width == 0).tolist():
+        width[i], height[i] = known.get(entries[i][0], (0, 0))
+    missing = [str(entries[i][1]) for i in np.flatnonzero(width == 0).tolist()]
+    if missing:
+        raise GtconvertError(
+            f"{len(missing)} images are missing, so their sizes are unknown: {', '.join(missing[:5])}",
+            fix="put the images beside the labels, pass --images DIR, or --image-size WxH",
+        )
+    return width, height
+
+
+def _annotations(parsed: list, img: Images, restored: sidecar.Restored, task: str | None) -> Annotations:  # type: ignore[type-arg]
+    """All label rows as annotations, with the kinds the sidecar recorded where they fit."""
+    cols = np.concatenate([c for c, _ in parsed]) if parsed else np.zeros(0, np.int64)
+    values = np.concatenate([v for _, v in parsed]) if parsed else np.zeros(0)
+    n = len(cols)
+    if n == 0:
+        return Annotations.empty()
+    image = np.repeat(np.arange(len(img)), [len(c) for c, _ in parsed])
+    W = img.width[image].astype(np.float64)
+    H = img.height[image].astype(np.float64)
+    starts = np.concatenate([[0], np.cumsum(cols)[:-1]])
+    category = values[starts].astype(np.int64)
+    hint = restored.ann_kinds
+    is_box_row = cols == 5
+    is_obb = (cols == 9) & (task == "obb")
+    kind = np.full(n, Kind.POLYGON, dtype=np.uint8)
+    kind[is_box_row] = Kind.BOX
+    kind[is_obb] = Kind.ROTATED_BOX
+
+    # vertices of every non-box row, in one flat array
+    poly = np.flatnonzero(~is_box_row)
+    n_vert = (cols[poly] - 1) // 2
+    part_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(~is_box_row, out=part_start[1:])
+    vertex_start = np.zeros(len(poly) + 1, dtype=np.int64)
+    np.cumsum(n_vert, out=vertex_start[1:])
+    take = (
+        np.concatenate([np.arange(s + 1, s + c) for s, c in zip(starts[poly], cols[poly])])
+        if len(poly)
+        else np.zeros(0, np.int64)
+    )
+    vertices = geometry.denormalise_points(
+        values[take].reshape(-1, 2), np.repeat(W[poly], n_vert), np.repeat(H[poly], n_vert)
+    )
+    bbox = geometry.ragged_bbox(part_start, vertex_start, vertices)
+    box_rows = np.flatnonzero(is_box_row)
+    box_vals = values[starts[box_rows][:, None] + np.arange(1, 5)]
+    bbox[box_rows] = geometry.yolo_boxes_to_coco(box_vals, W[box_rows], H[box_rows])
+
+    rbox = np.full((n, 5), np.nan)
+    four = (cols == 9) & ((hint == Kind.ROTATED_BOX) | is_obb)
+    kind[four] = Kind.ROTATED_BOX
+    rows4 = np.flatnonzero(four)
+    if len(rows4):
+        corners = vertices[vertex_start[part_start[rows4]][:, None] + np.arange(4)]
+        rbox[rows4] = geometry.corners_to_rotated_box(corners)
+    as_box = ~is_box_row & (hint == Kind.BOX)  # boxes written as 4 corners (segment or obb task)
+    kind[as_box] = Kind.BOX
+    keep_geometry = (kind == Kind.POLYGON) | (kind == Kind.MASK)
+    rle = np.full(n, None, dtype=object)
+    as_mask = np.flatnonzero((kind == Kind.POLYGON) & np.isin(hint, [Kind.MASK, Kind.PIXEL_REF]))
+    for i in as_mask.tolist():  # masks written as bridged rings: rasterised back to masks
+        ring = vertices[vertex_start[part_start[i]] : vertex_start[part_start[i + 1]]]
+        rle[i] = geometry.polygon_to_rle([ring], int(H[i]), int(W[i]))
+    kind[as_mask] = Kind.MASK
+    keep_geometry = kind == Kind.POLYGON
+    ann = Annotations(
+        image=image,
+        category=category,
+        kind=kind,
+        id=restored.ann_ids,
+        bbox=bbox,
+        iscrowd=restored.ann_iscrowd,
+        area=np.full(n, np.nan),
+        score=np.full(n, np.nan),
+        rbox=rbox,
+        part_start=part_start,
+        vertex_start=vertex_start,
+        vertices=vertices,
+        rle=rle,
+        pixel_ref=np.full(n, None, dtype=object),
+        attributes=np.full(n, None, dtype=object),
+        parent=np.full(n, -1, dtype=np.int64),
+        extra=np.full(n, None, dtype=object),
+    )
+    if not keep_geometry.all():  # only polygons keep vertices; other kinds hold their own shape
+        ann = _without_geometry(ann, ~keep_geometry)
+    return ann
+
+
+def _without_geometry(ann: Annotations, rows: np.ndarray) -> Annotations:
+    """Drop the vertex parts of ``rows`` (boolean), keeping every other column."""
+    n_parts = ann.n_parts().copy()
+    keep_part = np.repeat(~rows, n_parts)
+    n_parts[rows] = 0
+    part_start = np.zeros(len(ann) + 1, dtype=np.int64)
+    np.cumsum(n_parts, out=part_start[1:])
+    lengths = np.diff(ann.vertex_start)
+    keep_vertex = np.repeat(keep_part, lengths)
+    vertex_start = np.zeros(int(keep_part.sum()) + 1, dtype=np.int64)
+    np.cumsum(lengths[keep_part], out=vertex_start[1:])
+    ann.part_start, ann.vertex_start, ann.vertices = part_start, vertex_start, ann.vertices[keep_vertex]
+    return ann
+
+
+def _categories(names: list[str], side: dict[str, Any] | None) -> list[Category]:
+    """Classes as categories: the sidecar's when they match ``names``, else id = class number."""
+    if side:
+        cats = [sidecar.category_from_record(r) for r in side["categories"]]
+        if [c.name for c in cats] == names:
+            return cats
+        report.warn(
+            "yolo.sidecar_names_changed",
+            f"YOLO: data.yaml names differ from {sidecar.FILE_NAME}; category ids are the class numbers",
+        )
+    return [Category(id=k, name=n) for k, n in enumerate(names)]

@@ -1,0 +1,147 @@
+"""Writing a YOLO folder: label files, images, ``data.yaml`` and the sidecar, atomically."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ... import imagefiles, report, sidecar
+from ...errors import GtconvertError
+from ...fileio import atomic_output, safe_relative
+from ...model import Dataset
+from .datayaml import SPLIT_NAMES, write_data_yaml
+from .rows import choose_task, row_values, rows_to_write
+from .text import format_labels
+
+
+def write(
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    task: str | None = None,
+    split: dict[str, float] | None = None,
+    seed: int | None = None,
+    crowd: str = "keep",
+) -> None:
+    """Write ``dataset`` as an Ultralytics YOLO folder (atomically).
+
+    ``task``: detect, segment or obb (default: segment when there are polygons or masks, obb
+    when there are rotated boxes, else detect). ``split``: e.g. ``{"train": 0.8, "val": 0.2}``,
+    drawn reproducibly with ``seed``. ``crowd``: ``keep`` (default; crowd objects become ordinary
+    rows, as trainers have no crowd flag) or ``skip``; either is said in a warning.
+    """
+    ann = dataset.annotations
+    task = choose_task(ann, task)
+    width, height = imagefiles.known_sizes(dataset, target="YOLO")
+    rows = rows_to_write(ann, crowd, task)
+    rel, split_of = _image_paths(dataset, split, seed)
+    label_rel = _label_paths(rel)
+
+    row_start, coords, rows, clipped = row_values(dataset, rows, task, width, height)
+    report.warn(
+        "yolo.clipped",
+        f"YOLO: {clipped} objects reached outside their image and were clipped to it",
+        clipped,
+    )
+
+    out = Path(path)
+    with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
+        labels = os.path.join(tmp, "labels", "")
+        for first, texts in format_labels(dataset, rows, row_start, coords):  # chunk by chunk
+            imagefiles.write_texts([(labels + lr, t) for lr, t in zip(label_rel[first:], texts)])
+        _copy_images(dataset, rel, tmp)
+        write_data_yaml(tmp, out, dataset, rel, split_of)
+        order = np.argsort(ann.image[rows], kind="stable")
+        rows_sorted = rows[order]
+        sidecar.write(
+            tmp,
+            fmt="yolo",
+            categories=dataset.categories,
+            file_names=rel,
+            image_ids=dataset.images.id,
+            widths=width,
+            heights=height,
+            rows_per_image=np.bincount(ann.image[rows], minlength=len(dataset.images)),
+            ann_ids=ann.id[rows_sorted],
+            ann_kinds=ann.kind[rows_sorted],
+            ann_iscrowd=ann.iscrowd[rows_sorted],
+            extra={"task": task},
+        )
+
+
+def _image_paths(
+    dataset: Dataset, split: dict[str, float] | None, seed: int | None
+) -> tuple[list[str], np.ndarray]:
+    """Each image's path under ``images/`` and its split name ("" for none)."""
+    img = dataset.images
+    names = [
+        safe_relative(n, record=f"image id {i}") for n, i in zip(img.file_name.tolist(), img.id.tolist())
+    ]
+    if split is not None:
+        bad = sorted(set(split) - set(SPLIT_NAMES))
+        if bad:
+            raise GtconvertError(
+                f"YOLO splits are train, val and test, not {', '.join(bad)}",
+                fix="e.g. --split train=0.8,val=0.2",
+            )
+        if "train" not in split:
+            raise GtconvertError("a YOLO split needs 'train'", fix="e.g. --split train=0.8,val=0.2")
+        split_of = imagefiles.assign_splits(len(img), split, seed)
+        return [f"{s}/{n}" for s, n in zip(split_of, names)], split_of
+    split_of = np.array(
+        [(e or {}).get("split", "") if isinstance(e, dict) else "" for e in img.extra], dtype=object
+    )
+    split_of[~np.isin(split_of, SPLIT_NAMES)] = ""
+    return names, split_of
+
+
+def _label_paths(rel: list[str]) -> list[str]:
+    """``a/b.jpg`` -> ``a/b.txt``; two images that would share a label file are an error."""
+    labels = [_without_suffix(r) + ".txt" for r in rel]
+    if len({lab.casefold() for lab in labels}) != len(labels):  # one file on macOS/Windows
+        seen: dict[str, tuple[str, str]] = {}
+        for r, lab in zip(rel, labels):
+            if lab.casefold() in seen:
+                other, other_lab = seen[lab.casefold()]
+                how = "would share" if other_lab == lab else "differ only in case and would share"
+                raise GtconvertError(
+                    f"images {other!r} and {r!r} {how} the label file {lab!r}",
+                    fix="rename one of them (YOLO pairs image and label by name without suffix)",
+                )
+            seen[lab.casefold()] = (r, lab)
+    return labels
+
+
+def _without_suffix(name: str) -> str:
+    """``a/b.jpg`` -> ``a/b``; ``a/.hidden`` and ``a.d/b`` keep their dots (as ``PurePosixPath``)."""
+    slash = name.rfind("/")
+    dot = name.rfind(".")
+    return name[:dot] if dot > slash + 1 and dot < len(name) - 1 else name
+
+
+def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
+    root = dataset.image_root
+    if not root:
+        report.warn(
+            "yolo.images_missing",
+            f"YOLO: the {len(rel)} images were not copied (their folder is unknown); "
+            "put them under images/ (pass --images DIR when reading to copy them)",
+            len(rel),
+        )
+        return
+    images = os.path.join(tmp, "images", "")
+    pairs = [(os.path.join(root, n), images + r) for n, r in zip(dataset.images.file_name.tolist(), rel)]
+    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
+    examples = []
+    if missing:
+        examples = [s for s, _ in itertools.islice(((s, d) for s, d in pairs if not os.path.isfile(s)), 5)]
+    report.warn(
+        "yolo.images_missing",
+        f"YOLO: {missing} images not found under {root}; labels written, put the images under images/",
+        missing,
+        examples,
+    )
