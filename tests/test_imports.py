@@ -48,8 +48,10 @@ def _private_uses(name: str, path: Path) -> list[tuple[str, str, str]]:
     found = [
         (name, target, what or target.rpartition(".")[2])
         for target, what, _ in imports
-        if target != name and _is_private(what or target.rpartition(".")[2])
-    ]
+        if target != name
+        and _is_private(what or target.rpartition(".")[2])
+        and not (what is None and name.startswith(target.rpartition(".")[0] + "."))
+    ]  # a private module (``formats/_common.py``) is for the modules of its own package
     modules = {bound: target for target, what, bound in imports if what is None and target != name}
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if (
