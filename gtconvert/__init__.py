@@ -33,11 +33,15 @@ __all__ = [
 
 
 def read(path: str | os.PathLike, format: str | None = None, **options: Any) -> Dataset:
-    """Read a dataset; the format is recognised from ``path`` unless given."""
+    """Read a dataset; the format is recognised from ``path`` unless given.
+
+    ``options`` are the reader's keyword options (``gtconvert formats`` lists them); one that
+    does not apply is a :class:`GtconvertError` (:func:`gtconvert.registry.route_options`).
+    """
     from . import registry
 
-    fmt = registry.get(format) if format else registry.detect(path)
-    kwargs = registry.split_options(fmt.module.read, options, where=f"reading {fmt.name}")
+    fmt = registry.reader_for(path, format)
+    kwargs, _ = registry.route_options(options, reader=fmt)
     return fmt.module.read(path, **kwargs)
 
 
@@ -45,12 +49,8 @@ def write(dataset: Dataset, path: str | os.PathLike, format: str | None = None, 
     """Write ``dataset`` to ``path`` in ``format`` (guessed from a ``.json``/``.mat`` name)."""
     from . import registry
 
-    fmt = registry.get(format) if format else registry.guess_output(path)
-    if fmt is None:
-        raise GtconvertError("cannot tell the output format", file=path, fix="name it with --to")
-    if not fmt.can_write():
-        raise GtconvertError(f"gtconvert cannot write {fmt.name}")
-    kwargs = registry.split_options(fmt.module.write, options, where=f"writing {fmt.name}")
+    fmt = registry.writer_for(path, format)
+    _, kwargs = registry.route_options(options, writer=fmt)
     fmt.module.write(dataset, path, **kwargs)
 
 
@@ -62,10 +62,23 @@ def convert(
     dst_format: str | None = None,
     read_options: dict[str, Any] | None = None,
     write_options: dict[str, Any] | None = None,
+    **options: Any,
 ) -> Dataset:
-    """Read ``src`` and write it to ``dst``; returns the dataset that was written."""
-    dataset = read(src, src_format, **(read_options or {}))
-    write(dataset, dst, dst_format, **(write_options or {}))
+    """Read ``src`` and write it to ``dst``; returns the dataset that was written.
+
+    ``options`` go to the reader and/or the writer that accepts each, as on the command line;
+    ``read_options`` and ``write_options`` go to one side only. Both formats and every option
+    are checked before anything is read.
+    """
+    from . import registry
+
+    reader = registry.reader_for(src, src_format)
+    writer = registry.writer_for(dst, dst_format)
+    read_kwargs, write_kwargs = registry.route_options(options, reader=reader, writer=writer)
+    read_kwargs.update(registry.route_options(read_options or {}, reader=reader)[0])
+    write_kwargs.update(registry.route_options(write_options or {}, writer=writer)[1])
+    dataset = reader.module.read(src, **read_kwargs)
+    writer.module.write(dataset, dst, **write_kwargs)
     return dataset
 
 

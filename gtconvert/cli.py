@@ -35,28 +35,43 @@ def _split(text: str) -> dict[str, float]:
         raise argparse.ArgumentTypeError(f"expected e.g. train=0.8,val=0.2, not {text!r}") from None
 
 
+#: The options some readers or writers accept; each goes only to the side that accepts it
+#: (:func:`gtconvert.registry.route_options`), for convert, info and validate alike.
+FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
+    "--images": {"metavar": "DIR", "help": "folder holding the images (resolves MATLAB paths)"},
+    "--image-size": {"type": _size, "metavar": "WxH", "help": "image size when images are absent"},
+    "--task": {"choices": ["detect", "segment", "obb"], "help": "YOLO task"},
+    "--split": {"type": _split, "metavar": "NAME=FRAC,...", "help": "split images, e.g. train=0.8,val=0.2"},
+    "--seed": {"type": int, "help": "seed of --split"},
+    "--masks": {"action": "store_true", "help": "VOC: also write segmentation PNGs"},
+    "--crowd": {"choices": ["skip", "keep"], "help": "what to do with iscrowd objects"},
+    "--instances": {"action": "store_true", "help": "one mask per connected component"},
+    "--vertex-convention": {"choices": ["center", "openlabel"], "help": "MATLAB vertex shift"},
+    "--mat-version": {"choices": ["7", "7.3"], "help": "interchange .mat version"},
+    "--every": {"type": int, "metavar": "N", "help": "video: keep every N-th frame"},
+    "--merge": {"action": "store_true", "help": "merge several groundTruth variables"},
+    "--bw": {"action": "store_true", "help": "masks: also write BW masks"},
+    "--void-border": {
+        "type": int,
+        "metavar": "N",
+        "help": "VOC masks: N-pixel 255 (void) band around objects",
+    },
+    "--indent": {"action": "store_true", "help": "COCO: indented, readable JSON"},
+}
+
+
 def _add_format_options(p: argparse.ArgumentParser) -> None:
-    """Options that some readers or writers accept; each goes only where it applies."""
-    g = p.add_argument_group("format options (each applies to the formats that accept it)")
-    g.add_argument("--images", metavar="DIR", help="folder holding the images (resolves MATLAB paths)")
-    g.add_argument("--image-size", type=_size, metavar="WxH", help="image size when images are absent")
-    g.add_argument("--task", choices=["detect", "segment", "obb"], help="YOLO task")
-    g.add_argument(
-        "--split", type=_split, metavar="NAME=FRAC,...", help="split images, e.g. train=0.8,val=0.2"
+    g = p.add_argument_group(
+        "format options (each applies to the formats that accept it; see gtconvert formats)"
     )
-    g.add_argument("--seed", type=int, help="seed of --split")
-    g.add_argument("--masks", action="store_true", default=None, help="VOC: also write segmentation PNGs")
-    g.add_argument("--crowd", choices=["skip", "keep"], help="what to do with iscrowd objects")
-    g.add_argument("--instances", action="store_true", default=None, help="one mask per connected component")
-    g.add_argument("--vertex-convention", choices=["center", "openlabel"], help="MATLAB vertex shift")
-    g.add_argument("--mat-version", choices=["7", "7.3"], help="interchange .mat version")
-    g.add_argument("--every", type=int, metavar="N", help="video: keep every N-th frame")
-    g.add_argument("--merge", action="store_true", default=None, help="merge several groundTruth variables")
-    g.add_argument("--bw", action="store_true", default=None, help="masks: also write BW masks")
-    g.add_argument(
-        "--void-border", type=int, metavar="N", help="VOC masks: N-pixel 255 (void) band around objects"
-    )
-    g.add_argument("--indent", action="store_true", default=None, help="COCO: indented, readable JSON")
+    for flag, spec in FORMAT_OPTIONS.items():
+        g.add_argument(flag, default=None, **spec)  # None: not given, so routed nowhere
+
+
+def _format_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The format options as keyword arguments; those not given are None."""
+    dests = (flag[2:].replace("-", "_") for flag in FORMAT_OPTIONS)
+    return {dest: getattr(args, dest) for dest in dests}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,14 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("src")
     i.add_argument("--from", dest="src_format", metavar="FORMAT")
     i.add_argument("--json", action="store_true", help="machine-readable output")
-    i.add_argument("--images", metavar="DIR")
-    i.add_argument("--image-size", type=_size, metavar="WxH")
+    _add_format_options(i)
 
     v = sub.add_parser("validate", help="check a dataset against its format's rules and its images")
     v.add_argument("src")
     v.add_argument("--from", dest="src_format", metavar="FORMAT")
-    v.add_argument("--images", metavar="DIR")
-    v.add_argument("--json", action="store_true")
+    v.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_format_options(v)
 
     sub.add_parser("formats", help="list the formats and their options")
 
@@ -113,62 +127,32 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-_FORMAT_OPTIONS = (
-    "images", "image_size", "task", "split", "seed", "masks", "crowd", "instances",
-    "vertex_convention", "mat_version", "every", "merge", "bw", "void_border", "indent",
-)  # fmt: skip
+def _read(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The input's format and dataset, for info and validate."""
+    from . import read, registry
 
-
-def _route_options(args: argparse.Namespace, read_fn: Any, write_fn: Any) -> tuple[dict, dict]:
-    """Give each given option to the reader and/or writer that accepts it; else an error."""
-    from . import registry
-    from .errors import GtconvertError
-
-    given = {k: getattr(args, k) for k in _FORMAT_OPTIONS if getattr(args, k, None) is not None}
-    read_ok = set(registry.keyword_options(read_fn))
-    write_ok = set(registry.keyword_options(write_fn))
-    stray = sorted(k for k in given if k not in read_ok | write_ok)
-    if stray:
-        flags = ", ".join("--" + k.replace("_", "-") for k in stray)
-        raise GtconvertError(f"{flags} does not apply to this conversion", fix="see gtconvert formats")
-    read_opts = {k: v for k, v in given.items() if k in read_ok}
-    write_opts = {k: v for k, v in given.items() if k in write_ok}
-    return read_opts, write_opts
-
-
-def _read(args: argparse.Namespace, extra: dict | None = None) -> Any:
-    from . import registry
-
-    fmt = registry.get(args.src_format) if args.src_format else registry.detect(args.src)
-    given = {k: getattr(args, k, None) for k in ("images", "image_size")}
-    given.update(extra or {})
-    accepted = set(registry.keyword_options(fmt.module.read))
-    opts = {k: v for k, v in given.items() if v is not None and k in accepted}
-    return fmt, fmt.module.read(args.src, **opts)
+    fmt = registry.reader_for(args.src, args.src_format)
+    return fmt, read(args.src, fmt.name, **_format_options(args))
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from . import registry
-    from .errors import GtconvertError
+    from . import convert, registry
     from .report import Report
 
-    src = registry.get(args.src_format) if args.src_format else registry.detect(args.src)
-    dst = registry.get(args.dst_format) if args.dst_format else registry.guess_output(args.dst)
-    if dst is None:
-        raise GtconvertError("cannot tell the output format", file=args.dst, fix="name it with --to")
-    if not dst.can_write():
-        raise GtconvertError(f"gtconvert cannot write {dst.name}")
-    read_opts, write_opts = _route_options(args, src.module.read, dst.module.write)
-    if "overwrite" in registry.keyword_options(dst.module.write):
-        write_opts["overwrite"] = args.overwrite
     with Report() as report:
-        dataset = src.module.read(args.src, **read_opts)
-        dst.module.write(dataset, args.dst, **write_opts)
+        dataset = convert(
+            args.src,
+            args.dst,
+            src_format=args.src_format,
+            dst_format=args.dst_format,
+            overwrite=args.overwrite or None,
+            **_format_options(args),
+        )
     for event in report.events:
         print(f"warning: {event.message}", file=sys.stderr)
     if args.report:
         report.save(args.report)
-    print(f"{dataset!r} -> {args.dst} ({dst.name})")
+    print(f"{dataset!r} -> {args.dst} ({registry.writer_for(args.dst, args.dst_format).name})")
     return EXIT_OK
 
 
@@ -233,9 +217,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         else:
             files = args.images
             if len(files) == 1 and Path(files[0]).is_dir():
-                files = sorted(
-                    str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in IMAGE_SUFFIXES
-                )
+                files = sorted(str(f) for f in Path(files[0]).iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
             dataset = session.segment_images(files, label=args.label)
     fmt = args.dst_format or (None if Path(args.output).suffix else "masks")
     write(dataset, args.output, fmt, overwrite=args.overwrite)

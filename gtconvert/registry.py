@@ -3,6 +3,11 @@
 Each module in :mod:`gtconvert.formats` defines ``DESCRIPTION``, ``detect(path) -> bool``,
 ``read(path, **options) -> Dataset`` and ``write(dataset, path, **options) -> None``. Modules
 are imported only when a format is used, so that ``import gtconvert`` stays fast.
+
+A reader's or writer's options are its keyword-only parameters. Options reach them only
+through :func:`route_options`, the one policy of the CLI and of ``gtconvert.read``, ``write``
+and ``convert``: each goes to the side that accepts it, and one that applies to no side is an
+error with the same words everywhere.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -109,14 +115,54 @@ def guess_output(path: str | os.PathLike) -> Format | None:
     return get(by_suffix[suffix]) if suffix in by_suffix else None
 
 
-def split_options(fn: Any, options: dict[str, Any], *, where: str) -> dict[str, Any]:
-    """Keep the options ``fn`` accepts; an option it does not accept is an error."""
-    accepted = set(keyword_options(fn))
-    unknown = sorted(k for k, v in options.items() if v is not None and k not in accepted)
-    if unknown:
-        flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
+def reader_for(path: str | os.PathLike, name: str | None = None) -> Format:
+    """The format that reads ``path``: the one called ``name``, else the one detected."""
+    fmt = get(name) if name else detect(path)
+    if not fmt.can_read():
+        raise GtconvertError(f"gtconvert cannot read {fmt.name}")
+    return fmt
+
+
+def writer_for(path: str | os.PathLike, name: str | None = None) -> Format:
+    """The format that writes ``path``: the one called ``name``, else guessed from the name."""
+    fmt = get(name) if name else guess_output(path)
+    if fmt is None:
+        raise GtconvertError("cannot tell the output format", file=path, fix="name it with --to")
+    if not fmt.can_write():
+        raise GtconvertError(f"gtconvert cannot write {fmt.name}")
+    return fmt
+
+
+def route_options(
+    options: Mapping[str, Any], *, reader: Format | None = None, writer: Format | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``options`` into ``(read options, write options)``: the one option policy.
+
+    Each option is given to the reader and/or the writer whose signature accepts it (both,
+    when both do); an option whose value is None counts as not given. An option that
+    applies to neither side is a :class:`GtconvertError` naming it (as its CLI flag) and
+    what each side accepts, the same for the CLI and for :func:`gtconvert.read`,
+    :func:`gtconvert.write` and :func:`gtconvert.convert`.
+    """
+    read_ok = set(reader.options("read")) if reader else set()
+    write_ok = set(writer.options("write")) if writer else set()
+    sides = {f"reading {reader.name}": read_ok} if reader else {}
+    if writer:
+        sides[f"writing {writer.name}"] = write_ok
+    given = {k: v for k, v in options.items() if v is not None}
+    stray = sorted(k for k in given if k not in read_ok | write_ok)
+    if stray:
         raise GtconvertError(
-            f"{flags} does not apply to {where}",
-            fix=f"{where} accepts: {', '.join('--' + a.replace('_', '-') for a in sorted(accepted)) or 'no options'}",
+            f"{', '.join(map(_flag, stray))} does not apply to {' or '.join(sides)}",
+            fix="; ".join(
+                f"{side} accepts {', '.join(map(_flag, sorted(ok))) or 'no options'}"
+                for side, ok in sides.items()
+            ),
         )
-    return {k: v for k, v in options.items() if v is not None}
+    read = {k: v for k, v in given.items() if k in read_ok}
+    write = {k: v for k, v in given.items() if k in write_ok}
+    return read, write
+
+
+def _flag(option: str) -> str:
+    return "--" + option.replace("_", "-")

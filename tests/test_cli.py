@@ -13,6 +13,7 @@ from gtconvert.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "shapes" / "annotations.json"
+MATLAB_FIXTURES = REPO.parent / "shared" / "fixtures" / "matlab"
 
 
 def test_info_json_counts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,15 +94,84 @@ def test_python_dash_m_and_help_are_quick() -> None:
     assert heavy == [], f"import gtconvert pulls in {heavy}"
 
 
-def test_every_listed_option_is_a_flag() -> None:
-    """`gtconvert formats` lists options from the readers' and writers' signatures: each must exist."""
+@pytest.mark.parametrize("command", ["convert", "info", "validate"])
+def test_every_listed_option_is_a_flag(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`gtconvert formats` lists options from the readers' and writers' signatures: each is a flag."""
     from gtconvert import registry
-    from gtconvert.cli import _FORMAT_OPTIONS
 
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    flags = set(capsys.readouterr().out.replace(",", " ").split())
     for fmt in registry.available():
         for action in ("read", "write"):
             for option in fmt.options(action):
-                assert option == "overwrite" or option in _FORMAT_OPTIONS, f"{fmt.name} {action}: --{option}"
+                flag = "--" + option.replace("_", "-")
+                assert flag in flags or (option == "overwrite" and command != "convert"), (
+                    f"{fmt.name} --{option}"
+                )
+
+
+def _cli_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err
+    return err.removeprefix("error: ")
+
+
+def test_an_option_no_side_accepts_is_the_same_error_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One policy (registry.route_options) for the CLI's convert, info, validate and the library."""
+    import gtconvert
+
+    with pytest.raises(gtconvert.GtconvertError) as reading:
+        gtconvert.read(SAMPLE, vertex_convention="openlabel")
+    message = str(reading.value)
+    assert message.startswith("--vertex-convention does not apply to reading coco")
+    assert "reading coco accepts --images" in message
+    for command in ("info", "validate"):
+        assert _cli_error([command, str(SAMPLE), "--vertex-convention", "openlabel"], capsys) == message
+
+    out = tmp_path / "o.json"
+    with pytest.raises(gtconvert.GtconvertError) as converting:
+        gtconvert.convert(SAMPLE, out, vertex_convention="openlabel", bw=True)
+    message = str(converting.value)
+    assert message.startswith("--bw, --vertex-convention does not apply to reading coco or writing coco")
+    argv = ["convert", str(SAMPLE), str(out), "--vertex-convention", "openlabel", "--bw"]
+    assert _cli_error(argv, capsys) == message
+    assert not out.exists()
+
+    dataset = gtconvert.read(SAMPLE)
+    with pytest.raises(gtconvert.GtconvertError, match="--images does not apply to writing coco"):
+        gtconvert.write(dataset, out, images="somewhere")
+    with pytest.raises(gtconvert.GtconvertError, match="--indent does not apply to reading coco"):
+        gtconvert.convert(SAMPLE, out, read_options={"indent": True})
+    assert not out.exists()
+
+
+def test_options_reach_the_side_that_takes_them(tmp_path: Path) -> None:
+    import gtconvert
+
+    out = tmp_path / "o.json"
+    gtconvert.convert(SAMPLE, out, images=str(SAMPLE.parent / "images"), indent=True)
+    assert out.read_text().startswith('{\n  "')  # --indent reached the writer
+    assert gtconvert.read(out).image_root == str(out.parent)  # and --images only the reader
+
+
+def test_info_and_validate_take_the_reader_options(capsys: pytest.CaptureFixture[str]) -> None:
+    """Once dropped silently by info and validate; now routed as for convert."""
+    import gtconvert
+    from gtconvert import validate
+
+    mat = MATLAB_FIXTURES / "ivan-polygon" / "gTruthV1.mat"
+    dataset = gtconvert.read(mat, vertex_convention="openlabel")
+    assert main(["info", str(mat), "--json", "--vertex-convention", "openlabel"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(dataset.counts()))
+    findings = [f.as_dict() for f in validate.check(dataset)]
+    assert main(["validate", str(mat), "--json", "--vertex-convention", "openlabel"]) == (
+        1 if findings else 0
+    )
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(findings))
 
 
 def test_readme_main_job(tmp_path: Path) -> None:
