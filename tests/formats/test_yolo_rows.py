@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from gtconvert import geometry
 from gtconvert.errors import GtconvertWarning
 from gtconvert.formats import yolo
-from gtconvert.model import Annotations, Category, Dataset, Images, Kind
+from gtconvert.model import Annotations, Category, Dataset, Images, Kind, PixelRef
 from gtconvert.report import Report
 from gtconvert.testing import mask_iou
 
@@ -137,6 +138,27 @@ def test_segment_rows_keep_object_order_across_fast_and_clipped_objects(tmp_path
     assert len(rows[2].split()) == 1 + 2 * 8  # two triangles bridged: 3 + 1 + 3 + 1 vertices
     assert rows[3] == "3 0 0 0.5 0 0.5 0.5" and "-0" not in "".join(rows)
     assert report.count("yolo.clipped") == 1
+
+
+@pytest.mark.parametrize("task", ["segment", "detect"])
+def test_pixel_label_objects_become_their_mask_outline_or_box(tmp_path: Path, task: str) -> None:
+    matrix = np.zeros((6, 9), dtype=np.uint8)
+    matrix[1:4, 2:6] = 3  # pixels x 2..5, y 1..3: pixel edges (2, 1)-(6, 4)
+    Image.fromarray(matrix).save(tmp_path / "labels.png")
+    ann = Annotations.create(
+        [0], [0], Kind.PIXEL_REF, id=[1], pixel_ref=[PixelRef(str(tmp_path / "labels.png"), (3,))]
+    )
+    ds = Dataset(Images.create(["a.png"], width=[9], height=[6], id=[1]), [Category(id=1, name="c")], ann)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        yolo.write(ds, tmp_path / "y", task=task)
+    (row,) = (tmp_path / "y" / "labels" / "a.txt").read_text().splitlines()
+    values = np.array(row.split()[1:], dtype=float)
+    if task == "segment":
+        ring = values.reshape(-1, 2) * [9, 6]
+        assert np.array_equal(geometry.polygons_to_mask([ring], 6, 9), (matrix == 3).astype(np.uint8))
+    else:
+        np.testing.assert_allclose(values, [4 / 9, 2.5 / 6, 4 / 9, 3 / 6], atol=1e-6)
 
 
 # ---------------------------------------------------------------------------------------

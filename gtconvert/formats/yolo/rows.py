@@ -324,7 +324,7 @@ def _masks_as_parts(dataset: Dataset, rows: np.ndarray) -> dict[int, list[np.nda
     rles: list[Any] = [None] * len(pos)
     refs = [k for k, j in enumerate(pos) if ann.kind[rows[j]] == Kind.PIXEL_REF]
     if refs:
-        from ..pixels import encode_pixel_refs
+        from ...pixels import encode_pixel_refs
 
         for k, rle in zip(refs, encode_pixel_refs([ann.pixel_ref[rows[pos[k]]] for k in refs])):
             rles[k] = rle
