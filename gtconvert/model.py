@@ -375,6 +375,19 @@ class Dataset:
     def replace(self, **changes: Any) -> Dataset:
         return replace(self, **changes)
 
+    # ---- seeing it (gtconvert.preview) ---------------------------------------------------
+    def show(self, index: int, **options: Any) -> Any:
+        """Image ``index`` with its labels drawn, as a Pillow image (see :func:`gtconvert.preview.show`)."""
+        from .preview import show
+
+        return show(self, index, **options)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: a summary table and a few thumbnails."""
+        from .preview import summary_html
+
+        return summary_html(self)
+
     def counts(self) -> dict[str, Any]:
         """Images, annotations by kind and per category (what ``gtconvert info`` prints)."""
         ann = self.annotations

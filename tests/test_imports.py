@@ -80,9 +80,18 @@ def test_no_module_imports_a_private_name_of_another() -> None:
     assert [use for use in found if use[1:] not in PENDING] == []
 
 
+#: Upward hand-overs made inside a method, deliberately: ``Dataset.show``/``_repr_html_`` are
+#: thin entry points into gtconvert.preview (which builds on the model), as issue 17 asks.
+DELEGATIONS = {("gtconvert.model", "gtconvert.preview")}
+
+
 def test_the_import_graph_has_no_cycle() -> None:
     graph = {
-        name: {t for t, _, _ in _imports(name, path) if t in MODULES and t != name}
+        name: {
+            t
+            for t, _, _ in _imports(name, path)
+            if t in MODULES and t != name and (name, t) not in DELEGATIONS
+        }
         for name, path in MODULES.items()
     }
     # a package's __init__ re-exporting its submodules, and those importing siblings, is not a
