@@ -9,8 +9,7 @@ for it. Memory stays bounded by the images in flight, never the whole dataset.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,17 @@ from .model import PixelRef
 
 #: Below this many files a pool costs more than it saves.
 POOL_MIN_FILES = 8
+
+
+def map_files(fn: Callable[..., Any], jobs: Sequence[tuple], workers: int | None = None) -> list[Any]:
+    """``fn(*job)`` for every job, in a process pool when there are enough to pay for it."""
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(jobs) >= POOL_MIN_FILES:
+        from concurrent.futures import ProcessPoolExecutor  # lazy: multiprocessing costs ~10 ms to import
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(fn, *zip(*jobs), chunksize=max(1, len(jobs) // (4 * workers))))
+    return [fn(*job) for job in jobs]
 
 
 def read_label_matrix(path: str) -> np.ndarray:
@@ -131,9 +141,9 @@ def _value_counts(starts: np.ndarray, ends: np.ndarray, mine: np.ndarray, n: int
 def _counts_to_rle(counts: np.ndarray, h: int, w: int) -> dict[str, Any]:
     from pycocotools import mask as mask_utils
 
-    from .geometry import _decoded_counts
+    from .geometry import json_ready_rle
 
-    return _decoded_counts(mask_utils.frPyObjects({"size": [h, w], "counts": counts.tolist()}, h, w))
+    return json_ready_rle(mask_utils.frPyObjects({"size": [h, w], "counts": counts.tolist()}, h, w))
 
 
 def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> list[dict[str, Any]]:
@@ -146,6 +156,8 @@ def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> l
     jobs = [(f, [refs[i].values for i in by_file[f]]) for f in files]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(files) >= POOL_MIN_FILES:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = pool.map(_encode_file, *zip(*jobs), chunksize=4)
             for f, rles in zip(files, results):
@@ -178,6 +190,8 @@ def values_present(
     out = np.zeros((len(paths), len(values)), dtype=bool)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(paths) >= POOL_MIN_FILES:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             rows = list(pool.map(_present_in_file, paths, [values] * len(paths), chunksize=8))
     else:

@@ -105,7 +105,7 @@ WRITERS = {
     "coco": ("out.json", "gtconvert.formats.coco.dump_json"),
     "yolo": ("out", "gtconvert.sidecar.write"),
     "voc": ("out", "gtconvert.sidecar.write"),
-    "masks": ("out", "gtconvert.formats.masks.dump_json"),
+    "masks": ("out", "gtconvert.formats.masks.writer.dump_json"),
     "matlab": ("out.mat", "gtconvert.formats._interchange.save_v7"),
 }
 

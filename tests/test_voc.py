@@ -18,6 +18,7 @@ from gtconvert import geometry
 from gtconvert.cli import main
 from gtconvert.errors import GtconvertError, GtconvertWarning
 from gtconvert.formats import voc
+from gtconvert.formats.voc import reader as voc_reader
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 from gtconvert.report import Report
 from gtconvert.testing import assert_datasets_equal
@@ -270,7 +271,7 @@ def test_a_dtd_is_refused_before_parsing(tmp_path: Path, monkeypatch) -> None:
     def no_parsing(**_: object) -> None:
         raise AssertionError("the parser was started")
 
-    monkeypatch.setattr(voc, "_defused_parser", no_parsing)
+    monkeypatch.setattr(voc_reader, "_defused_parser", no_parsing)
     with pytest.raises(GtconvertError, match=r"d\.xml.*declares a DTD"):
         voc.read(tmp_path)
 
@@ -302,7 +303,7 @@ def test_fast_defused_parser_builds_the_tree_defusedxml_builds(root: ET.Element,
         data = ET.tostring(root, encoding=encoding, xml_declaration=True)
     except UnicodeEncodeError:
         assume(False)
-    parser = voc._defused_parser(namespaced=False)
+    parser = voc_reader._defused_parser(namespaced=False)
     parser.feed(data)
     assert ET.tostring(parser.close()) == ET.tostring(DET.fromstring(data))
 

@@ -20,10 +20,13 @@ from hypothesis.extra.numpy import arrays
 from PIL import Image
 from strategies import datasets
 
-from gtconvert import geometry
+from gtconvert import geometry, png
 from gtconvert.errors import GtconvertWarning
 from gtconvert.formats import voc
 from gtconvert.formats._common import axis_aligned_boxes
+from gtconvert.formats.voc import segmentation
+from gtconvert.formats.voc.layout import SEG_CLASS, SEG_OBJECT
+from gtconvert.formats.voc.writer import without_suffix
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 
 # decimals such as 1000.3: 5 * x lands next to a half integer, where pycocotools' rounding of
@@ -77,8 +80,8 @@ def test_png_bytes_reads_back_exactly(values: np.ndarray, layout: str) -> None:
         index[np.arange(len(index)) % 7 > 1] = 0
     elif layout == "rows":
         index[:] = 0
-    palette = voc.voc_colormap().ravel().tolist()
-    data = voc.png_bytes(index, palette)
+    palette = png.voc_colormap().ravel().tolist()
+    data = png.png_bytes(index, palette)
     im = Image.open(io.BytesIO(data))
     assert im.mode == "P" and im.getpalette() == palette
     assert np.array_equal(np.asarray(im), index)
@@ -93,7 +96,7 @@ def test_png_bytes_reads_back_exactly(values: np.ndarray, layout: str) -> None:
     rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(index.shape[0], -1)
     assert not rows[:, 0].any() and np.array_equal(rows[:, 1:], index)
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    assert np.array_equal(bgr[..., ::-1], voc.voc_colormap()[index])
+    assert np.array_equal(bgr[..., ::-1], png.voc_colormap()[index])
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,15 +132,15 @@ def _check_against_full_size(ds: Dataset, out: Path, covered_reported: int) -> N
     covered = 0
     for r, name in enumerate(ds.images.file_name.tolist()):
         rows = np.flatnonzero(ann.image == r).tolist()
-        stem = voc._without_suffix(name)
+        stem = without_suffix(name)
         shaped = any(ann.kind[i] != Kind.BOX for i in rows)
-        assert (out / voc.SEG_OBJECT / f"{stem}.png").exists() == shaped
+        assert (out / SEG_OBJECT / f"{stem}.png").exists() == shaped
         if not shaped:
             continue
         obj, cls, n = _full_size_painting(ds, r, rows)
         covered += n
-        assert np.array_equal(np.asarray(Image.open(out / voc.SEG_OBJECT / f"{stem}.png")), obj)
-        assert np.array_equal(np.asarray(Image.open(out / voc.SEG_CLASS / f"{stem}.png")), cls)
+        assert np.array_equal(np.asarray(Image.open(out / SEG_OBJECT / f"{stem}.png")), obj)
+        assert np.array_equal(np.asarray(Image.open(out / SEG_CLASS / f"{stem}.png")), cls)
     assert covered_reported == covered
 
 
@@ -152,7 +155,7 @@ def _write(ds: Dataset, out: Path) -> int:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.MASK, Kind.ROTATED_BOX)))
 def test_masks_equal_the_full_size_painting(tmp_path_factory, ds: Dataset) -> None:
-    names = [voc._without_suffix(n).casefold() for n in ds.images.file_name.tolist()]
+    names = [without_suffix(n).casefold() for n in ds.images.file_name.tolist()]
     assume(len(set(names)) == len(names) and all(":" not in n for n in names))
     ds = _written_rows_only(ds)
     out = tmp_path_factory.mktemp("voc") / "v"
@@ -195,7 +198,7 @@ def _many_images(n: int, seed: int) -> Dataset:
 
 @pytest.mark.parametrize("pool", [False, True])
 def test_pool_and_inline_paint_the_same_pngs(tmp_path: Path, monkeypatch, pool: bool) -> None:
-    monkeypatch.setattr(voc, "_POOL_MIN_IMAGES", 0 if pool else 10**9)
+    monkeypatch.setattr(segmentation, "_POOL_MIN_IMAGES", 0 if pool else 10**9)
     ds = _many_images(40, seed=3)
     _check_against_full_size(ds, tmp_path / "v", _write(ds, tmp_path / "v"))
 
@@ -215,5 +218,5 @@ def test_objects_past_the_254th_are_counted_not_painted(tmp_path: Path) -> None:
         warnings.simplefilter("always", GtconvertWarning)
         voc.write(Dataset(img, [Category(id=1, name="sq")], ann), tmp_path / "v", masks=True)
     assert any("6 objects beyond the 254th" in str(w.message) for w in caught)
-    obj = np.asarray(Image.open(tmp_path / "v" / voc.SEG_OBJECT / "a.png"))
+    obj = np.asarray(Image.open(tmp_path / "v" / SEG_OBJECT / "a.png"))
     assert obj.max() == 254 and obj[0, 0] == 1 + 240  # square k covers (0,0) for k % 20 == 0

@@ -1,0 +1,184 @@
+"""Writing a Pascal VOC folder: XML files, ImageSets lists, images, labelmap and sidecar."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ... import geometry, imagefiles, report, sidecar
+from ...errors import GtconvertError
+from ...fileio import atomic_output, gc_paused, safe_relative
+from ...model import Annotations, Category, Dataset, Kind
+from ...png import voc_colormap
+from .._common import axis_aligned_boxes, crowd_policy, writable
+from .image_sets import write_sets
+from .layout import ANNOTATIONS, IMAGES
+from .segmentation import write_masks
+from .xml_text import xml_texts
+
+
+def write(
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    split: dict[str, float] | None = None,
+    seed: int | None = None,
+    masks: bool = False,
+    crowd: str = "keep",
+    void_border: int = 0,
+) -> None:
+    """Write ``dataset`` as a Pascal VOC folder (atomically).
+
+    ``masks``: also paint polygons and masks into ``SegmentationObject``/``SegmentationClass``
+    palette PNGs (``void_border`` > 0 draws a band of that many pixels of 255 = void around each
+    object, like the VOC originals). ``split``/``seed``: ``ImageSets/Main/<name>.txt`` lists.
+    ``crowd``: ``keep`` (default; written as ordinary objects, ``iscrowd`` kept in
+    ``gtconvert.json``) or ``skip``.
+    """
+    ann, img = dataset.annotations, dataset.images
+    width, height = imagefiles.known_sizes(dataset, target="Pascal VOC")
+    rows = _rows_to_write(ann, crowd, masks)
+    names = [
+        safe_relative(n, record=f"image id {i}") for n, i in zip(img.file_name.tolist(), img.id.tolist())
+    ]
+    stems = _stems(names)
+    split_of = _splits(dataset, split, seed)
+
+    img_row = ann.image[rows]
+    boxes, clipped = geometry.clip_boxes(axis_aligned_boxes(dataset, rows), width[img_row], height[img_row])
+    inside = (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
+    n_out = int(np.count_nonzero(~inside))
+    report.warn("voc.outside", f"VOC: {n_out} objects lie entirely outside their image; not written", n_out)
+    rows, boxes, clipped = rows[inside], boxes[inside], clipped[inside]
+    report.warn(
+        "voc.clipped",
+        f"VOC: {int(clipped.sum())} boxes reached outside their image; clipped and marked truncated",
+        int(clipped.sum()),
+    )
+    order = np.argsort(ann.image[rows], kind="stable")
+    rows, boxes, clipped = rows[order], boxes[order], clipped[order]
+    starts = np.searchsorted(ann.image[rows], np.arange(len(img) + 1))
+
+    out = Path(path)
+    with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
+        segmented = np.zeros(len(img), dtype=bool)
+        if masks:
+            segmented = write_masks(dataset, rows, starts, stems, width, height, tmp, void_border)
+        with gc_paused():  # 350k strings and tuples, no cycles: the collector would rescan the heap
+            xmls = xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented)
+        _write_files(tmp / ANNOTATIONS, stems, ".xml", xmls)
+        write_sets(tmp, stems, split_of, segmented)
+        _copy_images(dataset, names, tmp)
+        _write_labelmap(tmp, dataset.categories)
+        sidecar.write(
+            tmp,
+            fmt="voc",
+            categories=dataset.categories,
+            file_names=names,
+            image_ids=img.id,
+            widths=width,
+            heights=height,
+            rows_per_image=np.diff(starts),
+            ann_ids=ann.id[rows],
+            ann_kinds=ann.kind[rows],
+            ann_iscrowd=ann.iscrowd[rows],
+        )
+
+
+def _rows_to_write(ann: Annotations, crowd: str, masks: bool) -> np.ndarray:
+    keep = writable(ann, "voc", "VOC", lacks="VOC has no such shape", keep_with="coco or matlab")
+    keep = crowd_policy(ann, keep, crowd, "voc", "VOC")
+    rotated = int(np.count_nonzero(keep & (ann.kind == Kind.ROTATED_BOX)))
+    report.warn(
+        "voc.rotated_as_boxes",
+        f"VOC XML: {rotated} rotated boxes written as their enclosing boxes"
+        + ("" if masks else "; add --masks to also write SegmentationObject PNGs"),
+        rotated,
+    )
+    if not masks:
+        shaped = int(np.count_nonzero(keep & np.isin(ann.kind, [Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF])))
+        report.warn(
+            "voc.shapes_as_boxes",
+            f"VOC XML: {shaped} polygons and masks written as boxes; add --masks to also write "
+            "SegmentationObject PNGs",
+            shaped,
+        )
+    return np.flatnonzero(keep)
+
+
+def _stems(names: list[str]) -> list[str]:
+    """``sub/a.jpg`` -> ``sub/a``; two images that would share an XML file are an error."""
+    stems = [without_suffix(n) for n in names]
+    if len({s.casefold() for s in stems}) != len(stems):  # a.xml and A.xml are one file on macOS/Windows
+        seen: dict[str, str] = {}
+        for n, s in zip(names, stems):
+            if s.casefold() in seen:
+                other = seen[s.casefold()]
+                how = "would share" if without_suffix(other) == s else "differ only in case and would share"
+                raise GtconvertError(
+                    f"images {other!r} and {n!r} {how} the annotation file {s}.xml",
+                    fix="rename one of them (VOC names files by the image name without suffix)",
+                )
+            seen[s.casefold()] = n
+    return stems
+
+
+def without_suffix(name: str) -> str:
+    """``PurePosixPath(name).with_suffix("")`` for a name from ``safe_relative`` (already
+    normalised), by string slicing: pathlib per image cost 25 us."""
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return name[: len(name) - len(base) + dot] if 0 < dot < len(base) - 1 else name
+
+
+def _splits(dataset: Dataset, split: dict[str, float] | None, seed: int | None) -> np.ndarray:
+    if split is not None:
+        return imagefiles.assign_splits(len(dataset.images), split, seed)
+    return np.array(
+        [(e.get("split") or "") if isinstance(e, dict) else "" for e in dataset.images.extra], dtype=object
+    )
+
+
+def _write_files(folder: Path, names: list[str], suffix: str, texts: list[str]) -> None:
+    """``folder/<name><suffix>`` for each text, UTF-8: one plain loop, no pathlib per file
+    (a thread pool's future per file cost more than the write on tmpfs and SSDs)."""
+    root = str(folder)
+    paths = [f"{root}/{n}{suffix}" for n in names]
+    for sub in {os.path.dirname(p) for p in paths}:
+        os.makedirs(sub, exist_ok=True)
+    for path, text in zip(paths, texts):
+        with open(path, "wb") as f:
+            f.write(text.encode("utf-8"))
+
+
+def _copy_images(dataset: Dataset, names: list[str], tmp: Path) -> None:
+    if not dataset.image_root:
+        report.warn(
+            "voc.images_missing",
+            f"VOC: the {len(names)} images were not copied (their folder is unknown); put them under {IMAGES}/",
+            len(names),
+        )
+        return
+    folder = str(tmp / IMAGES)
+    pairs = [
+        (os.path.join(dataset.image_root, f), f"{folder}/{n}")
+        for f, n in zip(dataset.images.file_name.tolist(), names)
+    ]
+    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
+    report.warn(
+        "voc.images_missing",
+        f"VOC: {missing} images not found under {dataset.image_root}; annotations written, "
+        f"put the images under {IMAGES}/",
+        missing,
+    )
+
+
+def _write_labelmap(tmp: Path, categories: list[Category]) -> None:
+    """``labelmap.txt`` as CVAT writes it (``name:r,g,b::``), colours = the PNG palette."""
+    cmap = voc_colormap(len(categories) + 1)
+    lines = ["# label:color_rgb:parts:actions", "background:0,0,0::"]
+    lines += [f"{c.name}:{','.join(map(str, cmap[k + 1]))}::" for k, c in enumerate(categories)]
+    (tmp / "labelmap.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
