@@ -109,6 +109,23 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("formats", help="list the formats and their options")
 
+    pv = sub.add_parser("preview", help="draw each image with its labels and an index.html gallery")
+    pv.add_argument("src", help="input file or folder")
+    pv.add_argument("out", help="output folder")
+    pv.add_argument("--from", dest="src_format", metavar="FORMAT", help="input format (default: detected)")
+    pv.add_argument("--limit", type=int, metavar="N", help="only the first N images")
+    pv.add_argument("--category", nargs="+", metavar="NAME", help="only these categories and their images")
+    pv.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    _add_format_options(pv)
+
+    d = sub.add_parser("diff", help="compare two datasets object by object (exit 1 when they differ)")
+    d.add_argument("a", help="the dataset before (any format)")
+    d.add_argument("b", help="the dataset after (any format)")
+    d.add_argument("--preview", metavar="DIR", help="draw the images where they differ into DIR")
+    d.add_argument("--tolerance", type=float, default=0.01, metavar="PX", help="pixels that count as equal")
+    d.add_argument("--overwrite", action="store_true", help="replace an existing --preview folder")
+    d.add_argument("--json", action="store_true", help="machine-readable output")
+
     # MATLAB's apps, driven from Python (gtconvert.matlab_engine; needs MATLAB)
     lab = sub.add_parser("label", help="label images in MATLAB's Image Labeler and write what was exported")
     lab.add_argument("images", help="folder of images")
@@ -203,6 +220,39 @@ def cmd_formats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .preview import write_preview
+    from .report import Report
+
+    _, dataset = _read(args)
+    with Report() as report:
+        summary = write_preview(
+            dataset, args.out, limit=args.limit, categories=args.category, overwrite=args.overwrite
+        )
+    for event in report.events:
+        print(f"warning: {event.message}", file=sys.stderr)
+    print(f"{summary.images} images drawn -> {os.path.join(args.out, 'index.html')}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import read
+    from .diff import diff
+
+    a, b = read(args.a), read(args.b)
+    result = diff(a, b, tolerance=args.tolerance)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(f"A: {args.a}\nB: {args.b}\n{result.render()}")
+    if args.preview:
+        from .preview.changes import write_diff_preview
+
+        summary = write_diff_preview(a, b, result, args.preview, overwrite=args.overwrite)
+        print(f"{summary.images} images with differences drawn -> {os.path.join(args.preview, 'index.html')}")
+    return EXIT_FINDINGS if result.differs() else EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """``label`` and ``segment``: open the MATLAB app, wait for the export, write the result."""
     from pathlib import Path
@@ -230,6 +280,8 @@ _COMMANDS = {
     "info": cmd_info,
     "validate": cmd_validate,
     "formats": cmd_formats,
+    "preview": cmd_preview,
+    "diff": cmd_diff,
     "label": cmd_app,
     "segment": cmd_app,
 }

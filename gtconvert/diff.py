@@ -290,24 +290,13 @@ def _iou_pairs(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     boxes_a, boxes_b = match_boxes(a.annotations), match_boxes(b.annotations)
     tag_a, tag_b = a.annotations.kind == Kind.TAG, b.annotations.kind == Kind.TAG
-    by_image_b: dict[int, np.ndarray] = {}
-    img_b = b.annotations.image[rows_b]
-    order = np.argsort(img_b, kind="stable")
-    uniq, starts = np.unique(img_b[order], return_index=True)
-    for k, img in enumerate(uniq.tolist()):
-        end = starts[k + 1] if k + 1 < len(starts) else len(order)
-        by_image_b[img] = rows_b[order[starts[k] : end]]
+    by_image_b = _by_image(b.annotations.image[rows_b], rows_b)
     out_a: list[int] = []
     out_b: list[int] = []
-    img_a = a_image[rows_a]
-    order_a = np.argsort(img_a, kind="stable")
-    uniq_a, starts_a = np.unique(img_a[order_a], return_index=True)
-    for k, img in enumerate(uniq_a.tolist()):
+    for img, cand_a in _by_image(a_image[rows_a], rows_a).items():
         cand_b = by_image_b.get(img)
         if cand_b is None:
             continue
-        end = starts_a[k + 1] if k + 1 < len(starts_a) else len(order_a)
-        cand_a = rows_a[order_a[starts_a[k] : end]]
         score = box_iou(boxes_a[cand_a][:, None], boxes_b[cand_b][None])
         both_tags = tag_a[cand_a][:, None] & tag_b[cand_b][None, :]
         one_tag = tag_a[cand_a][:, None] ^ tag_b[cand_b][None, :]
@@ -318,6 +307,14 @@ def _iou_pairs(
             out_a.append(int(cand_a[i]))
             out_b.append(int(cand_b[j]))
     return np.array(out_a, dtype=np.int64), np.array(out_b, dtype=np.int64)
+
+
+def _by_image(images: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
+    """``rows`` grouped by their image (``images[k]`` is the image of ``rows[k]``)."""
+    order = np.argsort(images, kind="stable")
+    uniq, starts = np.unique(images[order], return_index=True)
+    bounds = [*starts.tolist(), len(order)]
+    return {img: rows[order[bounds[k] : bounds[k + 1]]] for k, img in enumerate(uniq.tolist())}
 
 
 def _greedy(score: np.ndarray) -> list[tuple[int, int]]:
@@ -414,20 +411,11 @@ def _shape_shift(A: Annotations, i: int, B: Annotations, j: int, ka: int, kb: in
 
 def _same_region(a: Dataset, i: int, b: Dataset, j: int) -> bool:
     """Whether two area annotations cover exactly the same pixels."""
-    from .preview.draw import area_crop
+    from .preview.draw import area_crop, tight_crop
 
     h = int(b.images.height[b.annotations.image[j]]) or int(a.images.height[a.annotations.image[i]])
     w = int(b.images.width[b.annotations.image[j]]) or int(a.images.width[a.annotations.image[i]])
-    ca, cb = _tight(area_crop(a.annotations, i, h, w)), _tight(area_crop(b.annotations, j, h, w))
+    ca, cb = tight_crop(area_crop(a.annotations, i, h, w)), tight_crop(area_crop(b.annotations, j, h, w))
     if ca is None or cb is None:
         return ca is None and cb is None
     return ca[:2] == cb[:2] and np.array_equal(ca[2], cb[2])
-
-
-def _tight(crop: tuple[int, int, np.ndarray] | None) -> tuple[int, int, np.ndarray] | None:
-    """A crop cut to the rows and columns it covers (so two crops of one region are equal)."""
-    if crop is None or not crop[2].any():
-        return None
-    r0, c0, on = crop
-    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
-    return r0 + int(rows[0]), c0 + int(cols[0]), on[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]

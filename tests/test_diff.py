@@ -154,3 +154,29 @@ def test_cli_exit_codes_and_preview_of_the_differences(tmp_path, capsys):
     page = (tmp_path / "p" / "index.html").read_text()
     assert "person-&gt;bike" in page and "moved car" in page and "lost" in page and "added car" in page
     assert main(["diff", str(tmp_path / "a.json"), str(tmp_path / "nothing.json")]) == 2
+
+
+def test_masks_compare_by_their_pixels_whatever_holds_them(tmp_path):
+    from PIL import Image
+
+    from gtconvert.model import PixelRef
+
+    matrix = np.zeros((30, 40), dtype=np.uint8)
+    matrix[5:20, 8:30] = 2
+    Image.fromarray(matrix).save(tmp_path / "labels.png")
+    images = Images.create(["a.png"], [40], [30])
+    cats = [Category(1, "road")]
+    box = [[8, 5, 22, 15]]
+    rle = Annotations.create([0], [0], Kind.MASK, rle=[geometry.mask_to_rle(matrix == 2)], bbox=box)
+    ref = Annotations.create(
+        [0], [0], Kind.PIXEL_REF, pixel_ref=[PixelRef(str(tmp_path / "labels.png"), (2,))], bbox=box
+    )
+    square = geometry.box_corners(np.array(box[0], float))[0]
+    polygon = Annotations.create([0], [0], Kind.POLYGON, parts=[[square]], bbox=box)
+    as_rle, as_ref, as_polygon = (Dataset(images, cats, x) for x in (rle, ref, polygon))
+    assert not diff(as_rle, as_ref).differs()  # a lazy label-matrix mask is still a mask
+    same_pixels = diff(as_rle, as_polygon)
+    assert counts(same_pixels) == {k: int(k == "kind_changed") for k in EDIT_COUNTS}
+    matrix[19, 8:30] = 0
+    smaller = Annotations.create([0], [0], Kind.MASK, rle=[geometry.mask_to_rle(matrix == 2)], bbox=box)
+    assert counts(diff(as_rle, Dataset(images, cats, smaller)))["moved"] == 1  # same box, other pixels

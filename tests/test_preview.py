@@ -198,7 +198,10 @@ def test_absent_image_of_unknown_size_gets_a_canvas_holding_its_labels():
         [Category(1, "car")],
         Annotations.create([0], [0], Kind.BOX, bbox=[[5, 5, 10.5, 20]]),
     )
-    assert show(ds, 0).size == (16, 25)
+    assert show(ds, 0).size == (64, 64)
+    far = ds.replace(annotations=Annotations.create([0], [0], Kind.BOX, bbox=[[5, 50, 70.5, 20]]))
+    assert show(far, 0).size == (76, 70)
+    assert show(ds.replace(annotations=Annotations.empty()), 0).size == (64, 64)
 
 
 def test_repr_html_has_a_summary_table_and_inline_thumbnails():

@@ -124,6 +124,15 @@ def area_crop(
     return geometry.rle_crop(geometry.polygon_to_rle(parts, height, width))
 
 
+def tight_crop(crop: tuple[int, int, np.ndarray] | None) -> tuple[int, int, np.ndarray] | None:
+    """A crop cut to the rows and columns it covers (two crops of one region are then equal)."""
+    if crop is None or not crop[2].any():
+        return None
+    r0, c0, on = crop
+    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
+    return r0 + int(rows[0]), c0 + int(cols[0]), on[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
 def paint_area(
     canvas: np.ndarray, crop: tuple[int, int, np.ndarray], color: Any, alpha: float, width: int
 ) -> None:
@@ -174,9 +183,13 @@ def load_canvas(labels: ImageLabels, background: tuple[int, int, int]) -> tuple[
     return canvas, False
 
 
+#: The smallest canvas drawn for an image of unknown size (so that an empty one is still seen).
+MIN_CANVAS = 64
+
+
 def _extent(ann: Annotations) -> tuple[int, int]:
-    """A canvas size holding every label of an image whose size is unknown."""
-    w = h = 1.0
+    """A canvas size holding every label of an image whose size is unknown (at least MIN_CANVAS)."""
+    w = h = float(MIN_CANVAS)
     if len(ann):
         w = max(w, float(np.max(ann.bbox[:, 0] + ann.bbox[:, 2])))
         h = max(h, float(np.max(ann.bbox[:, 1] + ann.bbox[:, 3])))
