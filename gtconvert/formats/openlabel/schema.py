@@ -90,7 +90,8 @@ def encode_attributes(values: dict[str, Any]) -> tuple[dict[str, list[dict[str, 
             dropped += 1
             continue
         out.setdefault(kind, []).append({"name": str(name), "val": value})
-    return out, dropped
+    # in one order of types, as the reader visits them: a second trip writes the same text
+    return {k: out[k] for k in ATTRIBUTE_TYPES if k in out}, dropped
 
 
 def decode_attributes(block: Any) -> dict[str, Any]:

@@ -83,16 +83,18 @@ class _Builder:
         ann = self.ds.annotations
         kind = ann.kind
         nested = self._nested_rows()
+        # by (image, id): the order the reader gives back, so a second trip writes the same bytes
+        order = np.lexsort((ann.id, ann.image))
         entries: dict[int, tuple[str, dict[str, Any]]] = {}
-        for i in np.flatnonzero(np.isin(kind, list(KIND_SHAPE))).tolist():
+        for i in order[np.isin(kind[order], list(KIND_SHAPE))].tolist():
             entries[i] = self._entry(i)
-        for i in sorted(entries):
+        for i in entries:
             if i not in nested:
                 self._add_object(i, *entries[i])
         self._nest_children(nested, entries)
-        for i in np.flatnonzero(kind == Kind.TAG).tolist():
+        for i in order[kind[order] == Kind.TAG].tolist():
             self._add_context(i)
-        self._add_pixel_objects(np.flatnonzero(kind == Kind.PIXEL_REF))
+        self._add_pixel_objects(order[kind[order] == Kind.PIXEL_REF])
         self._warn()
         root: dict[str, Any] = {"metadata": self._metadata()}
         if self.video is not None:
@@ -128,7 +130,7 @@ class _Builder:
             "categories": [self._category_record(c) for c in ds.categories],
             "objects": self.side,
             "info": {k: v for k, v in ds.info.items() if k != "openlabel"},
-            "image_root": _relative(ds.image_root, self.json_dir) if ds.image_root else "",
+            "image_root": _relative(ds.image_root, self.json_dir) if ds.image_root else ".",
         }
         return meta
 
@@ -257,6 +259,8 @@ class _Builder:
             rec["extra"] = ann.extra[i]
         if not self.own_box[i]:
             rec["bbox"] = ann.bbox[i].tolist()
+        if ann.parent[i] >= 0:  # nested sublabels find theirs by place; tags, masks, others by this
+            rec["parent"] = int(self.ids[int(ann.parent[i])])
         self.side[str(self.ids[i])] = rec
         return rec
 
@@ -293,8 +297,6 @@ class _Builder:
         extra = ann.extra[i]
         if isinstance(extra, dict) and isinstance(extra.get("openlabel_name"), str):
             obj["name"] = extra["openlabel_name"]
-        if ann.parent[i] >= 0:
-            self.side[uid]["parent"] = int(self.ids[int(ann.parent[i])])
         self._place(uid, obj, "shape", int(ann.image[i]), {shape: entries})
 
     def _nested_rows(self) -> set[int]:
@@ -325,7 +327,7 @@ class _Builder:
                 else self.frames[str(int(ann.image[parent]))]["objects"][uid]["object_data"]
             )
             head = next(iter(data.values()))[0]
-            order = sorted(rows, key=lambda r: (SHAPES.index(entries[r][0]), r))
+            order = sorted(rows, key=lambda r: (SHAPES.index(entries[r][0]), self.ids[r]))
             for r in order:
                 shape, entry = entries[r]
                 for e in entry if isinstance(entry, list) else [entry]:
