@@ -25,6 +25,7 @@ from .errors import GtconvertError
 #: name -> module; the order is the detection order (most specific first).
 _FORMATS: dict[str, str] = {
     "matlab": "gtconvert.formats.matlab",
+    "openlabel": "gtconvert.formats.openlabel",  # before coco: its metadata may hold "categories"
     "coco": "gtconvert.formats.coco",
     "voc": "gtconvert.formats.voc",
     "yolo": "gtconvert.formats.yolo",
