@@ -106,7 +106,7 @@ WRITERS = {
     "yolo": ("out", "gtconvert.sidecar.write"),
     "voc": ("out", "gtconvert.sidecar.write"),
     "masks": ("out", "gtconvert.formats.masks.writer.dump_json"),
-    "matlab": ("out.mat", "gtconvert.formats._interchange.save_v7"),
+    "matlab": ("out.mat", "gtconvert.formats.matlab.interchange.save_v7"),
 }
 
 

@@ -210,7 +210,7 @@ def test_vertex_convention_openlabel_shifts_by_one(tmp_path: Path) -> None:
     ds = Dataset(img, [Category(1, "p")], ann)
     path = tmp_path / "gt.mat"
     gtconvert.write(ds, path, "matlab", vertex_convention="openlabel")
-    from gtconvert.formats._interchange import load
+    from gtconvert.formats.matlab.interchange import load
 
     assert load(path).vertices[0].tolist() == [2.0, 2.0]
     assert gtconvert.read(path).annotations.vertices[0].tolist() == [1.0, 1.0]
@@ -242,7 +242,7 @@ def _mixed_dataset() -> Dataset:
 @pytest.mark.parametrize("version", ["7", "7.3"])
 def test_mixed_kinds_become_one_label_per_kind(version: str, tmp_path: Path) -> None:
     from gtconvert import report
-    from gtconvert.formats._interchange import load
+    from gtconvert.formats.matlab.interchange import load
 
     ds = _mixed_dataset()
     path = tmp_path / "gt.mat"
@@ -269,7 +269,7 @@ def test_mixed_kinds_become_one_label_per_kind(version: str, tmp_path: Path) -> 
 
 def test_mixed_kinds_read_right_without_python_metadata(tmp_path: Path) -> None:
     """What MATLAB sees (no infoJson): separate labels, each object of its label's kind."""
-    from gtconvert.formats import _interchange
+    from gtconvert.formats.matlab import interchange as _interchange
 
     path = tmp_path / "gt.mat"
     with warnings.catch_warnings():
@@ -290,7 +290,7 @@ def test_unused_category_keeps_its_empty_type_through_matlab(tmp_path: Path) -> 
     """MATLAB needs a type for every label (an unused one is written as a Rectangle, the apps'
     default) and renumbers labels 1..K (groundTruth has no ids); the Python reader still gives
     each category back its own type and metadata, matched by name."""
-    from gtconvert.formats import _interchange
+    from gtconvert.formats.matlab import interchange as _interchange
     from gtconvert.model import Images
 
     img = Images.create(["a.png"], width=[10], height=[10])
@@ -315,7 +315,7 @@ def test_unused_category_keeps_its_empty_type_through_matlab(tmp_path: Path) -> 
 
 def _labeler_file(path: Path, vertices: list[list[float]], points: list[list[float]], size: tuple[int, int]):
     """An interchange file as MATLAB writes it (not 'python'): a polygon, a line and points."""
-    from gtconvert.formats import _interchange
+    from gtconvert.formats.matlab import interchange as _interchange
 
     n_pts = len(points)
     pos = np.full((2 + n_pts, 9), np.nan)

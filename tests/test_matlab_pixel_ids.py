@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 
 import gtconvert
 from gtconvert import geometry, pixels
-from gtconvert.formats import _interchange
+from gtconvert.formats.matlab import interchange as _interchange
 from gtconvert.model import Kind, PixelRef
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 import gtconvert
 from gtconvert import Report, video
-from gtconvert.formats import _interchange
-from gtconvert.formats._interchange import Interchange
+from gtconvert.formats.matlab import interchange as _interchange
+from gtconvert.formats.matlab.interchange import Interchange
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "matlab"
 W, H, N, RATE = 64, 48, 20, 25

@@ -1,13 +1,11 @@
 """The interchange ``.mat`` (``docs/interchange.md``): the columnar table, and its v7 / v7.3 files.
 
 :class:`Interchange` holds the schema's fields one to one, in MATLAB's frame and with 1-based
-indices. The raw groundTruth decoder (``_matlab_raw``) builds one in memory too, so that a
-single converter (``matlab.py``) turns both into a :class:`~gtconvert.model.Dataset`.
+indices. The raw groundTruth decoder (:mod:`.raw`) builds one in memory too, so that a single
+converter (:mod:`.reader`) turns both into a :class:`~gtconvert.model.Dataset`.
 
-v7 files are written and read with scipy; v7.3 files with h5py in MATLAB's own HDF5 layout:
-a 512-byte user block holding the MAT header text, a ``MATLAB_class`` attribute on every
-variable, arrays stored transposed (MATLAB is column-major), char as uint16, cells as object
-references into the ``#refs#`` group, and empty arrays as their dimensions with ``MATLAB_empty``.
+v7 files are written and read with scipy; v7.3 files with h5py in MATLAB's own HDF5 layout
+(:mod:`.mat73`).
 """
 
 from __future__ import annotations
@@ -18,11 +16,17 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GtconvertError
+from ...errors import GtconvertError
+from . import mat73
 
 SCHEMA = "gtconvert-interchange"
+
+
 VERSION = 1
+
+
 VARIABLE = "gtconvert"
+
 
 #: field name -> kind; the order is the order written (``docs/interchange.md``).
 _FIELDS: dict[str, str] = {
@@ -134,7 +138,7 @@ class Interchange:
                     file=path,
                     fix="the file is inconsistent; export it again",
                 )
-        from ..geometry import VERTEX_SHIFT
+        from ...geometry import VERTEX_SHIFT
 
         if self.vertexConvention and self.vertexConvention not in VERTEX_SHIFT:  # found by fuzzing
             raise GtconvertError(
@@ -302,154 +306,27 @@ def load_v7(path: str | os.PathLike) -> Interchange | None:
 
 
 # ---------------------------------------------------------------------------------------
-# v7.3 (h5py, MATLAB's HDF5 layout)
+# v7.3 (h5py, MATLAB's HDF5 layout: mat73.py)
 # ---------------------------------------------------------------------------------------
 
 
-def _mat73_header() -> bytes:
-    import platform
-    import time
-
-    text = (
-        f"MATLAB 7.3 MAT-file, Platform: {platform.system()}, "
-        f"Created on: {time.strftime('%a %b %d %H:%M:%S %Y')} HDF5 schema 1.00 ."
-    )
-    head = text.encode("ascii", "replace")[:116].ljust(116, b" ")
-    # subsystem offset (unused), version 0x0200, endian indicator 'IM' (little-endian)
-    return (head + b"\x00" * 8 + b"\x00\x02" + b"IM").ljust(512, b"\x00")
-
-
-class _H5Writer:
-    def __init__(self, f: Any) -> None:
-        import h5py
-
-        self.h5py = h5py
-        self.f = f
-        self.refs = f.create_group("#refs#")
-        self.n_refs = 0
-
-    def _attrs(self, ds: Any, cls: str, **extra: Any) -> None:
-        ds.attrs.create("MATLAB_class", np.bytes_(cls))
-        for key, value in extra.items():
-            ds.attrs.create(key, value)
-
-    def _empty(self, where: Any, name: str, cls: str, shape: tuple[int, ...]) -> None:
-        ds = where.create_dataset(name, data=np.array(shape, dtype=np.uint64))
-        self._attrs(ds, cls, MATLAB_empty=np.uint8(1))
-
-    def numeric(self, where: Any, name: str, arr: np.ndarray, cls: str = "double") -> None:
-        arr = np.atleast_2d(arr)
-        if arr.size == 0:
-            return self._empty(where, name, cls, arr.shape)
-        data = arr.astype(np.uint8 if cls == "logical" else np.float64).T  # column-major
-        ds = where.create_dataset(name, data=data)
-        if cls == "logical":
-            self._attrs(ds, cls, MATLAB_int_decode=np.int32(1))
-        else:
-            self._attrs(ds, cls)
-
-    def char(self, where: Any, name: str, text: str) -> None:
-        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
-        if units.size == 0:
-            return self._empty(where, name, "char", (0, 0))
-        ds = where.create_dataset(name, data=units.reshape(-1, 1))  # a 1xL char, transposed
-        self._attrs(ds, "char", MATLAB_int_decode=np.int32(2))
-
-    def cell(self, where: Any, name: str, items: list[Any], writer: Any) -> None:
-        if not items:
-            return self._empty(where, name, "cell", (0, 1))
-        refs = np.empty((1, len(items)), dtype=self.h5py.ref_dtype)  # Nx1 cell, transposed
-        for i, item in enumerate(items):
-            key = self._next_ref()
-            writer(self.refs, key, item)
-            refs[0, i] = self.refs[key].ref
-        ds = where.create_dataset(name, data=refs)
-        self._attrs(ds, "cell")
-
-    def _next_ref(self) -> str:
-        self.n_refs += 1
-        return f"r{self.n_refs}"
-
-
 def save_v73(ic: Interchange, path: str | os.PathLike) -> None:
-    import h5py
-
-    with h5py.File(path, "w", userblock_size=512, libver="earliest") as f:
-        w = _H5Writer(f)
-        g = f.create_group(VARIABLE)
-        g.attrs.create("MATLAB_class", np.bytes_("struct"))
-        for name, kind in _FIELDS.items():
-            value = getattr(ic, name)
-            if kind == "char":
-                w.char(g, name, value)
-            elif kind == "scalar":
-                w.numeric(g, name, np.array([[float(value)]]))
-            elif kind == "cellstr":
-                w.cell(g, name, list(value), w.char)
-            elif kind == "cellnum":
-                w.cell(g, name, list(value), lambda where, key, v: w.numeric(where, key, np.asarray(v)))
-            elif kind == "col":
-                w.numeric(g, name, np.asarray(value, dtype=np.float64).reshape(-1, 1))
-            elif kind == "logical":
-                w.numeric(g, name, np.asarray(value, dtype=bool).reshape(-1, 1), "logical")
-            else:
-                w.numeric(g, name, np.asarray(value, dtype=np.float64).reshape(-1, int(kind[3:])))
-    with open(path, "r+b") as fh:
-        fh.write(_mat73_header())
-
-
-def _h5_value(f: Any, node: Any) -> Any:
-    """Decode one MATLAB HDF5 variable (struct, cell, char, logical, numeric)."""
-    import h5py
-
-    cls = node.attrs.get("MATLAB_class", b"double")
-    cls = cls.decode() if isinstance(cls, bytes) else str(cls)
-    if isinstance(node, h5py.Group):
-        return {k: _h5_value(f, node[k]) for k in node.keys()}
-    if node.attrs.get("MATLAB_empty", 0):
-        if cls == "cell":
-            return []
-        return "" if cls == "char" else np.zeros((0, 0))
-    data = node[()]
-    if cls == "cell":
-        flat = np.asarray(data).T.ravel(order="F")  # back to MATLAB's shape, column-major order
-        return [_h5_value(f, f[r]) for r in flat]
-    arr = np.asarray(data).T
-    if cls == "char":
-        return arr.astype(np.uint16).ravel(order="F").tobytes().decode("utf-16-le")
-    if cls == "logical":
-        return arr.astype(bool)
-    return arr.astype(np.float64)
+    mat73.write_struct(path, VARIABLE, ((name, kind, getattr(ic, name)) for name, kind in _FIELDS.items()))
 
 
 def load_v73(path: str | os.PathLike) -> Interchange | None:
-    import h5py
-
-    try:
-        with h5py.File(path, "r") as f:
-            if VARIABLE not in f:
-                return None
-            node = f[VARIABLE]
-            if not isinstance(node, h5py.Group):
-                raise GtconvertError("variable 'gtconvert' is not a struct", file=path)
-            values = _h5_value(f, node)
-    except (OSError, RuntimeError, KeyError, ValueError, TypeError) as exc:  # truncated or damaged HDF5
-        raise GtconvertError(
-            f"cannot read this MAT-file (v7.3/HDF5: {exc})", file=path, fix="is the file complete?"
-        ) from None
-    return from_fields(values, path)
+    values = mat73.read_struct(path, VARIABLE)
+    return None if values is None else from_fields(values, path)
 
 
-def is_hdf5(path: str | os.PathLike) -> bool:
-    """MAT v7.3 files are HDF5 with a 512-byte user block (version 0x0200 at byte 124)."""
-    with open(path, "rb") as fh:
-        head = fh.read(128)
-    return len(head) == 128 and head[124:126] in (b"\x00\x02", b"\x02\x00")
+# ---------------------------------------------------------------------------------------
+# either version
+# ---------------------------------------------------------------------------------------
 
 
 def load(path: str | os.PathLike) -> Interchange | None:
     """Read an interchange file (v7 or v7.3); None when ``path`` is not one."""
-    ic = load_v73(path) if is_hdf5(path) else load_v7(path)
+    ic = load_v73(path) if mat73.is_hdf5(path) else load_v7(path)
     if ic is not None:
         ic.check(path)
     return ic
