@@ -36,12 +36,6 @@ if TYPE_CHECKING:
 
 INSTALL_FIX = "pip install gtconvert[matlab] (the MATLAB Engine API for Python; needs MATLAB installed)"
 
-#: labelType names the apps know (``Mask`` exists only on the Python side)
-LABEL_TYPES = (
-    "Rectangle", "RotatedRectangle", "Polygon", "Line", "Point", "ProjectedCuboid", "Scene",
-    "PixelLabel", "Cuboid", "Custom",
-)  # fmt: skip
-
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 
 LABELER_STEPS = (
@@ -100,19 +94,24 @@ def _cellstr(values: Iterable[str | os.PathLike]) -> str:
     return "{" + ", ".join(_text(v) for v in values) + "}"
 
 
-def _label_specs(labels: Sequence[str | tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """``"lesion"``, ``"lesion:Polygon"`` or ``("lesion", "Polygon")`` -> names and types."""
+def label_specs(labels: Sequence[str | tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """``"lesion"``, ``"lesion:Polygon"`` or ``("lesion", "Polygon")`` -> names and labelType names.
+
+    A type is any labelType member the apps know (any letter case); a name alone is a Rectangle.
+    """
+    from .formats.matlab.labels import MATLAB_NAMES
+
     names, types = [], []
     for label in labels:
         if isinstance(label, str):
             name, _, kind = label.partition(":") if ":" in label else (label, "", "Rectangle")
         else:
             name, kind = label
-        match = [t for t in LABEL_TYPES if t.lower() == kind.strip().lower()]
+        match = [t for t in MATLAB_NAMES if t.lower() == kind.strip().lower()]
         if not name.strip() or not match:
             raise GtconvertError(
                 f"bad label {label!r}",
-                fix=f"give a name, optionally ':Type' with Type in {', '.join(LABEL_TYPES)}",
+                fix=f"give a name, optionally ':Type' with Type in {', '.join(MATLAB_NAMES)}",
             )
         names.append(name.strip())
         types.append(match[0])
@@ -219,7 +218,7 @@ class MatlabSession:
         Labels are names (rectangles), ``"name:Type"`` or ``(name, Type)`` with a labelType
         name. Returns what the person exported to ``var_name`` as a Dataset.
         """
-        names, types = _label_specs(labels)
+        names, types = label_specs(labels)
         if isinstance(images, (str, os.PathLike)):
             target = _text(os.path.abspath(images))
         else:

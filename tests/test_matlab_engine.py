@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from gtconvert import GtconvertError, cli, matlab_engine
-from gtconvert.matlab_engine import MatlabSession, _label_specs
+from gtconvert.matlab_engine import MatlabSession, label_specs
 from gtconvert.model import Kind
 
 from .octave_engine import OCTAVE, OctaveEngine
@@ -53,13 +53,13 @@ def test_without_engine_says_how_to_install(monkeypatch):
 
 
 def test_label_specs():
-    assert _label_specs(["lesion", "sticker:polygon", ("road", "Line")]) == (
+    assert label_specs(["lesion", "sticker:polygon", ("road", "Line")]) == (
         ["lesion", "sticker", "road"],
         ["Rectangle", "Polygon", "Line"],
     )
     for bad in (["x:Blob"], [":Rectangle"], []):
         with pytest.raises(GtconvertError):
-            _label_specs(bad)
+            label_specs(bad)
 
 
 # ---- with the Octave stand-in ------------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 from ... import report
 from ...errors import GtconvertError
 from .interchange import Interchange
-from .labels import POSITION_COLUMNS, VERTEX_TYPES
+from .labels import VERTEX_TYPES, position_columns
 from .mat_io import cell_list, is_cell, is_struct, label_type_name, python_value, struct_elements, text
 
 # ---------------------------------------------------------------------------------------
@@ -105,8 +105,8 @@ class Builder:
                     self.add_cell(element[n], image, self.label_index[(lab.name, n)], obj)
 
     def _geometries(self, value: Any, type_name: str) -> list[tuple[np.ndarray | None, list[np.ndarray]]]:
-        if type_name in POSITION_COLUMNS:
-            ncol = POSITION_COLUMNS[type_name]
+        ncol = position_columns(type_name)
+        if ncol:
             rows = [np.asarray(v, dtype=np.float64) for v in cell_list(value) if v is not None]
             rows = [r.reshape(-1, ncol) for r in rows if r.size]
             return [(r, []) for block in rows for r in block]

@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 
 from ...errors import GtconvertError
-from .labels import LABEL_TYPE_CODES
+from .labels import BY_CODE, name_of_code
 
 # ---------------------------------------------------------------------------------------
 # loading with mat-io (and its enum bug worked around)
 # ---------------------------------------------------------------------------------------
 
 
-_LabelTypeEnum = enum.Enum("labelType", {name: code for code, name in enumerate(LABEL_TYPE_CODES)})
+_LabelTypeEnum = enum.Enum("labelType", {t.name: code for code, t in sorted(BY_CODE.items())})
 
 
 @contextlib.contextmanager
@@ -162,10 +162,10 @@ def label_type_name(value: Any) -> str:
     if props is not None:  # mat-io's opaque fallback: map by the uint8 code
         if isinstance(props, np.ndarray) and props.dtype.names and "ValueNames" in props.dtype.names:
             return text(props[0, 0]["ValueNames"])
-        return LABEL_TYPE_CODES[_enum_code(value)]
+        return name_of_code(_enum_code(value))
     arr = np.asarray(value)
     if arr.dtype.kind in "UST":
         return text(arr).split(".")[-1]
     if arr.dtype.kind in "iuf" and arr.size:
-        return LABEL_TYPE_CODES[int(arr.ravel()[0])]
+        return name_of_code(int(arr.ravel()[0]))
     raise ValueError(f"cannot read a labelType from {value!r}")

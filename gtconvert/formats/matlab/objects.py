@@ -16,7 +16,7 @@ import numpy as np
 from ... import geometry, report
 from ...model import Annotations, Kind
 from .interchange import Interchange
-from .labels import POSITION_KIND
+from .labels import BY_NAME, POSITION_KIND, VERTEX_TYPES
 
 
 def _object_kinds(ic: Interchange) -> np.ndarray:
@@ -34,7 +34,8 @@ def _object_kinds(ic: Interchange) -> np.ndarray:
     kind[(kind == 255) & has_parts] = Kind.POLYGON
     kind[(kind == Kind.POLYGON) & is_line] = Kind.POLYLINE
     rest = np.flatnonzero(kind == 255)
-    by_type = {"Polygon": Kind.POLYGON, "Line": Kind.POLYLINE, "Scene": Kind.TAG}
+    # neither a position nor vertices: an empty polygon or line of its label, else a tag
+    by_type = {name: BY_NAME[name].kind for name in (*VERTEX_TYPES, "Scene")}
     for i in rest:
         kind[i] = by_type.get(label_types[i], Kind.TAG)
     has_rle = np.array([bool(r) for r in ic.objRle], dtype=bool) if m else np.zeros(0, bool)

@@ -18,6 +18,7 @@ from ... import report
 from ...errors import GtconvertError
 from .builder import Builder, Label, field_or, read_definitions
 from .interchange import Interchange
+from .labels import TYPE_OF_COLUMNS
 from .mat_io import is_cell, is_struct, load_variables, struct_elements, text
 
 # ---------------------------------------------------------------------------------------
@@ -126,8 +127,8 @@ def _column_type(values: list[Any]) -> str:
         arr = np.asarray(v)
         if arr.dtype.kind == "b":
             return "Scene"
-        if arr.ndim == 2 and arr.shape[1] in (4, 5, 8, 2):
-            return {4: "Rectangle", 5: "RotatedRectangle", 8: "ProjectedCuboid", 2: "Point"}[arr.shape[1]]
+        if arr.ndim == 2 and arr.shape[1] in TYPE_OF_COLUMNS:
+            return TYPE_OF_COLUMNS[arr.shape[1]]
     return "Rectangle"
 
 

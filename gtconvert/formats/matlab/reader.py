@@ -19,7 +19,7 @@ from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images
 from . import objects, paths, pixel_labels
 from .interchange import Interchange
-from .labels import TYPE_NAMES
+from .labels import category_type
 
 
 def to_dataset(ic: Interchange, name: str, **opts: Any) -> Dataset:
@@ -99,7 +99,7 @@ def _categories(ic: Interchange) -> list[Category]:
             Category(
                 id=int(ic.labelIds[k]),
                 name=name,
-                type=TYPE_NAMES.get(ic.labelTypes[k], ic.labelTypes[k].lower()),
+                type=category_type(ic.labelTypes[k]),
                 color=None if np.isnan(color).any() else tuple(float(c) for c in color),
                 pixel_id=tuple(int(v) for v in pix.ravel()) if pix.size else None,
                 group=ic.labelGroups[k] if k < len(ic.labelGroups) else "",

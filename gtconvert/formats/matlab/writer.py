@@ -18,7 +18,7 @@ from ... import geometry, report
 from ...errors import GtconvertError
 from ...model import Category, Dataset, Kind
 from .interchange import Interchange
-from .labels import KIND_LABEL_TYPE, LABEL_TYPE, TYPE_KIND, TYPE_NAMES
+from .labels import BY_CATEGORY_TYPE, BY_KIND
 from .paths import is_absolute, relative
 
 # ---- labels: one type each ---------------------------------------------------------------
@@ -37,8 +37,9 @@ class _Label:
 
 def _home_type(category: Category, kinds: np.ndarray, counts: np.ndarray) -> tuple[str, int | None]:
     """A category's labelType and the kind it holds (None: any), from its type or its objects."""
-    if category.type in LABEL_TYPE:
-        return LABEL_TYPE[category.type], TYPE_KIND.get(category.type)
+    if category.type in BY_CATEGORY_TYPE:
+        known = BY_CATEGORY_TYPE[category.type]
+        return known.name, known.kind
     shapes = kinds != Kind.MASK
     if shapes.any():  # any label may hold RLE masks: type it by the rest
         kinds, counts = kinds[shapes], counts[shapes]
@@ -46,7 +47,7 @@ def _home_type(category: Category, kinds: np.ndarray, counts: np.ndarray) -> tup
         return "PixelLabel", int(Kind.PIXEL_REF)
     if len(kinds):
         home = int(kinds[np.argmax(counts)])  # the majority kind (the first on a tie)
-        return KIND_LABEL_TYPE[Kind(home)], home
+        return BY_KIND[Kind(home)].name, home
     return "Rectangle", None  # an unused label: the apps' default type
 
 
@@ -73,10 +74,10 @@ def _plan_labels(dataset: Dataset) -> tuple[list[_Label], np.ndarray]:
         if home is None:
             continue
         for kind in kinds[(kinds != home) & (kinds != Kind.MASK)].tolist():
-            label_type = KIND_LABEL_TYPE[Kind(kind)]
-            name = _free_name(f"{c.name}_{TYPE_NAMES[label_type]}", c.parent, taken)
+            label_type = BY_KIND[Kind(kind)]
+            name = _free_name(f"{c.name}_{label_type.category_type}", c.parent, taken)
             label_of[(ann.category == k) & (ann.kind == kind)] = len(labels)
-            labels.append(_Label(k, label_type, name, next_id, split=True))
+            labels.append(_Label(k, label_type.name, name, next_id, split=True))
             next_id += 1
             moved.append(name)
     n_moved = int(np.count_nonzero(label_of >= len(cats)))
@@ -142,7 +143,7 @@ def _stored_info(dataset: Dataset, mat_dir: str, labels: list[_Label]) -> dict[s
             saved["supercategory"] = c.supercategory
         if c.extra:
             saved["extra"] = c.extra
-        if c.type not in LABEL_TYPE:  # "" included: an unused label is written as a Rectangle
+        if c.type not in BY_CATEGORY_TYPE:  # "" included: an unused label is written as a Rectangle
             saved["type"] = c.type
         if saved:
             cats[str(c.id)] = {"name": c.name, **({"parent": c.parent} if c.parent else {}), **saved}
