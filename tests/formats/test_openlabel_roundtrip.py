@@ -76,7 +76,7 @@ def _shaped(ds: Dataset, draw: st.DrawFn, snap: bool) -> Dataset:
     new.attributes[:] = [values[j % 3] for j in range(n)]
     if n >= 2 and draw(st.booleans()):
         new.parent[1] = 0  # nested when both are shapes on one image, else an object of its own
-        if draw(st.booleans()):
+        if draw(st.booleans()) and new.kind[1] != Kind.MASK:  # a mask has its own image's size
             new.image[1] = new.image[0]
     return Dataset(ds.images, ds.categories, new, info={"coco": {"info": {"year": 2024}}})
 

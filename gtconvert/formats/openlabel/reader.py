@@ -11,31 +11,31 @@ sublabels) are sublabel annotations; contexts are image-level tags. ``text``/``n
 
 from __future__ import annotations
 
-import base64
-import io
 import os
 from typing import Any
 
-import numpy as np
-
-from ... import geometry, report
+from ... import report
 from ...errors import GtconvertError
 from ...model import Category, Dataset, Images, Kind, PixelRef
-from . import coords, images, pixel_labels
+from . import coords, embedded, images, pixel_labels, side
 from .columns import build_annotations
 from .labels import categories_from_definitions
 from .schema import (
     ATTRIBUTE_TYPES,
+    CONTEXT_IMAGE_TEXT,
     MASK_MIME,
     PIXEL_LABEL_TYPE,
     POLY_MODE,
     UNREAD_DATA,
     UNREAD_ELEMENTS,
+    as_int,
     decode_attributes,
+    interval_frames,
+    pointer_uri,
+    values,
 )  # fmt: skip
 
 _NESTED = ("bbox", "rbbox", "point2d", "poly2d")  # shapes MathWorks nests in a shape entry (sublabels)
-_CONTEXT_IMAGE_TEXT = "Image filename for this context"  # MathWorks' name for the image of a context
 
 
 def read_document(data: Any, path: Any, opts: dict[str, Any]) -> Dataset:
@@ -88,7 +88,7 @@ class _Reader:
     def _categories(self) -> list[Category]:
         saved = self.gt.get("categories")
         if isinstance(saved, list):
-            cats = [_category(r, self.path) for r in saved]
+            cats = [side.category_from_record(r, self.path) for r in saved]
         else:
             cats = categories_from_definitions(self.meta.get("matlab_label_definitions"))
         self.cat_by_id = {c.id: k for k, c in enumerate(cats)}
@@ -142,12 +142,12 @@ class _Reader:
     def _collection_uris(self) -> list[str]:
         """Every image an object or context names, contexts first (MathWorks writes one per image)."""
         seen: dict[str, None] = {}
-        for ctx in _values(self.ol.get("contexts")):
+        for ctx in values(self.ol.get("contexts")):
             for entry in (ctx.get("context_data") or {}).get("text") or []:
-                if isinstance(entry, dict) and entry.get("name") == _CONTEXT_IMAGE_TEXT:
+                if isinstance(entry, dict) and entry.get("name") == CONTEXT_IMAGE_TEXT:
                     seen.setdefault(str(entry.get("val", "")), None)
-        for obj in _values(self.ol.get("objects")):
-            uri = _pointer_uri(obj)
+        for obj in values(self.ol.get("objects")):
+            uri = pointer_uri(obj)
             if uri is not None:
                 seen.setdefault(uri, None)
         if not seen and self.ol.get("objects"):  # no image named: the file labels one image (FiftyOne)
@@ -155,12 +155,12 @@ class _Reader:
         return list(seen)
 
     def _video_images(self) -> tuple[Images, str]:
-        streams = [s for s in _values(self.ol.get("streams")) if isinstance(s.get("uri"), str)]
-        self.unread["streams beyond the first"] = max(len(_values(self.ol.get("streams"))) - 1, 0)
+        streams = [s for s in values(self.ol.get("streams")) if isinstance(s.get("uri"), str)]
+        self.unread["streams beyond the first"] = max(len(values(self.ol.get("streams"))) - 1, 0)
         video_uri = streams[0]["uri"] if streams else ""
         frames = self.ol.get("frames") if isinstance(self.ol.get("frames"), dict) else {}
         last = max(
-            [_int(k, -1) for k in frames] + [f for e in self._elements() for f in _interval_frames(e)] + [-1]
+            [as_int(k, -1) for k in frames] + [f for e in self._elements() for f in interval_frames(e)] + [-1]
         )
         n = last + 1
         times = [images.parse_time((frames.get(str(f)) or {}).get("frame_properties")) for f in range(n)]
@@ -172,7 +172,7 @@ class _Reader:
         return Images.create(names, width, height, time=times, video=[video_uri] * n), root
 
     def _elements(self) -> list[dict[str, Any]]:
-        return [*_values(self.ol.get("objects")), *_values(self.ol.get("contexts"))]
+        return [*values(self.ol.get("objects")), *values(self.ol.get("contexts"))]
 
     def _image_row(self, uri: str | None) -> int | None:
         if uri is None:
@@ -188,17 +188,15 @@ class _Reader:
             if not isinstance(obj, dict):
                 raise GtconvertError("an object is not a JSON object", file=self.path, record=f"object {uid}")
             if obj.get("object_data"):
-                rows = (
-                    [self._image_row(_pointer_uri(obj))] if not self.video else _interval_frames(obj) or [0]
-                )
+                rows = [self._image_row(pointer_uri(obj))] if not self.video else interval_frames(obj) or [0]
                 for image in rows:
                     self._object_data(str(uid), obj, obj["object_data"], image)
         frames = self.ol.get("frames") if isinstance(self.ol.get("frames"), dict) else {}
-        for key in sorted(frames, key=lambda k: _int(k, 0)):
+        for key in sorted(frames, key=lambda k: as_int(k, 0)):
             dynamic = (frames[key] or {}).get("objects") or {}
             for uid, part in dynamic.items():
                 if isinstance(part, dict) and part.get("object_data"):
-                    self._object_data(str(uid), objects.get(uid) or {}, part["object_data"], _int(key, 0))
+                    self._object_data(str(uid), objects.get(uid) or {}, part["object_data"], as_int(key, 0))
 
     def _object_data(self, uid: str, obj: dict[str, Any], data: Any, image: int | None) -> None:
         if not isinstance(data, dict):
@@ -259,7 +257,7 @@ class _Reader:
                 and entry.get("mime_type") == MASK_MIME
                 and entry.get("encoding") == "base64"
             ):
-                yield "image", entry, Kind.MASK, _mask_rle(entry.get("val"), self.path, uid)
+                yield "image", entry, Kind.MASK, embedded.mask_rle(entry.get("val"), self.path, uid)
             else:
                 self.unread["images other than base64 PNG masks"] = (
                     self.unread.get("images other than base64 PNG masks", 0) + 1
@@ -310,7 +308,7 @@ class _Reader:
 
     def _new_id(self, uid: str | None) -> int:
         """The object's uid where it is an unused integer, else a fresh id (not one gtconvert saved)."""
-        n = _int(uid, None) if uid is not None else None
+        n = as_int(uid, None) if uid is not None else None
         if n is None or n in self.used_ids:
             n = self.next_id
             while n in self.used_ids or str(n) in self.side:
@@ -352,18 +350,16 @@ class _Reader:
             if flags and not flags[0].get("val"):
                 continue  # MathWorks writes a context per image and scene label, false where unset
             rest = {
-                t: [e for e in data.get(t) or [] if e not in flags and e.get("name") != _CONTEXT_IMAGE_TEXT]
+                t: [e for e in data.get(t) or [] if e not in flags and e.get("name") != CONTEXT_IMAGE_TEXT]
                 for t in ATTRIBUTE_TYPES
             }
             side = self.side.get(str(uid)) if isinstance(self.side.get(str(uid)), dict) else {}
             attrs = decode_attributes(rest) or ({} if side.get("attributes") else None)
             uri = next(
-                (str(e.get("val")) for e in data.get("text") or [] if e.get("name") == _CONTEXT_IMAGE_TEXT),
+                (str(e.get("val")) for e in data.get("text") or [] if e.get("name") == CONTEXT_IMAGE_TEXT),
                 None,
             )
-            rows = (
-                _interval_frames(ctx) if self.video else ([self._image_row(uri)] if uri is not None else [])
-            )
+            rows = interval_frames(ctx) if self.video else ([self._image_row(uri)] if uri is not None else [])
             rows = [r for r in rows if r is not None] or list(range(len(self.images)))
             cat = self._category_row(name, "", side.get("category"))
             for image in rows:
@@ -373,7 +369,7 @@ class _Reader:
     # ---- columns -------------------------------------------------------------------------------
     def _warn_unread(self) -> None:
         for key in UNREAD_ELEMENTS:
-            self.unread[key] = len(_values(self.ol.get(key)))
+            self.unread[key] = len(values(self.ol.get(key)))
         for what, count in self.unread.items():
             report.warn(
                 "openlabel.unread." + what.replace(" ", "_"),
@@ -385,37 +381,6 @@ class _Reader:
 # ---- small helpers ---------------------------------------------------------------------------
 
 
-def _values(block: Any) -> list[dict[str, Any]]:
-    return [v for v in block.values() if isinstance(v, dict)] if isinstance(block, dict) else []
-
-
-def _int(text: Any, default: Any) -> Any:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return default
-
-
-def _interval_frames(element: dict[str, Any]) -> list[int]:
-    out: list[int] = []
-    intervals = list(element.get("frame_intervals") or [])
-    for ptr in _values(element.get("object_data_pointers")):
-        intervals += ptr.get("frame_intervals") or []
-    for iv in intervals:
-        if isinstance(iv, dict):
-            start, end = _int(iv.get("frame_start"), None), _int(iv.get("frame_end"), None)
-            if start is not None and end is not None:
-                out.extend(range(start, end + 1))
-    return sorted(set(out))
-
-
-def _pointer_uri(obj: dict[str, Any]) -> str | None:
-    for ptr in _values(obj.get("object_data_pointers")):
-        if isinstance(ptr.get("uri"), str):
-            return ptr["uri"]
-    return None
-
-
 def _numbers(entry: Any, n: int | None, path: Any, uid: str) -> list[float]:
     val = entry.get("val") if isinstance(entry, dict) else None
     ok = isinstance(val, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in val)
@@ -423,31 +388,3 @@ def _numbers(entry: Any, n: int | None, path: Any, uid: str) -> list[float]:
         what = f"{n} numbers" if n else "an even count of numbers"
         raise GtconvertError(f"object data 'val' must be {what}", file=path, record=f"object {uid}")
     return [float(v) for v in val]
-
-
-def _mask_rle(text: Any, path: Any, uid: str) -> dict[str, Any]:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(base64.b64decode(str(text), validate=True))) as im:
-            mask = np.asarray(im.convert("L")) > 0
-    except (ValueError, OSError) as exc:
-        raise GtconvertError(
-            f"embedded mask is not a base64 PNG ({exc})", file=path, record=f"object {uid}"
-        ) from None
-    return geometry.mask_to_rle(mask)
-
-
-def _category(rec: Any, path: Any) -> Category:
-    if not isinstance(rec, dict) or "id" not in rec or "name" not in rec:
-        raise GtconvertError(
-            "metadata.gtconvert.categories is damaged", file=path, fix="delete metadata.gtconvert"
-        )
-    color, pixel = rec.get("color"), rec.get("pixel_id")
-    return Category(
-        id=int(rec["id"]), name=str(rec["name"]), type=rec.get("type", ""),
-        color=tuple(color) if color else None, pixel_id=tuple(pixel) if pixel else None,
-        group=rec.get("group", ""), description=rec.get("description", ""),
-        supercategory=rec.get("supercategory", ""), attributes=rec.get("attributes", []),
-        parent=rec.get("parent", ""), extra=rec.get("extra", {}),
-    )  # fmt: skip

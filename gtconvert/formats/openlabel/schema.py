@@ -40,6 +40,7 @@ UNREAD_ELEMENTS = ("actions", "events", "relations", "tags", "coordinate_systems
 POLY_MODE = "MODE_POLY2D_ABSOLUTE"
 PIXEL_LABEL_TYPE = "PixelLabel"  # MathWorks' object type of a label PNG
 PIXEL_TEXT_NAME = "semantic mask"
+CONTEXT_IMAGE_TEXT = "Image filename for this context"  # MathWorks' text naming a context's image
 MASK_MIME = "image/png"
 
 #: labelType name <-> Category.type (the MATLAB vocabulary, as the MATLAB format spells it)
@@ -59,6 +60,43 @@ KIND_SHAPE = {
     Kind.BOX: "bbox", Kind.ROTATED_BOX: "rbbox", Kind.POINT: "point2d", Kind.POLYGON: "poly2d",
     Kind.POLYLINE: "poly2d", Kind.PROJECTED_CUBOID: "poly2d", Kind.MASK: "image",
 }  # fmt: skip
+
+
+# ---- walking a document -------------------------------------------------------------------
+
+
+def values(block: Any) -> list[dict[str, Any]]:
+    """The JSON objects of a keyed block (``objects``, ``streams``, pointers...), others skipped."""
+    return [v for v in block.values() if isinstance(v, dict)] if isinstance(block, dict) else []
+
+
+def as_int(text: Any, default: Any) -> Any:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def interval_frames(element: dict[str, Any]) -> list[int]:
+    """Every frame an element's ``frame_intervals`` (and its pointers') cover, sorted."""
+    out: list[int] = []
+    intervals = list(element.get("frame_intervals") or [])
+    for ptr in values(element.get("object_data_pointers")):
+        intervals += ptr.get("frame_intervals") or []
+    for iv in intervals:
+        if isinstance(iv, dict):
+            start, end = as_int(iv.get("frame_start"), None), as_int(iv.get("frame_end"), None)
+            if start is not None and end is not None:
+                out.extend(range(start, end + 1))
+    return sorted(set(out))
+
+
+def pointer_uri(obj: dict[str, Any]) -> str | None:
+    """The image an object names in its data pointers (MathWorks' ``uri``), or None."""
+    for ptr in values(obj.get("object_data_pointers")):
+        if isinstance(ptr.get("uri"), str):
+            return ptr["uri"]
+    return None
 
 
 # ---- attribute values ---------------------------------------------------------------------

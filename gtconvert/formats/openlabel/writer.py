@@ -13,18 +13,17 @@ which only gtconvert reads (a warning says so): the standard values stay what ot
 
 from __future__ import annotations
 
-import base64
-import io
 import os
 from typing import Any
 
 import numpy as np
 
-from ... import geometry, report
+from ... import report
 from ...model import Dataset, Kind
-from . import coords
+from . import coords, embedded, side
 from .labels import definitions_from_categories, label_type_of
 from .schema import (
+    CONTEXT_IMAGE_TEXT,
     GTCONVERT_VERSION,
     KIND_LABEL_TYPE,
     KIND_SHAPE,
@@ -38,19 +37,8 @@ from .schema import (
     encode_attributes,
 )  # fmt: skip
 
-_CONTEXT_IMAGE_TEXT = "Image filename for this context"  # MathWorks' name for the image of a context
 #: side-table fields that hold something OpenLABEL itself cannot (the others only index it)
 _PRIVATE = frozenset({"iscrowd", "area", "score", "extra", "xywh", "rbox", "parts", "bbox"})
-_CATEGORY_FIELDS = (
-    "type",
-    "color",
-    "pixel_id",
-    "group",
-    "description",
-    "supercategory",
-    "attributes",
-    "parent",
-)
 
 
 def build_document(dataset: Dataset, convention: str, json_dir: str) -> dict[str, Any]:
@@ -67,7 +55,7 @@ class _Builder:
         self.uris = [self._uri(str(f)) for f in dataset.images.file_name.tolist()]
         self.cat_ids = dataset.category_ids()
         self.label_types = self._label_types()
-        self.side: dict[str, dict[str, Any]] = {}  # uid -> what only gtconvert reads
+        self.records: dict[str, dict[str, Any]] = {}  # uid -> what only gtconvert reads
         self.objects: dict[str, dict[str, Any]] = {}
         self.frames: dict[str, dict[str, Any]] = {}
         self.contexts: dict[str, dict[str, Any]] = {}
@@ -126,41 +114,13 @@ class _Builder:
         meta["gtconvert"] = {
             "version": GTCONVERT_VERSION,
             "vertex_convention": self.convention,
-            "images": self._image_records(),
-            "categories": [self._category_record(c) for c in ds.categories],
-            "objects": self.side,
+            "images": side.image_records(ds.images),
+            "categories": [side.category_record(c) for c in ds.categories],
+            "objects": self.records,
             "info": {k: v for k, v in ds.info.items() if k != "openlabel"},
             "image_root": _relative(ds.image_root, self.json_dir) if ds.image_root else ".",
         }
         return meta
-
-    def _image_records(self) -> list[dict[str, Any]]:
-        img = self.ds.images
-        out = [
-            {"id": i, "file_name": f, "width": w, "height": h}
-            for i, f, w, h in zip(
-                img.id.tolist(), img.file_name.tolist(), img.width.tolist(), img.height.tolist()
-            )
-        ]
-        for rec, t, v, e in zip(out, img.time.tolist(), img.video.tolist(), img.extra.tolist()):
-            if t == t:  # not NaN
-                rec["time"] = t
-            if v:
-                rec["video"] = v
-            if e:
-                rec["extra"] = e
-        return out
-
-    @staticmethod
-    def _category_record(c: Any) -> dict[str, Any]:
-        rec: dict[str, Any] = {"id": c.id, "name": c.name}
-        for key in _CATEGORY_FIELDS:
-            value = getattr(c, key)
-            if value:
-                rec[key] = list(value) if isinstance(value, tuple) else value
-        if c.extra:
-            rec["extra"] = c.extra
-        return rec
 
     def _label_types(self) -> list[str]:
         ann = self.ds.annotations
@@ -220,7 +180,7 @@ class _Builder:
         elif kind == Kind.MASK:
             entry = {
                 "name": "shape",
-                "val": _mask_png(ann.rle[i]),
+                "val": embedded.mask_png(ann.rle[i]),
                 "mime_type": MASK_MIME,
                 "encoding": "base64",
             }
@@ -261,7 +221,7 @@ class _Builder:
             rec["bbox"] = ann.bbox[i].tolist()
         if ann.parent[i] >= 0:  # nested sublabels find theirs by place; tags, masks, others by this
             rec["parent"] = int(self.ids[int(ann.parent[i])])
-        self.side[str(self.ids[i])] = rec
+        self.records[str(self.ids[i])] = rec
         return rec
 
     # ---- objects, frames, contexts ---------------------------------------------------------
@@ -333,7 +293,7 @@ class _Builder:
                 for e in entry if isinstance(entry, list) else [entry]:
                     e["name"] = self.ds.categories[int(ann.category[r])].name
                     head.setdefault(shape, []).append(e)
-            self.side[uid]["children"] = [self.ids[r] for r in order]
+            self.records[uid]["children"] = [self.ids[r] for r in order]
 
     def _add_context(self, i: int) -> None:
         ann = self.ds.annotations
@@ -346,11 +306,11 @@ class _Builder:
             self.dropped_attributes += dropped
             for t, vals in block.items():
                 data.setdefault(t, []).extend(vals)
-            self.side[uid]["attributes"] = True  # an empty dict stays a dict
+            self.records[uid]["attributes"] = True  # an empty dict stays a dict
         image = int(ann.image[i])
         ctx: dict[str, Any] = {"name": f"{c.name}{uid}", "type": c.name, "context_data": data}
         if self.video is None:
-            data.setdefault("text", []).append({"name": _CONTEXT_IMAGE_TEXT, "val": self.uris[image]})
+            data.setdefault("text", []).append({"name": CONTEXT_IMAGE_TEXT, "val": self.uris[image]})
             ctx["frame_intervals"] = []
         else:
             ctx["frame_intervals"] = [{"frame_start": image, "frame_end": image}]
@@ -370,7 +330,7 @@ class _Builder:
             self._place(uid, obj, "labels", image, text)
             for i in members:
                 self._side(i)
-            self.side[uid]["pixel"] = [
+            self.records[uid]["pixel"] = [
                 [self.ids[i], int(self.cat_ids[ann.category[i]]), [list(v) for v in ann.pixel_ref[i].values]]
                 for i in members
             ]
@@ -416,7 +376,7 @@ class _Builder:
             "shape, but MATLAB's groundTruthFromOpenLabel expects one type per label",
             mixed,
         )
-        private = sum(1 for rec in self.side.values() if _PRIVATE.intersection(rec))
+        private = sum(1 for rec in self.records.values() if _PRIVATE.intersection(rec))
         report.warn(
             "openlabel.private_fields",
             f"OpenLABEL: {private} objects carry fields OpenLABEL has no place for (iscrowd, area, score, "
@@ -430,12 +390,3 @@ def _relative(path: str, start: str) -> str:
         return os.path.relpath(path, start).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return str(path).replace("\\", "/")
-
-
-def _mask_png(rle: dict[str, Any]) -> str:
-    """An RLE mask as a base64 PNG (0/255, single channel), as ASAM's embedded image data."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(geometry.rle_decode(rle).astype(np.uint8) * 255).save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
