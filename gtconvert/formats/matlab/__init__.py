@@ -28,7 +28,7 @@ from ... import geometry
 from ...errors import GtconvertError
 from ...fileio import atomic_output
 from ...model import Dataset
-from . import interchange, reader, writer
+from . import interchange, paths, reader, writer
 
 DESCRIPTION = "MATLAB groundTruth .mat (raw, via mat-io) and the gtconvert interchange .mat"
 
@@ -72,17 +72,15 @@ def read(
 
         listing = reader.datastore_listing(images)
         parts = raw.decode(path, listing)
-        parts = reader.select_objects(parts, merge, path)
-    opts = {
-        "mat_dir": str(Path(path).resolve().parent),
-        "images": images,
+        parts = reader.select_objects(parts, merge)
+    folders = paths.Folders(str(Path(path).resolve().parent), images)
+    options = {
         "image_size": image_size,
         "convention": vertex_convention,
         "every": every,
         "instances": bool(instances),
-        "path": path,
     }
-    datasets = [reader.to_dataset(ic, name, **opts) for name, ic in parts]
+    datasets = [reader.to_dataset(ic, name, folders, **options) for name, ic in parts]
     return datasets[0] if len(datasets) == 1 else reader.merge_datasets(datasets, path)
 
 

@@ -10,13 +10,15 @@ v7 files are written and read with scipy; v7.3 files with h5py in MATLAB's own H
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ...errors import GtconvertError
+from ...geometry import VERTEX_SHIFT
 from . import mat73
 
 SCHEMA = "gtconvert-interchange"
@@ -138,9 +140,7 @@ class Interchange:
                     file=path,
                     fix="the file is inconsistent; export it again",
                 )
-        from ...geometry import VERTEX_SHIFT
-
-        if self.vertexConvention and self.vertexConvention not in VERTEX_SHIFT:  # found by fuzzing
+        if self.vertexConvention and self.vertexConvention not in VERTEX_SHIFT:
             raise GtconvertError(
                 f"interchange vertexConvention {self.vertexConvention!r} is not one of {sorted(VERTEX_SHIFT)}",
                 file=path,
@@ -228,7 +228,7 @@ def from_fields(values: dict[str, Any], path: Any) -> Interchange:
         if name in values:
             try:
                 setattr(ic, name, _normalise(kind, values[name]))
-            except (ValueError, TypeError) as exc:  # e.g. an Nx9 matrix of 4 values (found by fuzzing)
+            except (ValueError, TypeError) as exc:  # e.g. an Nx9 matrix of 4 values
                 raise GtconvertError(
                     f"interchange field {name} has the wrong shape or type ({exc})",
                     file=path,
@@ -261,7 +261,7 @@ def _cellstr_array(items: list[str]) -> np.ndarray:
 
 
 def _v7_value(kind: str, value: Any) -> Any:
-    if kind in ("char",):
+    if kind == "char":
         return value
     if kind == "scalar":
         return float(value)
@@ -291,8 +291,8 @@ def load_v7(path: str | os.PathLike) -> Interchange | None:
     from scipy.io import loadmat
 
     try:
-        # chars_as_strings=False: scipy's per-cell string conversion cost 0.3 s on 140,000 cells;
-        # _text joins the character rows itself
+        # chars_as_strings=False: scipy would convert every cell of text one call at a time;
+        # _text views each character matrix as strings in one numpy operation instead
         data = loadmat(path, variable_names=[VARIABLE], squeeze_me=False, chars_as_strings=False)
     except Exception:  # scipy cannot parse files holding MATLAB objects: not ours
         return None
@@ -341,17 +341,11 @@ def save(ic: Interchange, path: str | os.PathLike, mat_version: str = "7") -> No
         raise GtconvertError(f"unknown --mat-version {mat_version!r}", fix="use 7 or 7.3")
 
 
-def field_names() -> list[str]:
-    return [f.name for f in fields(Interchange)]
-
-
 _JSON_FIELDS = ("infoJson", "objAttributes", "attrDefaults", "attrListItems")
 
 
 def _check_json_fields(ic: Interchange, path: Any) -> None:
-    """The JSON texts are parsed later, by the reader; a damaged one is named here (found by fuzzing)."""
-    import json
-
+    """The JSON texts are parsed later, by the reader; a damaged one is named here, with its row."""
     for name in _JSON_FIELDS:
         value = getattr(ic, name)
         texts = [value] if isinstance(value, str) else value

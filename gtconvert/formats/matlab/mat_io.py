@@ -143,8 +143,7 @@ def python_value(value: Any) -> Any:
         return bool(arr.ravel()[0]) if arr.size == 1 else arr.ravel(order="F").tolist()
     if arr.dtype.kind in "iuf":
         if arr.size == 1:
-            v = arr.ravel()[0].item()
-            return v
+            return arr.ravel()[0].item()
         return arr.ravel(order="F").tolist()
     return text(arr)
 

@@ -9,7 +9,6 @@ and counted; a file written by gtconvert itself (``sourceType`` "python") is tak
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import numpy as np
 
@@ -44,8 +43,9 @@ def _object_kinds(ic: Interchange) -> np.ndarray:
 
 
 def object_annotations(
-    ic: Interchange, width: np.ndarray, height: np.ndarray, opts: dict[str, Any], convention: str
+    ic: Interchange, width: np.ndarray, height: np.ndarray, convention: str
 ) -> Annotations:
+    """Every object of ``ic`` (pixel labels aside) in the images of sizes ``width`` x ``height``."""
     m = len(ic.objImage)
     kind = _object_kinds(ic)
     image = (ic.objImage - 1).astype(np.int64)

@@ -10,11 +10,21 @@ suffix, then by basename, like MATLAB's own ``changeFilePaths``
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from ... import report
 from .interchange import Interchange
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where the paths stored in one MATLAB file are looked for."""
+
+    mat_dir: str  #: the folder of the .mat (absolute): stored relative paths start there
+    images: str | None = None  #: the user's image folder (``--images``)
+    saved_root: str | None = None  #: the image root gtconvert's writer recorded, relative to ``mat_dir``
+
 
 # ---- path text ---------------------------------------------------------------------------
 
@@ -92,31 +102,30 @@ def is_video(ic: Interchange) -> bool:
     return bool(ic.sourceName) and not any(ic.imageFiles)
 
 
-def video_file(ic: Interchange, opts: dict[str, Any]) -> str | None:
+def video_file(ic: Interchange, folders: Folders) -> str | None:
     """The labelled video on this machine: its stored path, under ``--images`` or beside the .mat."""
     stored = ic.sourceName
     parts = split_path(stored)
     if not parts:
         return None
-    candidates = [stored] if os.path.isabs(stored) else [os.path.join(opts["mat_dir"], stored)]
-    for candidate in candidates:
-        if os.path.isfile(candidate):
-            return os.path.abspath(candidate)
-    roots = [r for r in (opts["images"],) if r]
-    if roots:  # longest matching suffix, then basename, like images
-        hit = FileIndex(roots, (PurePosixPath(parts[-1]).suffix.lower() or parts[-1].lower(),)).find(stored)
+    candidate = stored if os.path.isabs(stored) else os.path.join(folders.mat_dir, stored)
+    if os.path.isfile(candidate):
+        return os.path.abspath(candidate)
+    if folders.images:  # longest matching suffix, then basename, like images
+        suffix = PurePosixPath(parts[-1]).suffix.lower() or parts[-1].lower()
+        hit = FileIndex([folders.images], (suffix,)).find(stored)
         if hit:
             return os.path.abspath(hit)
-    beside = os.path.join(opts["mat_dir"], parts[-1])
+    beside = os.path.join(folders.mat_dir, parts[-1])
     return os.path.abspath(beside) if os.path.isfile(beside) else None
 
 
 def image_names(
-    ic: Interchange, opts: dict[str, Any], video_file: str | None = None
+    ic: Interchange, folders: Folders, video_file: str | None = None
 ) -> tuple[list[str], str, list[str | None]]:
     """File names (relative to the image root), the root, and each image's file if found."""
     n = len(ic.imageFiles)
-    mat_dir, images = opts["mat_dir"], opts["images"]
+    mat_dir, images = folders.mat_dir, folders.images
     if is_video(ic):  # frames of a video: <stem>_<row>.png, decoded from the video when written
         stem = PurePosixPath(split_path(ic.sourceName)[-1] if split_path(ic.sourceName) else "video").stem
         width = len(str(n))
@@ -147,9 +156,8 @@ def image_names(
     for f in ic.imageFiles:
         candidate = f if os.path.isabs(f) else os.path.join(mat_dir, f)
         found.append(candidate if f and os.path.isfile(candidate) else None)
-    saved_root = opts.get("saved_root")
-    if saved_root is not None:  # written by gtconvert: names relative to the original root
-        root = os.path.normpath(os.path.join(mat_dir, saved_root))
+    if folders.saved_root is not None:  # written by gtconvert: names relative to the original root
+        root = os.path.normpath(os.path.join(mat_dir, folders.saved_root))
         names = [os.path.relpath(os.path.join(mat_dir, f), root).replace(os.sep, "/") for f in ic.imageFiles]
         return names, root, found
     if not any(is_absolute(f) for f in ic.imageFiles):
@@ -184,7 +192,7 @@ def _warn_frames_not_extracted(ic: Interchange, names: list[str], video_file: st
 # ---- pixel-label PNGs --------------------------------------------------------------------
 
 
-def pixel_files(ic: Interchange, opts: dict[str, Any]) -> list[str | None]:
+def pixel_files(ic: Interchange, folders: Folders) -> list[str | None]:
     """Each image's label PNG: as stored (relative to the .mat), else found by suffix/basename."""
     stored = ic.pixelLabelFiles or [""] * len(ic.imageFiles)
     if not any(stored):
@@ -195,12 +203,12 @@ def pixel_files(ic: Interchange, opts: dict[str, Any]) -> list[str | None]:
         if not f:
             out.append(None)
             continue
-        direct = f if os.path.isabs(f) else os.path.join(opts["mat_dir"], f)
+        direct = f if os.path.isabs(f) else os.path.join(folders.mat_dir, f)
         if os.path.isfile(direct):
             out.append(os.path.normpath(os.path.abspath(direct)))
             continue
         if index is None:  # PixelLabelData, PixelLabelData_N or any folder beside the .mat
-            index = FileIndex([r for r in (opts["mat_dir"], opts["images"]) if r], (".png",))
+            index = FileIndex([r for r in (folders.mat_dir, folders.images) if r], (".png",))
         hit = index.find(f)
         out.append(os.path.normpath(os.path.abspath(hit)) if hit else None)
     missing = [f for f, p in zip(stored, out) if f and p is None]

@@ -161,7 +161,7 @@ def _image_collection(files: list[str]) -> Interchange:
     return ic
 
 
-def label_table(table: Any, name: str, path: Any) -> Interchange:
+def label_table(table: Any, name: str) -> Interchange:
     """The Image Labeler's table export: ``imageFilename`` + one column per label."""
     cols = _table_columns(table)
     files = [text(v) for v in cols.pop("imageFilename")]
@@ -184,7 +184,7 @@ def label_table(table: Any, name: str, path: Any) -> Interchange:
     return builder.finish(ic)
 
 
-def definitions_table(table: Any, name: str, path: Any) -> Interchange:
+def definitions_table(table: Any, path: Any) -> Interchange:
     """A standalone label-definitions table: labels only, no images."""
     cols = _table_columns(table)
     n = len(cols["Name"])
@@ -273,9 +273,9 @@ def _table(value: Any, name: str, path: Any, problems: list[str]) -> Interchange
             fix="in MATLAB, convert it first: s = table2struct(" + name + "); save(f, 's')",
         ) from None
     if "imageFilename" in cols:
-        return label_table(value, name, path)
+        return label_table(value, name)
     if "Name" in cols and "Type" in cols:
-        return definitions_table(value, name, path)
+        return definitions_table(value, path)
     raise GtconvertError(
         f"table {name!r} is neither a label table (imageFilename column) nor label definitions",
         file=path,

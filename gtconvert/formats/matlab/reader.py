@@ -8,7 +8,9 @@ pixel labels (:mod:`.pixel_labels`). Several groundTruth objects of one file are
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,41 +24,56 @@ from .interchange import Interchange
 from .labels import category_type
 
 
-def to_dataset(ic: Interchange, name: str, **opts: Any) -> Dataset:
-    """An :class:`Interchange` (MATLAB frame) -> Dataset (COCO frame), files resolved."""
+def to_dataset(
+    ic: Interchange,
+    name: str,
+    folders: paths.Folders,
+    *,
+    image_size: tuple[int, int] | None = None,
+    convention: str | None = None,
+    every: int | None = None,
+    instances: bool = False,
+) -> Dataset:
+    """An :class:`Interchange` (MATLAB frame) -> Dataset (COCO frame), files resolved.
+
+    ``name`` is the variable it came from; the options are those of :func:`gtconvert.formats.matlab.read`
+    (``convention`` None: the file's own).
+    """
     stored_info = json.loads(ic.infoJson) if ic.infoJson else {}
-    convention = opts["convention"] or ic.vertexConvention or "center"
-    if "image_root" in stored_info and not opts["images"]:
-        opts = {**opts, "saved_root": stored_info["image_root"]}
-    video_file = paths.video_file(ic, opts) if paths.is_video(ic) else None
-    names, root, found = paths.image_names(ic, opts, video_file)
-    pixel_files = paths.pixel_files(ic, opts)
-    width, height = _sizes(ic, found, pixel_files, opts, video_file)
+    convention = convention or ic.vertexConvention or "center"
+    if "image_root" in stored_info and not folders.images:
+        folders = dataclasses.replace(folders, saved_root=stored_info["image_root"])
+    video_file = paths.video_file(ic, folders) if paths.is_video(ic) else None
+    names, root, found = paths.image_names(ic, folders, video_file)
+    pixel_files = paths.pixel_files(ic, folders)
+    width, height = _sizes(ic, found, pixel_files, image_size, video_file)
     n = len(names)
     video = [video_file or ic.sourceName] * n if ic.sourceName else None  # the local file when found
     extras = stored_info.get("image_extra") or [None] * n
     images = Images.create(
         names, width, height, id=ic.imageIds.astype(np.int64), time=ic.imageTime, video=video, extra=extras
     )
-    ann = objects.object_annotations(ic, width, height, opts, convention)
+    ann = objects.object_annotations(ic, width, height, convention)
     first_id = int(ann.id.max()) + 1 if len(ann) else 1
-    pixel = pixel_labels.pixel_annotations(ic, pixel_files, opts["instances"], first_id)
+    pixel = pixel_labels.pixel_annotations(ic, pixel_files, instances, first_id)
     if pixel is not None:
         ann = Annotations.concat([ann, pixel])
     cats = _categories(ic)
     cats, ann = _join_split_labels(cats, ann, stored_info.get("split_labels", []))
     _restore_categories(cats, stored_info.get("categories", {}))
     ds = Dataset(images, cats, ann, info=_info(ic, name, convention, stored_info), image_root=root)
-    return _every(ds, opts["every"])
+    return _every(ds, every)
 
 
 def _sizes(
     ic: Interchange,
     found: list[str | None],
     pixel_files: list[str | None],
-    opts: dict[str, Any],
-    video_file: str | None = None,
+    image_size: tuple[int, int] | None,
+    video_file: str | None,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Each image's (width, height): stored, else the video's, the image's or its label PNG's
+    header, else ``image_size``; 0 and one warning where none is known."""
     from ...imagefiles import header_sizes
 
     n = len(ic.imageFiles)
@@ -74,8 +91,8 @@ def _sizes(
             w, h = header_sizes([files[i] for i in need])
             width[need], height[need] = w, h
     unknown = width == 0
-    if unknown.any() and opts["image_size"] is not None:
-        width[unknown], height[unknown] = opts["image_size"]
+    if unknown.any() and image_size is not None:
+        width[unknown], height[unknown] = image_size
         unknown[:] = False
     report.warn(
         "matlab.unknown_size",
@@ -205,9 +222,8 @@ def datastore_listing(images: str | None) -> list[str] | None:
     return [str(Path(images) / p) for p in find_images(images)]
 
 
-def select_objects(
-    parts: list[tuple[str, Interchange]], merge: bool | None, path: Any
-) -> list[tuple[str, Interchange]]:
+def select_objects(parts: list[tuple[str, Interchange]], merge: bool | None) -> list[tuple[str, Interchange]]:
+    """All the groundTruth objects of a file, or (``merge=False``) the first, saying so."""
     if len(parts) > 1 and merge is False:
         report.warn(
             "matlab.not_merged",
@@ -219,7 +235,7 @@ def select_objects(
     return parts
 
 
-def merge_datasets(datasets: list[Dataset], path: Any) -> Dataset:
+def merge_datasets(datasets: list[Dataset], path: str | os.PathLike) -> Dataset:
     """Several groundTruth objects -> one dataset; labels matched by (parent, name)."""
     cats: list[Category] = []
     index: dict[tuple[str, str], int] = {}

@@ -276,7 +276,7 @@ def _write_objects(
 
 
 def _rle_counts(rle: dict[str, Any]) -> str:
-    counts = geometry._compressed(rle)["counts"]
+    counts = geometry.compress_rle(rle)["counts"]
     return counts.decode("ascii") if isinstance(counts, bytes) else str(counts)
 
 
