@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import shutil
 import tempfile
@@ -71,8 +70,14 @@ def safe_relative(name: str, *, file: str | os.PathLike | None = None, record: s
     Backslashes are treated as separators (files from Windows machines).
     """
     text = str(name).replace("\\", "/")
-    if _plainly_relative(text):
+    if is_plainly_relative(text):
         return text  # the common case, without building two path objects per name
+    return checked_relative(name, file=file, record=record)
+
+
+def checked_relative(name: str, *, file: str | os.PathLike | None = None, record: str | None = None) -> str:
+    """:func:`safe_relative` by the full check alone, whatever the name (the oracle of its fast path)."""
+    text = str(name).replace("\\", "/")
     windows = PureWindowsPath(str(name))
     pure = PurePosixPath(text)
     if pure.is_absolute() or windows.drive or ".." in pure.parts or not text.strip("/. "):
@@ -85,8 +90,8 @@ def safe_relative(name: str, *, file: str | os.PathLike | None = None, record: s
     return str(PurePosixPath(*[p for p in pure.parts if p not in ("", ".")]))
 
 
-def _plainly_relative(text: str) -> bool:
-    """True when ``text`` is already what :func:`safe_relative` returns (no normalising needed).
+def is_plainly_relative(text: str) -> bool:
+    """True when ``text`` (``/``-separated) is already what :func:`checked_relative` returns.
 
     Anything unusual (absolute, drive letter, empty, ``.``/``..``/hidden components, doubled or
     trailing separators) takes the full check instead.
@@ -107,8 +112,8 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many containers without cycles.
 
     Parsing JSON or building a record per annotation creates millions of lists and dicts; the
-    collector would scan the growing heap again and again (it doubled orjson's parse time of
-    a 14 MB COCO file). Reference counting still frees everything; only cycle detection waits.
+    collector would scan the growing heap again and again, each pass longer than the last.
+    Reference counting still frees everything; only cycle detection waits.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -120,19 +125,14 @@ def gc_paused() -> Iterator[None]:
 
 
 def read_json(path: str | os.PathLike) -> Any:
-    """Parse a JSON file once, with orjson when installed; errors name the file and line."""
+    """Parse a JSON file once, with orjson; errors name the file and line."""
+    import orjson
+
     data = Path(path).read_bytes()
     try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency, this is a safety net
-        orjson = None
-    try:
         with gc_paused():
-            if orjson is not None:
-                return orjson.loads(data)
-            return json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        # orjson's message carries line/column; json's JSONDecodeError too
+            return orjson.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:  # orjson's message carries line and column
         raise GtconvertError(
             f"not valid JSON ({exc})", file=path, fix="check that the file is complete JSON"
         ) from None
@@ -140,10 +140,6 @@ def read_json(path: str | os.PathLike) -> Any:
 
 def dump_json(obj: Any, path: str | os.PathLike) -> None:
     """Write JSON as UTF-8 (numpy scalars and arrays allowed)."""
-    try:
-        import orjson
+    import orjson
 
-        data = orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY)
-    except ImportError:  # pragma: no cover
-        data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    Path(path).write_bytes(data)
+    Path(path).write_bytes(orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY))

@@ -1,7 +1,7 @@
 """Reading a large JSON object with bounded memory: its big top-level arrays in slices.
 
-orjson parses a whole document at once, and a 290 MB COCO file becomes ~1.9 GB of Python
-dicts and lists. Here the file is first scanned in fixed-size chunks with numpy, without
+orjson parses a whole document at once, and a COCO file becomes several times its size in
+Python dicts and lists. Here the file is first scanned in fixed-size chunks with numpy, without
 building any object: quotes (minus escaped ones) tell which bytes are inside strings, and the
 brackets outside strings give each array's extent and the extent of each of its
 elements. The document without its big arrays (the "skeleton") is then parsed by orjson, and

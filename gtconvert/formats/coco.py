@@ -55,7 +55,7 @@ def read(path: str | os.PathLike, *, images: str | None = None) -> Dataset:
         try:
             return _read(path, images)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
-            # last resort for values of the wrong type the checks above do not name (found by fuzzing)
+            # a value of a type no check names (a dict where a number belongs): one line, no traceback
             raise GtconvertError(
                 f"a value has the wrong type or shape ({type(exc).__name__}: {exc})",
                 file=path,
@@ -92,8 +92,9 @@ def _load_streamed(path: str | os.PathLike) -> tuple[dict, dict[str, Any], dict[
     """The top level without images and annotations, those two as lists of record slices, and
     how many records each holds.
 
-    A 290 MB file parsed whole is ~1.9 GB of Python objects; in slices, memory is bounded by
-    one slice plus the columns. None when the file is not a JSON object (parsed whole then).
+    Parsed whole, a file takes several times its size in Python objects; in slices, memory is
+    bounded by one slice plus the columns. None when the file is not a JSON object (parsed
+    whole then).
     """
     from .. import jsonstream
 
