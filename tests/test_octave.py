@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,39 @@ def octave(code: str, cwd: Path, timeout: float = 300) -> str:
 def test_m_tests_pass(tmp_path):
     out = octave(f"cd('{MATLAB / 'tests'}'); exit(run_all() > 0);", tmp_path)
     assert "0 failed" in out and "FAIL" not in out, out
+
+
+# ---- no variable hides a function ------------------------------------------------------
+
+#: MATLAB functions that GNU Octave 7 lacks, so that asking Octave does not find them
+MATLAB_ONLY = {"contains", "split", "pattern", "width", "height", "count", "string", "join", "strip", "table"}
+#: loop counters, as MATLAB's own code uses them (the imaginary unit is written 1i there)
+LOOP_COUNTERS = {"i", "j"}
+
+
+def _assigned_names(code: str) -> set[str]:
+    """Variables, outputs, inputs and anonymous-function arguments a .m file defines."""
+    code = re.sub(r"%.*", "", re.sub(r"'[^'\n]*'", "''", code))
+    names = set(re.findall(r"^\s*(?:for\s+)?([A-Za-z]\w*)\s*(?:\([^=\n]*\)|\{[^=\n]*\})?\s*=(?!=)", code, re.M))
+    lists = re.findall(r"^\s*\[([^\]]*)\]\s*=(?!=)", code, re.M)
+    lists += re.findall(r"@\(([^)]*)\)", code)
+    for head in re.finditer(r"^\s*function\s+(?:(?:\[([^\]]*)\]|(\w+))\s*=\s*)?\w+\s*(?:\(([^)]*)\))?", code, re.M):
+        lists += [head.group(1) or head.group(2) or "", head.group(3) or ""]
+    for text in lists:
+        names |= {n.split("(")[0].split(".")[0].split("{")[0] for n in re.split(r"[,\s]+", text)}
+    return {n for n in names if re.fullmatch(r"[A-Za-z]\w*", n)}
+
+
+def test_no_variable_shadows_a_function(tmp_path):
+    defined = {path: _assigned_names(path.read_text()) for path in sorted(MATLAB.rglob("*.m"))}
+    names = sorted(set().union(*defined.values()) - LOOP_COUNTERS)
+    assert {"varargin", "files", "labels"} <= set(names)  # the parser sees the code
+    probe = "names = {" + ", ".join(f"'{n}'" for n in names) + "};\n"
+    probe += "for k = 1:numel(names), e = exist(names{k}); if any(e == [2 3 5 8]), disp(names{k}); end, end\n"
+    functions = set(octave(probe, tmp_path).split()) | (set(names) & MATLAB_ONLY)
+    assert "gtconvert" not in names, "a variable named gtconvert hides the package"
+    shadowing = {path.relative_to(MATLAB).as_posix(): sorted(n & functions) for path, n in defined.items() if n & functions}
+    assert not shadowing, shadowing
 
 
 # ---- a real groundTruth through Octave ----------------------------------------------------

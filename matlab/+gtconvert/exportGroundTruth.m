@@ -25,7 +25,7 @@ if isstruct(gTruth)
     return
 end
 if ~isa(gTruth, 'groundTruth')
-    error('gtconvert:badInput', 'Expected a groundTruth object, got %s.', class(gTruth));
+    error('gtconvert:exportGroundTruth:notGroundTruth', 'Expected a groundTruth object, got %s.', class(gTruth));
 end
 % This adapter is the only place that touches toolbox objects: it reads
 % their public properties into the plain struct exportStruct takes.
@@ -47,31 +47,31 @@ if isVideo
 end
 end
 
-function s = plainStruct(gt)
-source = gt.DataSource.Source;
-if isa(source, 'matlab.io.datastore.ImageDatastore')
-    type = 'imageDatastore';
-    source = source.Files;
-elseif iscell(source) || (isstring(source) && ~isscalar(source))
-    type = 'imageCollection';
-    source = cellstr(source);
+function s = plainStruct(item)
+src = item.DataSource.Source;
+if isa(src, 'matlab.io.datastore.ImageDatastore')
+    sourceType = 'imageDatastore';
+    src = src.Files;
+elseif iscell(src) || (isstring(src) && ~isscalar(src))
+    sourceType = 'imageCollection';
+    src = cellstr(src);
 else
-    type = 'video';
-    source = char(source);
+    sourceType = 'video';
+    src = char(src);
 end
-s.DataSource = struct('Source', {source}, 'TimeStamps', seconds(gt.DataSource.TimeStamps), ...
-    'SourceType', type);
-defs = table2struct(gt.LabelDefinitions);
+s.DataSource = struct('Source', {src}, 'TimeStamps', seconds(item.DataSource.TimeStamps), ...
+    'SourceType', sourceType);
+defs = table2struct(item.LabelDefinitions);
 for k = 1:numel(defs)
     defs(k).Type = char(defs(k).Type);
 end
 s.LabelDefinitions = defs;
-data = gt.LabelData;
+data = item.LabelData;
 if istimetable(data)
-    times = seconds(data.Properties.RowTimes);
+    rowTimes = seconds(data.Properties.RowTimes);
     data = table2struct(timetable2table(data, 'ConvertRowTimes', false));
     for i = 1:numel(data)
-        data(i).Time = times(i);
+        data(i).Time = rowTimes(i);
     end
 else
     data = table2struct(data);

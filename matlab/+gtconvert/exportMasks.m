@@ -28,7 +28,7 @@ if ~iscell(BW)
     BW = {BW};
 end
 if numel(BW) ~= numel(imageFiles)
-    error('gtconvert:badInput', '%d masks for %d image files.', numel(BW), numel(imageFiles));
+    error('gtconvert:exportMasks:countMismatch', '%d masks for %d image files.', numel(BW), numel(imageFiles));
 end
 folder = fileparts(char(file));
 if isempty(folder)
@@ -49,7 +49,7 @@ for i = 1:numel(BW)
         continue
     end
     if ~(islogical(mask) || isnumeric(mask)) || size(mask, 3) > numel(labelNames)
-        error('gtconvert:badInput', ['Mask %d must be a logical HxW or HxWxL array with L ', ...
+        error('gtconvert:exportMasks:badMask', ['Mask %d must be a logical HxW or HxWxL array with L ', ...
             '<= %d labels (give ''LabelNames'').'], i, numel(labelNames));
     end
     [labels, clash] = labelMatrix(logical(mask));
@@ -59,7 +59,7 @@ for i = 1:numel(BW)
     sizes(i, :) = [size(mask, 1), size(mask, 2)];
 end
 if overlap > 0
-    warning('gtconvert:overlap', '%d pixels belonged to several labels; the later label kept them.', ...
+    warning('gtconvert:exportMasks:overlap', '%d pixels belonged to several labels; the later label kept them.', ...
         overlap);
 end
 s.DataSource = struct('Source', {imageFiles(:)}, 'TimeStamps', [], 'SourceType', 'imageCollection');

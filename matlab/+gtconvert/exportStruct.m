@@ -43,7 +43,7 @@ function g = exportStruct(s, file, varargin)
 
 opts = parseOptions(varargin);
 if ~isstruct(s) || isempty(s)
-    error('gtconvert:badInput', 'Expected a struct shaped like saveobj(gTruth), got %s.', class(s));
+    error('gtconvert:exportStruct:notStruct', 'Expected a struct shaped like saveobj(gTruth), got %s.', class(s));
 end
 file = char(file);
 folder = fileparts(file);
@@ -52,8 +52,8 @@ if isempty(folder)
 end
 opts.Folder = absoluteFolder(folder);
 g = [];
-for e = 1:numel(s)
-    one = gtconvert.internal.buildInterchange(s(e), opts);
+for k = 1:numel(s)
+    one = gtconvert.internal.buildInterchange(s(k), opts);
     if isempty(g)
         g = one;
     else
@@ -82,7 +82,7 @@ p.addParameter('InfoJson', '', @ischarlike);
 try
     p.parse(args{:});
 catch err
-    error('gtconvert:badInput', '%s', err.message);
+    error('gtconvert:exportStruct:badOption', '%s', err.message);
 end
 opts = p.Results;
 opts.MatVersion = char(opts.MatVersion);
@@ -94,15 +94,22 @@ tf = ischar(x) || (isa(x, 'string') && isscalar(x));
 end
 
 function folder = absoluteFolder(folder)
-% The output folder as an absolute path, so that image paths inside it
-% become relative to the .mat file.
-here = pwd;
-try
-    cd(folder);
-    folder = pwd;
-    cd(here);
-catch
-    cd(here);
-    error('gtconvert:badInput', 'The output folder "%s" does not exist.', folder);
+% The output folder as an absolute path without '.' and '..' steps, so that
+% image paths inside it become relative to the .mat file.
+if ~exist(folder, 'dir')
+    error('gtconvert:exportStruct:noFolder', 'The output folder "%s" does not exist.', folder);
 end
+folder = char(gtconvert.internal.absolutePath({folder}, pwd));
+folder = strrep(folder, '\', '/');
+lead = regexp(folder, '^(//|/|[A-Za-z]:/?)', 'match', 'once');  % root, UNC share or drive
+steps = strsplit(folder(numel(lead) + 1:end), '/');
+kept = {};
+for k = 1:numel(steps)
+    if strcmp(steps{k}, '..') && ~isempty(kept)
+        kept(end) = [];
+    elseif ~any(strcmp(steps{k}, {'', '.', '..'}))
+        kept{end + 1} = steps{k}; %#ok<AGROW> a few folder names
+    end
+end
+folder = [lead strjoin(kept, '/')];
 end

@@ -19,12 +19,12 @@ function g = exportTable(tbl, file, varargin)
 
 [types, rest] = gtconvert.internal.takeOption(varargin, 'LabelTypes', struct());
 if isstruct(tbl)
-    rows = tbl(:);
+    records = tbl(:);
 elseif isa(tbl, 'table')
-    rows = table2struct(tbl);  % the only toolbox-independent MATLAB call here
+    records = table2struct(tbl);  % the only toolbox-independent MATLAB call here
 else
-    error('gtconvert:badInput', 'Expected a table or a struct array, got %s.', class(tbl));
+    error('gtconvert:exportTable:notTable', 'Expected a table or a struct array, got %s.', class(tbl));
 end
-s = gtconvert.internal.tableToStruct(rows, types);
+s = gtconvert.internal.tableToStruct(records, types);
 g = gtconvert.exportStruct(s, file, rest{:});
 end

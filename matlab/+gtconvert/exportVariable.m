@@ -8,6 +8,10 @@ function g = exportVariable(value, file, imageFiles, varargin)
 %   Further name-value options go to the exporter. The Python bridge
 %   (gtconvert.matlab_engine) calls this on the variable the user exported.
 %
+%   Example:
+%       gtconvert.exportVariable(gTruth, 'labels.mat');
+%       gtconvert.exportVariable(BW, 'masks.mat', {'lesion1.jpg'});
+%
 %   See also gtconvert.exportGroundTruth, gtconvert.exportTable, gtconvert.exportMasks.
 
 if nargin < 3
@@ -19,11 +23,11 @@ elseif isa(value, 'table') || (isstruct(value) && isfield(value, 'imageFilename'
     g = gtconvert.exportTable(value, file, varargin{:});
 elseif islogical(value) || (iscell(value) && all(cellfun(@(m) islogical(m) || isempty(m), value(:))))
     if isempty(imageFiles)
-        error('gtconvert:badInput', 'Masks need the image files they belong to.');
+        error('gtconvert:exportVariable:noImageFiles', 'Masks need the image files they belong to.');
     end
     g = gtconvert.exportMasks(value, imageFiles, file, varargin{:});
 else
-    error('gtconvert:badInput', ['Cannot export a %s: expected a groundTruth, a label ', ...
+    error('gtconvert:exportVariable:unsupportedValue', ['Cannot export a %s: expected a groundTruth, a label ', ...
         'table or logical masks.'], class(value));
 end
 end

@@ -19,13 +19,13 @@ function gTruth = importGroundTruth(file)
 %   See also gtconvert.exportGroundTruth, imageLabeler.
 
 if nargin < 1 || ~(ischar(file) || isa(file, 'string'))
-    error('gtconvert:badInput', 'Give the interchange file name as text.');
+    error('gtconvert:importGroundTruth:notText', 'Give the interchange file name as text.');
 end
 spec = gtconvert.internal.readInterchange(file);
 if gtconvert.internal.hasToolbox()
     gTruth = gtconvert.internal.toGroundTruth(spec);
 else
-    warning('gtconvert:noToolbox', ['groundTruth needs MATLAB with the Computer Vision ', ...
+    warning('gtconvert:importGroundTruth:noToolbox', ['groundTruth needs MATLAB with the Computer Vision ', ...
         'Toolbox; returning the plain struct instead.']);
     gTruth = spec;
 end

@@ -18,7 +18,7 @@ function [gTruth, file] = openImageLabeler(images, labelNames, labelTypes)
 %   See also imageLabeler, gtconvert.importGroundTruth.
 
 if nargin < 2
-    error('gtconvert:badInput', 'Give the images and the label names.');
+    error('gtconvert:openImageLabeler:notEnoughInputs', 'Give the images and the label names.');
 end
 labelNames = cellstr(labelNames);
 if nargin < 3 || isempty(labelTypes)
@@ -26,7 +26,7 @@ if nargin < 3 || isempty(labelTypes)
 end
 labelTypes = cellstr(labelTypes);
 if numel(labelTypes) ~= numel(labelNames)
-    error('gtconvert:badInput', '%d label types for %d label names.', numel(labelTypes), ...
+    error('gtconvert:openImageLabeler:countMismatch', '%d label types for %d label names.', numel(labelTypes), ...
         numel(labelNames));
 end
 files = gtconvert.internal.listImages(images);
@@ -50,7 +50,7 @@ end
 
 function requireApp(name)
 if ~any(exist(name) == [2 3 5 6]) %#ok<EXIST> apps are functions or classes
-    error('gtconvert:noApp', ['%s needs MATLAB with the Computer Vision Toolbox ', ...
+    error('gtconvert:openImageLabeler:noApp', ['%s needs MATLAB with the Computer Vision Toolbox ', ...
         '(or the Image Processing Toolbox for imageSegmenter).'], name);
 end
 end

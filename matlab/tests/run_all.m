@@ -1,4 +1,4 @@
-function failures = run_all(pattern)
+function failures = run_all(filePattern)
 %RUN_ALL  Run the gtconvert .m tests (GNU Octave or MATLAB).
 %   FAILURES = run_all() runs every test_*.m in this folder and returns the
 %   number of failed tests; run_all('test_export*') runs a subset. Run from
@@ -7,7 +7,7 @@ function failures = run_all(pattern)
 %   so that the exit status is non-zero when a test fails.
 
 if nargin < 1
-    pattern = 'test_*';
+    filePattern = 'test_*';
 end
 here = fileparts(mfilename('fullpath'));
 addpath(here);
@@ -15,7 +15,7 @@ addpath(fileparts(here));  % the folder holding +gtconvert
 if exist('OCTAVE_VERSION', 'builtin')
     pkg load image  % poly2mask, as in MATLAB's Image Processing Toolbox
 end
-listing = dir(fullfile(here, [pattern '.m']));
+listing = dir(fullfile(here, [filePattern '.m']));
 failures = 0;
 for t = 1:numel(listing)
     [~, name] = fileparts(listing(t).name);

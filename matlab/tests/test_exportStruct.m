@@ -1,5 +1,7 @@
 function test_exportStruct(work)
 %TEST_EXPORTSTRUCT  exportStruct writes every label type as the schema says.
+%   test_exportStruct(WORK) writes sampleStruct(WORK) and checks every
+%   interchange field; run it with run_all.
 s = sampleStruct(work);
 file = fullfile(work, 'out.mat');
 g = gtconvert.exportStruct(s, file, 'Release', 'R2023b');

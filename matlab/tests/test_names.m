@@ -1,5 +1,7 @@
 function test_names(work)
 %TEST_NAMES  Names that are not MATLAB identifiers survive a round trip.
+%   test_names(WORK) checks gtconvert.internal.validName and a Python-written
+%   file with invalid names in the folder WORK; run it with run_all.
 assert(isequal(gtconvert.internal.validName({'traffic light', '2nd', 'a', 'a'}), ...
     {'trafficLight', 'x2nd', 'a', 'a_1'}));
 g = gtconvert.internal.emptyInterchange();
@@ -34,7 +36,7 @@ gtconvert.internal.saveInterchange(g, file, '-v7');
 lastwarn('');
 spec = gtconvert.internal.readInterchange(file);
 [~, id] = lastwarn();
-assert(strcmp(id, 'gtconvert:split'), 'a two-part polygon is split, with a warning');
+assert(strcmp(id, 'gtconvert:readInterchange:polygonSplit'), 'a two-part polygon is split, with a warning');
 assert(isequal(spec.LabelDefinitions(1).Name, 'trafficLight'));
 assert(strcmp(spec.LabelDefinitions(1).Description, '[gtconvert name: "traffic light"] lights'));
 assert(isequal(spec.NameMap(1).Original, 'traffic light') && isequal(spec.NameMap(1).Valid, 'trafficLight'));

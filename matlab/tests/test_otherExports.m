@@ -1,17 +1,21 @@
 function test_otherExports(work)
 %TEST_OTHEREXPORTS  exportTable, exportMasks, video sampling, arrays, apps.
+%   test_otherExports(WORK) runs each exporter on small inputs in the
+%   folder WORK; run it with run_all.
 files = {fullfile(work, 'a.png'); fullfile(work, 'b.png')};
 imwrite(zeros(6, 8, 'uint8'), files{1});
 imwrite(zeros(6, 8, 'uint8'), files{2});
 
 % the apps' table export (as table2struct gives it)
-rows = struct('imageFilename', files, 'stopSign', {[1 1 3 3; 2 2 2 2]; []}, ...
+records = struct('imageFilename', files, 'stopSign', {[1 1 3 3; 2 2 2 2]; []}, ...
     'lane', {{[1 1; 4 4]}; {}}, 'sunny', {false; true});
-g = gtconvert.exportTable(rows, fullfile(work, 'table.mat'));
+g = gtconvert.exportTable(records, fullfile(work, 'table.mat'));
 assert(isequal(g.labelTypes', {'Rectangle', 'Polygon', 'Scene'}), 'types inferred from values');
-g = gtconvert.exportTable(rows, fullfile(work, 'table.mat'), 'LabelTypes', struct('lane', 'Line'));
+g = gtconvert.exportTable(records, fullfile(work, 'table.mat'), 'LabelTypes', struct('lane', 'Line'));
 assert(isequal(g.labelTypes{2}, 'Line') && nnz(g.objLabel == 1) == 2 && isequal(g.objImage(end), 2));
-assertError(@() gtconvert.exportTable(struct('x', 1), fullfile(work, 't.mat')), 'gtconvert:badInput');
+assertError(@() gtconvert.exportTable(struct('x', 1), fullfile(work, 't.mat')), 'gtconvert:tableToStruct:noImageFilename');
+odd = struct('imageFilename', files(1), 'blob', {ones(1, 3)});
+assertError(@() gtconvert.exportTable(odd, fullfile(work, 't.mat')), 'gtconvert:tableToStruct:unknownType');
 
 % Image Segmenter masks: one label matrix PNG per image, value = label index
 bw1 = false(6, 8);
@@ -27,7 +31,8 @@ assert(isa(m2, 'uint8') && m2(1, 1) == 1 && all(all(m2(5:6, 7:8) == 2)) && nnz(m
 m1 = imread(fullfile(work, g.pixelLabelFiles{1}));
 assert(isequal(m1 > 0, bw1), 'no coordinate shift for masks');
 assert(isequal(g.imageSize, [6 8; 6 8]));
-assertError(@() gtconvert.exportMasks({bw1}, files, fullfile(work, 'm.mat')), 'gtconvert:badInput');
+assertError(@() gtconvert.exportMasks({bw1}, files, fullfile(work, 'm.mat')), 'gtconvert:exportMasks:countMismatch');
+assertError(@() gtconvert.exportMasks({bw2; bw1}, files, fullfile(work, 'm.mat')), 'gtconvert:exportMasks:badMask');
 
 % a video: rows are frames at times; every n-th frame is kept and named
 v.DataSource = struct('Source', 'D:\data\clip.mp4', 'TimeStamps', [], 'SourceType', 'VideoReader');
@@ -50,12 +55,13 @@ b.LabelData = struct('bus', [4 4 1 1], 'tree', [3 3]);
 g = gtconvert.exportStruct([a; b], fullfile(work, 'array.mat'));
 assert(isequal(g.labelNames', {'car', 'bus', 'tree'}) && isequal(g.objLabel', [1 2 2 3]));
 assert(isequal(g.objImage', [1 1 2 2]) && isequal(g.imageIds', [1 2]));
-b.LabelDefinitions(1).Type = 'Polygon';
-assertError(@() gtconvert.exportStruct([a; b], fullfile(work, 'bad.mat')), 'gtconvert:badInput');
+b.LabelDefinitions(1).Type = 'Polygon';  % bus: a Rectangle in a, a Polygon in b
+b.LabelData.bus = {[1 1; 3 1; 3 3]};
+assertError(@() gtconvert.exportStruct([a; b], fullfile(work, 'bad.mat')), 'gtconvert:mergeInterchange:typeConflict');
 
 % app helpers: without the app (Octave) a clear error; with one, it gets the labels
 if ~exist('imageLabeler')
-    assertError(@() gtconvert.openImageLabeler(work, {'lesion'}), 'gtconvert:noApp');
-    assertError(@() gtconvert.openImageSegmenter(files{1}), 'gtconvert:noApp');
+    assertError(@() gtconvert.openImageLabeler(work, {'lesion'}), 'gtconvert:openImageLabeler:noApp');
+    assertError(@() gtconvert.openImageSegmenter(files{1}), 'gtconvert:openImageSegmenter:noApp');
 end
 end

@@ -1,5 +1,7 @@
 function test_roundTrip(work)
 %TEST_ROUNDTRIP  readInterchange inverts exportStruct exactly.
+%   test_roundTrip(WORK) exports sampleStruct(WORK), reads it back and
+%   exports again; run it with run_all.
 s = sampleStruct(work);
 first = fullfile(work, 'first.mat');
 second = fullfile(work, 'second.mat');

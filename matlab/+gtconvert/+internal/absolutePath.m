@@ -3,6 +3,10 @@ function out = absolutePath(paths, folder)
 %   OUT = gtconvert.internal.absolutePath(PATHS, FOLDER): a relative entry
 %   of the cellstr PATHS is joined to FOLDER; absolute entries ('/x',
 %   'C:\x', '\\server\x') and empty entries are kept.
+%
+%   Example:
+%       gtconvert.internal.absolutePath({'a.png'; 'C:\x\b.png'}, '/data')
+%       % -> {'/data/a.png'; 'C:\x\b.png'}
 
 out = paths;
 for k = 1:numel(paths)

@@ -9,10 +9,16 @@ function g = buildInterchange(s, opts)
 %   OPTS fields: Folder (folder of the output .mat; paths inside it become
 %   relative), Release, SamplingFactor, ImageFiles, FramePrefix,
 %   FrameFolder, ImageSize, ReadImageSize. See gtconvert.exportStruct.
+%
+%   Example:
+%       opts = struct('Folder', pwd, 'Release', '', 'SamplingFactor', 1, ...
+%           'ImageFiles', {{}}, 'FramePrefix', '', 'FrameFolder', '', ...
+%           'ImageSize', [], 'ReadImageSize', false);
+%       g = gtconvert.internal.buildInterchange(s, opts);
 
 for f = {'DataSource', 'LabelDefinitions', 'LabelData'}
     if ~isfield(s, f{1})
-        error('gtconvert:badInput', ...
+        error('gtconvert:buildInterchange:missingField', ...
             'The struct has no field %s; expected the fields of saveobj(gTruth).', f{1});
     end
 end
@@ -24,32 +30,32 @@ g = gtconvert.internal.emptyInterchange();
 g.release = char(opts.Release);
 
 % ---- images ------------------------------------------------------------------
-[g.sourceType, g.sourceName, files, times] = describeSource(s.DataSource, data, n);
-rows = (1:n)';
-if ~isnan(times(1)) && opts.SamplingFactor > 1
-    rows = (1:opts.SamplingFactor:n)';  % like objectDetectorTrainingData
+[g.sourceType, g.sourceName, files, rowTimes] = describeSource(s.DataSource, data, n);
+kept = (1:n)';
+if ~isnan(rowTimes(1)) && opts.SamplingFactor > 1
+    kept = (1:opts.SamplingFactor:n)';  % like objectDetectorTrainingData
 end
 if ~isempty(opts.ImageFiles)
     files = cellstr(opts.ImageFiles);
-    if numel(files) ~= numel(rows)
-        error('gtconvert:badInput', 'ImageFiles has %d entries for %d images.', ...
-            numel(files), numel(rows));
+    if numel(files) ~= numel(kept)
+        error('gtconvert:buildInterchange:imageFilesCount', 'ImageFiles has %d entries for %d images.', ...
+            numel(files), numel(kept));
     end
     files = files(:);
 elseif isempty(files)
-    files = frameNames(g.sourceName, rows, n, opts);
+    files = frameNames(g.sourceName, kept, n, opts);
 else
-    files = files(rows);
+    files = files(kept);
 end
-pixelFiles = repmat({''}, numel(rows), 1);
+pixelFiles = repmat({''}, numel(kept), 1);
 if isfield(data, 'PixelLabelData')
-    for i = 1:numel(rows)
-        pixelFiles{i} = char(data(rows(i)).PixelLabelData);
+    for i = 1:numel(kept)
+        pixelFiles{i} = char(data(kept(i)).PixelLabelData);
     end
 end
 g.imageFiles = gtconvert.internal.relativePath(files, opts.Folder);
-g.imageIds = (1:numel(rows))';
-g.imageTime = times(rows);
+g.imageIds = (1:numel(kept))';
+g.imageTime = rowTimes(kept);
 g.pixelLabelFiles = gtconvert.internal.relativePath(pixelFiles, opts.Folder);
 g.imageSize = imageSizes(files, pixelFiles, opts);
 
@@ -59,74 +65,74 @@ g.imageSize = imageSizes(files, pixelFiles, opts);
 % ---- objects -----------------------------------------------------------------
 chunks = {};
 next = 1;
-for i = 1:numel(rows)
+for i = 1:numel(kept)
     for k = 1:numel(labels)
         lab = labels(k);
         if lab.parent ~= 0 || strcmp(lab.type, 'PixelLabel') || ~isfield(data, lab.field)
             continue
         end
-        [more, next] = objectsOf(data(rows(i)).(lab.field), k, i, 0, next, labels);
-        chunks = [chunks, more]; %#ok<AGROW> one entry per (image, label) with objects
+        [found, next] = objectsOf(data(kept(i)).(lab.field), k, i, 0, next, labels);
+        chunks = [chunks, found]; %#ok<AGROW> one entry per (image, label) with objects
     end
 end
 g = appendObjects(g, chunks);
 end
 
 % =============================================================================
-function [type, name, files, times] = describeSource(ds, data, n)
+function [typeName, name, files, rowTimes] = describeSource(ds, data, n)
 % Source type, video name, image files (or {} when frames must be named) and
 % per-row times in seconds (NaN for still images).
-source = gtconvert.internal.fieldOr(ds, 'Source', {});
-type = char(gtconvert.internal.fieldOr(ds, 'SourceType', ''));
+src = gtconvert.internal.fieldOr(ds, 'Source', {});
+typeName = char(gtconvert.internal.fieldOr(ds, 'SourceType', ''));
 stamps = double(gtconvert.internal.fieldOr(ds, 'TimeStamps', []));
 if isfield(data, 'Time') && n > 0
     stamps = double([data.Time]);
 end
 name = '';
 files = {};
-if iscell(source)
-    files = cellfun(@char, source(:), 'UniformOutput', false);
-elseif ischar(source) || isa(source, 'string')
-    name = char(source);
+if iscell(src)
+    files = cellfun(@char, src(:), 'UniformOutput', false);
+elseif ischar(src) || isa(src, 'string')
+    name = char(src);
 end
-low = lower(type);
-contains = @(text, pattern) ~isempty(strfind(text, pattern));
+low = lower(typeName);
+mentions = @(json, nameFormat) ~isempty(strfind(json, nameFormat));
 if strcmp(low, 'python')
-    type = 'python';  % written by gtconvert in Python: exact boxes, no labeler quirk
-elseif contains(low, 'datastore')
-    type = 'imageDatastore';
-elseif contains(low, 'video')
-    type = 'video';
-elseif contains(low, 'sequence')
-    type = 'imageSequence';
-elseif contains(low, 'custom')
-    type = 'custom';
+    typeName = 'python';  % written by gtconvert in Python: exact boxes, no labeler quirk
+elseif mentions(low, 'datastore')
+    typeName = 'imageDatastore';
+elseif mentions(low, 'video')
+    typeName = 'video';
+elseif mentions(low, 'sequence')
+    typeName = 'imageSequence';
+elseif mentions(low, 'custom')
+    typeName = 'custom';
 elseif ~isempty(files)
-    type = 'imageCollection';
+    typeName = 'imageCollection';
 elseif ~isempty(name)
-    type = 'video';
+    typeName = 'video';
 else
-    type = 'imageCollection';
+    typeName = 'imageCollection';
 end
 if ~isempty(files) && numel(files) ~= n
-    error('gtconvert:badInput', 'DataSource has %d images but LabelData has %d rows.', ...
+    error('gtconvert:buildInterchange:rowCount', 'DataSource has %d images but LabelData has %d rows.', ...
         numel(files), n);
 end
 if isempty(files) && isempty(name) && n > 0
-    error('gtconvert:badInput', ['DataSource.Source is empty: give the image files ', ...
+    error('gtconvert:buildInterchange:noSource', ['DataSource.Source is empty: give the image files ', ...
         '(cellstr) or the video path, or pass ''ImageFiles''.']);
 end
 if numel(stamps) == n && n > 0
-    times = stamps(:);
+    rowTimes = stamps(:);
 else
-    times = nan(n, 1);
+    rowTimes = nan(n, 1);
 end
 if n == 0
-    times = nan(1, 1);  % so that times(1) can be tested; no rows are taken from it
+    rowTimes = nan(1, 1);  % so that rowTimes(1) can be tested; no rows are taken from it
 end
 end
 
-function files = frameNames(video, rows, n, opts)
+function files = frameNames(video, kept, n, opts)
 % Frames of a video, named <video name>_<frame number>.png with the number
 % zero-padded to the digits of the frame count (as gtconvert's Python reader
 % names the frames of a raw video groundTruth), in the output folder.
@@ -139,10 +145,10 @@ folder = opts.FrameFolder;
 if isempty(folder)
     folder = opts.Folder;
 end
-pattern = sprintf('%%s%%0%dd.png', numel(sprintf('%d', n)));
-files = cell(numel(rows), 1);
-for i = 1:numel(rows)
-    files{i} = fullfile(folder, sprintf(pattern, prefix, rows(i)));
+nameFormat = sprintf('%%s%%0%dd.png', numel(sprintf('%d', n)));
+files = cell(numel(kept), 1);
+for i = 1:numel(kept)
+    files{i} = fullfile(folder, sprintf(nameFormat, prefix, kept(i)));
 end
 end
 
@@ -166,8 +172,8 @@ for i = 1:n
         f = candidate{1};
         if ~isempty(f) && exist(f, 'file') == 2
             try
-                info = imfinfo(f);
-                sz(i, :) = [info(1).Height, info(1).Width];
+                header = imfinfo(f);
+                sz(i, :) = [header(1).Height, header(1).Width];
                 break
             catch
                 % not an image imfinfo reads: try the next source of the size
@@ -189,19 +195,19 @@ for k = 1:numel(defs)
 end
 end
 
-function [g, labels] = addLabel(g, labels, d, field, type, parent, h)
+function [g, labels] = addLabel(g, labels, d, field, typeName, parent, h)
 k = numel(labels) + 1;
 [name, description] = originalName(field, char(gtconvert.internal.fieldOr(d, 'Description', '')));
 g.labelNames{end + 1, 1} = name;
 g.labelIds(end + 1, 1) = k;
-g.labelTypes{end + 1, 1} = type;
+g.labelTypes{end + 1, 1} = typeName;
 color = double(gtconvert.internal.fieldOr(d, 'LabelColor', []));
 if numel(color) ~= 3
     color = nan(1, 3);
 end
 g.labelColors(end + 1, :) = color(:)';
 pixelId = [];
-if strcmp(type, 'PixelLabel')
+if strcmp(typeName, 'PixelLabel')
     pixelId = double(gtconvert.internal.fieldOr(d, 'PixelLabelID', []));
 end
 g.labelPixelIds{end + 1, 1} = pixelId;
@@ -214,7 +220,7 @@ else
 end
 labels(k).name = name;
 labels(k).field = field;
-labels(k).type = type;
+labels(k).type = typeName;
 labels(k).parent = parent;
 labels(k).attrs = {};
 labels(k).subs = {};
@@ -301,7 +307,7 @@ lab = labels(k);
 chunks = {};
 if isstruct(v)
     if ~strcmp(lab.type, 'Scene')
-        v = v(arrayfun(@(e) ~isempty(gtconvert.internal.fieldOr(e, 'Position', [])), v));  % no shape, no object
+        v = v(arrayfun(@(el) ~isempty(gtconvert.internal.fieldOr(el, 'Position', [])), v));  % no shape, no object
     end
     positions = cell(numel(v), 1);
     attrs = repmat({''}, numel(v), 1);
@@ -330,19 +336,25 @@ end
 for j = 1:numel(v)
     for s = 1:numel(lab.subs)
         if isfield(v(j), lab.subs{s})
-            [more, next] = objectsOf(v(j).(lab.subs{s}), lab.subIndex(s), img, ids(j), next, labels);
-            chunks = [chunks, more]; %#ok<AGROW>
+            [found, next] = objectsOf(v(j).(lab.subs{s}), lab.subIndex(s), img, ids(j), next, labels);
+            chunks = [chunks, found]; %#ok<AGROW>
         end
     end
 end
 end
 
-function chunk = positionChunk(v, type, perElement)
+function chunk = positionChunk(v, typeName, perElement)
 % Rows of objPosition and vertex parts for one label's positions. With
 % perElement, V is a cell holding each struct element's Position.
 chunk = struct('pos', zeros(0, 9), 'parts', {cell(0, 1)}, 'attrs', {cell(0, 1)}, ...
     'partCount', zeros(0, 1));
-switch type
+expected = gtconvert.internal.positionColumns(typeName);
+if expected > 0
+    typeGroup = 'positions';
+else
+    typeGroup = typeName;
+end
+switch typeGroup
     case {'Polygon', 'Line'}
         if perElement
             parts = v;
@@ -356,7 +368,7 @@ switch type
         parts = parts(~cellfun(@isempty, parts));
         parts = cellfun(@(p) double(unwrap(p)), parts(:), 'UniformOutput', false);
         if any(cellfun(@(p) size(p, 2) ~= 2, parts))
-            error('gtconvert:badInput', '%s vertices must be Px2 [x y] matrices.', type);
+            error('gtconvert:buildInterchange:badVertices', '%s vertices must be Px2 [x y] matrices.', typeName);
         end
         chunk.parts = parts;
         chunk.pos = nan(numel(parts), 9);
@@ -370,7 +382,7 @@ switch type
             chunk.parts = {zeros(0, 2)};
             chunk.pos = nan(1, 9);
         end
-    case {'Rectangle', 'RotatedRectangle', 'ProjectedCuboid', 'Point', 'Cuboid'}
+    case 'positions'  % Rectangle, RotatedRectangle, ProjectedCuboid, Point, Cuboid
         if perElement
             v = vertcat(v{:});
         end
@@ -378,25 +390,23 @@ switch type
         if isempty(v)
             return
         end
-        width = size(v, 2);
-        expected = struct('Rectangle', 4, 'RotatedRectangle', 5, 'ProjectedCuboid', 8, ...
-            'Point', 2, 'Cuboid', 9);
-        if width ~= expected.(type)
-            error('gtconvert:badInput', '%s positions must have %d columns, not %d.', ...
-                type, expected.(type), width);
+        ncols = size(v, 2);
+        if ncols ~= expected
+            error('gtconvert:buildInterchange:badPosition', '%s positions must have %d columns, not %d.', ...
+                typeName, expected, ncols);
         end
-        chunk.pos = [v, nan(size(v, 1), 9 - width)];
+        chunk.pos = [v, nan(size(v, 1), 9 - ncols)];
         chunk.parts = repmat({zeros(0, 2)}, size(v, 1), 1);
     otherwise  % Custom and unknown types carry no geometry the schema can hold
         if ~isempty(v)
-            warning('gtconvert:unsupported', ...
-                'Labels of type %s are not exported (no geometry in the interchange schema).', type);
+            warning('gtconvert:buildInterchange:unsupportedType', ...
+                'Labels of type %s are not exported (no geometry in the interchange schema).', typeName);
         end
 end
 chunk.attrs = repmat({''}, numel(chunk.parts), 1);
 % Polygons and lines have one vertex list each; other shapes keep an empty
 % placeholder in parts so that every object has one entry there.
-chunk.partCount = repmat(double(any(strcmp(type, {'Polygon', 'Line'}))), numel(chunk.parts), 1);
+chunk.partCount = repmat(double(any(strcmp(typeName, {'Polygon', 'Line'}))), numel(chunk.parts), 1);
 end
 
 function p = unwrap(p)
@@ -405,9 +415,9 @@ while iscell(p) && numel(p) == 1
 end
 end
 
-function text = attributeJson(element, names)
+function json = attributeJson(element, names)
 if isempty(names)
-    text = '';
+    json = '';
     return
 end
 values = struct();
@@ -420,7 +430,7 @@ for a = 1:numel(names)
         values.(names{a}) = value;
     end
 end
-text = jsonencode(values);
+json = jsonencode(values);
 end
 
 function g = appendObjects(g, chunks)

@@ -4,6 +4,10 @@ function g = emptyInterchange()
 %   the interchange .mat holds, every field present with 0 rows and the
 %   column count of docs/interchange.md, so that rows can be appended by
 %   vertical concatenation.
+%
+%   Example:
+%       g = gtconvert.internal.emptyInterchange();
+%       g.imageFiles{end + 1, 1} = 'a.png';
 
 g = struct();
 g.schema = 'gtconvert-interchange';

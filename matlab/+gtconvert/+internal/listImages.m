@@ -4,6 +4,9 @@ function files = listImages(folder)
 %   image extension that imread reads (png, jpg, jpeg, bmp, tif, tiff, gif,
 %   pgm, ppm, pbm) in FOLDER, not recursing. A cellstr is returned as given
 %   (one column).
+%
+%   Example:
+%       files = gtconvert.internal.listImages('dermoscopy');
 
 if iscell(folder) || (isa(folder, 'string') && ~isscalar(folder))
     files = cellstr(folder);
@@ -12,7 +15,7 @@ if iscell(folder) || (isa(folder, 'string') && ~isscalar(folder))
 end
 folder = char(folder);
 if ~exist(folder, 'dir')
-    error('gtconvert:badInput', 'No such folder: "%s".', folder);
+    error('gtconvert:listImages:noFolder', 'No such folder: "%s".', folder);
 end
 listing = dir(folder);
 listing = listing(~[listing.isdir]);
@@ -23,6 +26,6 @@ keep = ismember(lower(ext), {'.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '
 names = sort(names(keep));
 files = cellfun(@(n) fullfile(folder, n), names, 'UniformOutput', false);
 if isempty(files)
-    error('gtconvert:badInput', 'No images in "%s".', folder);
+    error('gtconvert:listImages:noImages', 'No images in "%s".', folder);
 end
 end

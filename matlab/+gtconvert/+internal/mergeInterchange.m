@@ -3,6 +3,9 @@ function g = mergeInterchange(a, b)
 %   G = gtconvert.internal.mergeInterchange(A, B): images of B follow those
 %   of A; labels are merged by (name, parent) and must agree on type;
 %   object indices, parents and attribute rows are renumbered.
+%
+%   Example:
+%       g = gtconvert.internal.mergeInterchange(first, second);
 
 g = a;
 nImages = numel(a.imageIds);
@@ -15,7 +18,7 @@ for k = 1:numel(b.labelNames)
         labelMap(k) = numel(g.labelNames);
     else
         if ~strcmp(a.labelTypes{hit}, b.labelTypes{k})
-            error('gtconvert:badInput', 'Label "%s" is a %s in one groundTruth and a %s in another.', ...
+            error('gtconvert:mergeInterchange:typeConflict', 'Label "%s" is a %s in one groundTruth and a %s in another.', ...
                 b.labelNames{k}, a.labelTypes{hit}, b.labelTypes{k});
         end
         labelMap(k) = hit;
@@ -56,11 +59,11 @@ g.labelPixelIds{end + 1, 1} = b.labelPixelIds{k};
 g.labelGroups{end + 1, 1} = b.labelGroups{k};
 g.labelDescriptions{end + 1, 1} = b.labelDescriptions{k};
 g.labelParents{end + 1, 1} = b.labelParents{k};
-rows = find(b.attrLabel == k);
-g.attrLabel = [g.attrLabel; repmat(numel(g.labelNames), numel(rows), 1)];
-g.attrNames = [g.attrNames; b.attrNames(rows)];
-g.attrTypes = [g.attrTypes; b.attrTypes(rows)];
-g.attrDefaults = [g.attrDefaults; b.attrDefaults(rows)];
-g.attrListItems = [g.attrListItems; b.attrListItems(rows)];
-g.attrDescriptions = [g.attrDescriptions; b.attrDescriptions(rows)];
+attrRows = find(b.attrLabel == k);
+g.attrLabel = [g.attrLabel; repmat(numel(g.labelNames), numel(attrRows), 1)];
+g.attrNames = [g.attrNames; b.attrNames(attrRows)];
+g.attrTypes = [g.attrTypes; b.attrTypes(attrRows)];
+g.attrDefaults = [g.attrDefaults; b.attrDefaults(attrRows)];
+g.attrListItems = [g.attrListItems; b.attrListItems(attrRows)];
+g.attrDescriptions = [g.attrDescriptions; b.attrDescriptions(attrRows)];
 end

@@ -17,6 +17,10 @@ function spec = readInterchange(file)
 %   gtconvert.exportStruct restores it. Coordinates are returned unchanged
 %   (the file's frame is MATLAB's). Runs in MATLAB and GNU Octave.
 %
+%   Example:
+%       spec = gtconvert.internal.readInterchange('coco_labels.mat');
+%       spec.LabelDefinitions(1).Name
+%
 %   See also gtconvert.importGroundTruth, gtconvert.exportStruct.
 
 g = loadInterchange(file);
@@ -40,21 +44,25 @@ end
 function g = loadInterchange(file)
 file = char(file);
 if ~exist(file, 'file')
-    error('gtconvert:badInput', 'No such file: "%s".', file);
+    error('gtconvert:readInterchange:noFile', 'No such file: "%s".', file);
 end
 try
-    content = load(file, 'gtconvert');
+    variables = who('-file', file);
 catch err
-    error('gtconvert:badInput', 'Cannot read "%s" as a .mat file: %s', file, err.message);
+    error('gtconvert:readInterchange:unreadable', 'Cannot read "%s" as a .mat file: %s', file, err.message);
+end
+content = struct();
+if any(strcmp(variables, 'gtconvert'))  % GNU Octave's load fails on a variable the file lacks
+    content = load(file, 'gtconvert');
 end
 if ~isfield(content, 'gtconvert') || ~strcmp(char(gtconvert.internal.fieldOr(content.gtconvert, 'schema', '')), ...
         'gtconvert-interchange')
-    error('gtconvert:badInput', ['"%s" is not a gtconvert interchange file (no variable ', ...
+    error('gtconvert:readInterchange:notInterchange', ['"%s" is not a gtconvert interchange file (no variable ', ...
         '''gtconvert'' with schema ''gtconvert-interchange''); write it with gtconvert.'], file);
 end
 g = content.gtconvert;
 if double(g.version) > 1
-    error('gtconvert:badInput', ['"%s" uses interchange version %d; this gtconvert reads ', ...
+    error('gtconvert:readInterchange:newerVersion', ['"%s" uses interchange version %d; this gtconvert reads ', ...
         'version 1 (update the MATLAB folder of gtconvert).'], file, g.version);
 end
 % Files written by scipy may hold 0x0 where this side writes 0xN, and
@@ -68,11 +76,11 @@ for f = 1:numel(names)
     elseif iscell(empty.(name))
         g.(name) = cellColumn(g.(name));
     elseif ~ischar(empty.(name))
-        width = size(empty.(name), 2);
+        ncols = size(empty.(name), 2);
         value = g.(name);
         if isempty(value)
-            value = reshape(value, 0, width);
-        elseif width == 1
+            value = reshape(value, 0, ncols);
+        elseif ncols == 1
             value = value(:);
         end
         g.(name) = double(value);
@@ -114,9 +122,9 @@ for i = 1:k
         labels(i).parent = find(strcmp(g.labelNames, g.labelParents{i}) & ...
             cellfun(@isempty, g.labelParents), 1);
     end
-    rows = find(g.attrLabel == i);
-    labels(i).attrs = gtconvert.internal.validName(g.attrNames(rows));
-    labels(i).attrRows = rows;
+    attrRows = find(g.attrLabel == i);
+    labels(i).attrs = gtconvert.internal.validName(g.attrNames(attrRows));
+    labels(i).attrRows = attrRows;
 end
 for i = 1:k
     labels(i).subs = find([labels.parent] == i);
@@ -147,7 +155,7 @@ defs = struct('Name', {}, 'Type', {}, 'LabelColor', {}, 'PixelLabelID', {}, ...
     'Group', {}, 'Description', {}, 'Hierarchy', {});
 for i = top(:)'
     if strcmp(g.labelTypes{i}, 'Mask')
-        warning('gtconvert:unsupported', ['Label "%s" holds RLE masks, which groundTruth ', ...
+        warning('gtconvert:readInterchange:maskLabel', ['Label "%s" holds RLE masks, which groundTruth ', ...
             'cannot hold; write them as pixel labels from Python (--to masks) instead.'], ...
             g.labelNames{i});
         continue
@@ -208,7 +216,7 @@ end
 end
 
 function value = attributeDefault(g, row)
-text = g.attrDefaults{row};
+json = g.attrDefaults{row};
 switch g.attrTypes{row}
     case 'logical'
         value = false;
@@ -217,8 +225,8 @@ switch g.attrTypes{row}
     otherwise
         value = '';
 end
-if ~isempty(text)
-    value = jsondecode(text);
+if ~isempty(json)
+    value = jsondecode(json);
 end
 end
 
@@ -249,8 +257,8 @@ if any(strcmp(g.labelTypes, 'PixelLabel'))
 end
 end
 
-function v = emptyValue(type)
-switch type
+function v = emptyValue(typeName)
+switch typeName
     case {'Polygon', 'Line'}
         v = cell(0, 1);
     case 'Scene'
@@ -265,7 +273,7 @@ function [values, where] = topLevelObjects(g, labels, values)
 m = numel(g.objId);
 parts = geometryParts(g);
 where = zeros(m, 2);
-split = 0;
+nSplit = 0;
 for o = find(g.objParent(:)' == 0)
     k = g.objLabel(o);
     i = g.objImage(o);
@@ -273,15 +281,15 @@ for o = find(g.objParent(:)' == 0)
         continue
     end
     [positions, extraParts] = positionsOf(g, labels(k).type, o, parts);
-    split = split + extraParts;
+    nSplit = nSplit + extraParts;
     for p = 1:numel(positions)
-        [values{i, k}, e] = appendObject(values{i, k}, labels(k), positions{p}, g, labels, o);
-        where(o, :) = [sub2ind(size(values), i, k), e];
+        [values{i, k}, at] = appendObject(values{i, k}, labels(k), positions{p}, g, labels, o);
+        where(o, :) = [sub2ind(size(values), i, k), at];
     end
 end
-if split > 0
-    warning('gtconvert:split', ['%d polygon parts became separate polygons: a MATLAB ', ...
-        'polygon has one vertex list.'], split);
+if nSplit > 0
+    warning('gtconvert:readInterchange:polygonSplit', ['%d polygon parts became separate polygons: a MATLAB ', ...
+        'polygon has one vertex list.'], nSplit);
 end
 end
 
@@ -295,18 +303,18 @@ for o = find(g.objParent(:)' > 0)
     end
     positions = positionsOf(g, labels(k).type, o, parts);
     holder = values{where(parent, 1)};
-    e = where(parent, 2);
+    at = where(parent, 2);
     field = labels(k).field;
-    current = holder(e).(field);
+    current = holder(at).(field);
     for p = 1:numel(positions)
         current = appendObject(current, labels(k), positions{p}, g, labels, o, true);
     end
-    holder(e).(field) = current;
+    holder(at).(field) = current;
     values{where(parent, 1)} = holder;
 end
 end
 
-function [v, e] = appendObject(v, lab, position, g, labels, o, asStruct)
+function [v, at] = appendObject(v, lab, position, g, labels, o, asStruct)
 % Add one object to a LabelData value: rows for shapes, cells for
 % polygons, true for scenes; a struct element when the label has
 % attributes or sublabels.
@@ -327,7 +335,7 @@ if asStruct
     else
         v(end + 1, 1) = element;
     end
-    e = numel(v);
+    at = numel(v);
     return
 end
 switch lab.type
@@ -338,7 +346,7 @@ switch lab.type
     otherwise
         v = [v; position];
 end
-e = size(v, 1);
+at = size(v, 1);
 end
 
 function attrs = decodeAttributes(g, lab, o)
@@ -346,11 +354,11 @@ attrs = struct();
 for a = 1:numel(lab.attrs)
     attrs.(lab.attrs{a}) = attributeDefault(g, lab.attrRows(a));
 end
-text = g.objAttributes{o};
-if isempty(text)
+json = g.objAttributes{o};
+if isempty(json)
     return
 end
-given = jsondecode(text);
+given = jsondecode(json);
 names = fieldnames(given);
 valid = gtconvert.internal.validName(names);
 for a = 1:numel(names)
@@ -366,37 +374,26 @@ parts.first = cumsum([1; g.objPartCount(:)]);
 parts.vertexFirst = cumsum([1; g.partVertexCount(:)]);
 end
 
-function [positions, extra] = positionsOf(g, type, o, parts)
+function [positions, extra] = positionsOf(g, typeName, o, parts)
 extra = 0;
-switch type
+switch typeName
     case {'Polygon', 'Line'}
-        count = g.objPartCount(o);
-        positions = cell(1, count);
-        for p = 1:count
+        nParts = g.objPartCount(o);
+        positions = cell(1, nParts);
+        for p = 1:nParts
             part = parts.first(o) + p - 1;
-            rows = parts.vertexFirst(part):parts.vertexFirst(part + 1) - 1;
-            positions{p} = g.vertices(rows, :);
+            vertexRows = parts.vertexFirst(part):parts.vertexFirst(part + 1) - 1;
+            positions{p} = g.vertices(vertexRows, :);
         end
-        extra = max(count - 1, 0);
+        extra = max(nParts - 1, 0);
     case 'Scene'
         positions = {true};
     otherwise
         row = g.objPosition(o, :);
-        positions = {row(1:positionWidth(type))};
-end
-end
-
-function w = positionWidth(type)
-switch type
-    case 'Rectangle'
-        w = 4;
-    case 'RotatedRectangle'
-        w = 5;
-    case 'ProjectedCuboid'
-        w = 8;
-    case 'Point'
-        w = 2;
-    otherwise
-        w = 9;
+        nValues = gtconvert.internal.positionColumns(typeName);
+        if nValues == 0
+            nValues = 9;  % a type without position rows: the whole row, as stored
+        end
+        positions = {row(1:nValues)};
 end
 end

@@ -4,6 +4,10 @@ function out = relativePath(paths, folder)
 %   the size of PATHS: a path inside FOLDER becomes relative to it, written
 %   with '/' so that every platform reads it; any other path is kept as
 %   given (absolute paths of the labelling machine stay absolute).
+%
+%   Example:
+%       gtconvert.internal.relativePath({'/data/img/a.png'; '/other/b.png'}, '/data')
+%       % -> {'img/a.png'; '/other/b.png'}
 
 if ischar(paths)
     paths = {paths};

@@ -5,29 +5,32 @@ function saveInterchange(g, file, matVersion)
 %   scipy.io.loadmat, MATLAB and GNU Octave) or '-v7.3' (HDF5, MATLAB
 %   only). The file is written to a temporary sibling first and renamed, so
 %   that a failed save never leaves half a file behind.
+%
+%   Example:
+%       gtconvert.internal.saveInterchange(g, 'labels.mat', '-v7');
 
 if nargin < 3 || isempty(matVersion)
     matVersion = '-v7';
 end
 if ~any(strcmp(matVersion, {'-v7', '-v7.3'}))
-    error('gtconvert:badInput', 'MatVersion must be ''-v7'' or ''-v7.3'', not ''%s''.', matVersion);
+    error('gtconvert:saveInterchange:badMatVersion', 'MatVersion must be ''-v7'' or ''-v7.3'', not ''%s''.', matVersion);
 end
 if strcmp(matVersion, '-v7.3') && exist('OCTAVE_VERSION', 'builtin')
-    error('gtconvert:badInput', 'GNU Octave cannot write MATLAB''s v7.3 files; use ''-v7''.');
+    error('gtconvert:saveInterchange:noV73InOctave', 'GNU Octave cannot write MATLAB''s v7.3 files; use ''-v7''.');
 end
 file = char(file);
 folder = fileparts(file);
 if ~isempty(folder) && ~exist(folder, 'dir')
-    error('gtconvert:badInput', 'The output folder "%s" does not exist.', folder);
+    error('gtconvert:saveInterchange:noFolder', 'The output folder "%s" does not exist.', folder);
 end
 % save() appends '.mat' to names without it, so the temporary name ends in .mat
 tmp = [file '.partial.mat'];
-gtconvert = g; %#ok<NASGU> saved by name
+content.gtconvert = g;  % the variable's name in the file; a variable of that name would hide the package
 try
-    save(tmp, 'gtconvert', matVersion);
+    save(tmp, '-struct', 'content', matVersion);
     [ok, msg] = movefile(tmp, file, 'f');
     if ~ok
-        error('gtconvert:io', 'Cannot write "%s": %s', file, msg);
+        error('gtconvert:saveInterchange:cannotWrite', 'Cannot write "%s": %s', file, msg);
     end
 catch err
     if exist(tmp, 'file')

@@ -4,6 +4,9 @@ function [value, rest] = takeOption(args, name, default)
 %   finds NAME (case-insensitive) in the cell ARGS of name-value pairs;
 %   VALUE is its value (DEFAULT when absent) and REST the other pairs,
 %   which the caller hands on to gtconvert.exportStruct.
+%
+%   Example:
+%       [names, rest] = gtconvert.internal.takeOption(varargin, 'LabelNames', {'mask'});
 
 value = default;
 rest = args;

@@ -4,12 +4,15 @@ function gTruth = toGroundTruth(spec)
 %   public toolbox calls (groundTruthDataSource, labelType, table,
 %   groundTruth) at the end of gtconvert.importGroundTruth. Everything
 %   before it runs in GNU Octave and is tested there.
+%
+%   Example:
+%       gTruth = gtconvert.internal.toGroundTruth(gtconvert.internal.readInterchange('labels.mat'));
 
 ds = spec.DataSource;
 if ischar(ds.Source)  % a video (or custom) source: the reader knows its frames
-    source = groundTruthDataSource(ds.Source);
+    dataSource = groundTruthDataSource(ds.Source);
 else
-    source = groundTruthDataSource(ds.Source(:));
+    dataSource = groundTruthDataSource(ds.Source(:));
 end
 
 defs = spec.LabelDefinitions(:);
@@ -34,7 +37,7 @@ end
 data = spec.LabelData(:);
 timed = isfield(data, 'Time');
 if timed
-    times = seconds([data.Time]');
+    rowTimes = seconds([data.Time]');
     data = rmfield(data, 'Time');
 end
 if isempty(fieldnames(data))
@@ -43,7 +46,7 @@ else
     labelData = struct2table(data, 'AsArray', true);
 end
 if timed && ischar(ds.Source)
-    labelData = table2timetable(labelData, 'RowTimes', times);
+    labelData = table2timetable(labelData, 'RowTimes', rowTimes);
 end
-gTruth = groundTruth(source, labelDefs, labelData);
+gTruth = groundTruth(dataSource, labelDefs, labelData);
 end
