@@ -18,10 +18,14 @@ from gtconvert.geometry import ragged_bbox, rotated_box_bbox
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind, PixelRef
 from gtconvert.testing import assert_datasets_equal
 
+from .matlab_support import FIELDS
+
 ALL_KINDS = (
     Kind.BOX, Kind.ROTATED_BOX, Kind.POLYGON, Kind.POLYLINE, Kind.POINT, Kind.MASK, Kind.TAG,
     Kind.PROJECTED_CUBOID,
 )  # fmt: skip
+
+
 GRID = 1 / 1024  # coordinates on a dyadic grid: x + 1 - 1 == x exactly (see _snap)
 
 
@@ -116,9 +120,6 @@ def _roundtrip(ds: Dataset, path: Path, version: str) -> Dataset:
         return gtconvert.read(path, "matlab")
 
 
-FIELDS = ("id", "kind", "bbox", "iscrowd", "geometry", "rle")
-
-
 @pytest.mark.parametrize("version", ["7", "7.3"])
 @settings(max_examples=30, deadline=None)
 @given(ds=matlab_datasets())
@@ -200,178 +201,6 @@ def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
     savemat(path, {"gtconvert": {"schema": "gtconvert-interchange", "version": 99.0}})
     with pytest.raises(GtconvertError, match="newer"):
         gtconvert.read(path)
-
-
-def test_vertex_convention_openlabel_shifts_by_one(tmp_path: Path) -> None:
-    from gtconvert.model import Images
-
-    img = Images.create(["x.png"], width=[10], height=[10])
-    ann = Annotations.create([0], [0], Kind.POLYGON, parts=[[np.array([[1.0, 1.0], [4.0, 1.0], [4.0, 5.0]])]])
-    ds = Dataset(img, [Category(1, "p")], ann)
-    path = tmp_path / "gt.mat"
-    gtconvert.write(ds, path, "matlab", vertex_convention="openlabel")
-    from gtconvert.formats.matlab.interchange import load
-
-    assert load(path).vertices[0].tolist() == [2.0, 2.0]
-    assert gtconvert.read(path).annotations.vertices[0].tolist() == [1.0, 1.0]
-    assert gtconvert.read(path, vertex_convention="center").annotations.vertices[0].tolist() == [1.5, 1.5]
-
-
-def _mixed_dataset() -> Dataset:
-    """One category ``car`` (id 3) holding 3 boxes, 2 polygons, a polyline and a mask."""
-    from gtconvert.geometry import mask_to_rle
-    from gtconvert.model import Images
-
-    img = Images.create(["a.png", "b.png"], width=[40, 40], height=[30, 30], id=[11, 12])
-    tri = np.array([[2.5, 3.5], [20.5, 3.5], [10.5, 20.5]])
-    mask = np.zeros((30, 40), dtype=bool)
-    mask[5:9, 7:12] = True
-    kinds = [Kind.BOX, Kind.POLYGON, Kind.BOX, Kind.POLYLINE, Kind.POLYGON, Kind.BOX, Kind.MASK]
-    parts = [[tri] if k in (Kind.POLYGON, Kind.POLYLINE) else [] for k in kinds]
-    ann = Annotations.create(
-        [0, 0, 1, 1, 1, 0, 1], 0, kinds, id=[1, 2, 3, 4, 5, 6, 7],
-        bbox=[[1, 2, 3, 4]] * 7, parts=parts, rle=[None] * 6 + [mask_to_rle(mask)],
-    )  # fmt: skip
-    geo = np.isin(ann.kind, [Kind.POLYGON, Kind.POLYLINE])
-    ann.bbox[geo] = ragged_bbox(ann.part_start, ann.vertex_start, ann.vertices)[geo]
-    ann.bbox[6] = [7, 5, 5, 4]
-    cats = [Category(3, "car", color=(1.0, 0.0, 0.0)), Category(8, "car_polygon")]
-    return Dataset(img, cats, ann)
-
-
-@pytest.mark.parametrize("version", ["7", "7.3"])
-def test_mixed_kinds_become_one_label_per_kind(version: str, tmp_path: Path) -> None:
-    from gtconvert import report
-    from gtconvert.formats.matlab.interchange import load
-
-    ds = _mixed_dataset()
-    path = tmp_path / "gt.mat"
-    with report.Report() as rep, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gtconvert.write(ds, path, "matlab", mat_version=version)
-    # the majority kind keeps the name; the others get labels of their own, with fresh ids and
-    # names that do not clash with an existing category ("car_polygon" is taken)
-    assert [e.code for e in rep.events] == ["matlab.mixed_kinds"]
-    assert rep.count("matlab.mixed_kinds") == 3  # 2 polygons + 1 polyline moved
-    ic = load(path)
-    assert ic.labelNames == ["car", "car_polygon", "car_polygon_2", "car_line"]
-    assert ic.labelTypes == ["Rectangle", "Rectangle", "Polygon", "Line"]
-    assert ic.labelIds.tolist() == [3, 8, 9, 10]
-    assert ic.labelColors[2].tolist() == [1.0, 0.0, 0.0]
-    names = np.array(ic.labelNames)[(ic.objLabel - 1).astype(int)]
-    assert names[np.argsort(ic.objId)].tolist() == [
-        "car", "car_polygon_2", "car", "car_line", "car_polygon_2", "car", "car",
-    ]  # fmt: skip
-    # Python reads its own file back exactly: one category, every kind kept
-    back = gtconvert.read(path, "matlab")
-    assert_datasets_equal(ds, back, annotation_fields=FIELDS, category_fields=("id", "name", "color"))
-
-
-def test_mixed_kinds_read_right_without_python_metadata(tmp_path: Path) -> None:
-    """What MATLAB sees (no infoJson): separate labels, each object of its label's kind."""
-    from gtconvert.formats.matlab import interchange as _interchange
-
-    path = tmp_path / "gt.mat"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gtconvert.write(_mixed_dataset(), path, "matlab")
-    ic = _interchange.load(path)
-    ic.infoJson = ""
-    _interchange.save(ic, path)
-    back = gtconvert.read(path, "matlab")
-    by_id = dict(zip(back.annotations.id.tolist(), back.annotations.kind.tolist()))
-    assert [by_id[i] for i in range(1, 8)] == [
-        Kind.BOX, Kind.POLYGON, Kind.BOX, Kind.POLYLINE, Kind.POLYGON, Kind.BOX, Kind.MASK,
-    ]  # fmt: skip
-    assert [c.name for c in back.categories] == ["car", "car_polygon", "car_polygon_2", "car_line"]
-
-
-def test_unused_category_keeps_its_empty_type_through_matlab(tmp_path: Path) -> None:
-    """MATLAB needs a type for every label (an unused one is written as a Rectangle, the apps'
-    default) and renumbers labels 1..K (groundTruth has no ids); the Python reader still gives
-    each category back its own type and metadata, matched by name."""
-    from gtconvert.formats.matlab import interchange as _interchange
-    from gtconvert.model import Images
-
-    img = Images.create(["a.png"], width=[10], height=[10])
-    cats = [
-        Category(5, "car", supercategory="vehicle"),
-        Category(1, "unused"),
-        Category(7, "tag", type="scene"),
-    ]
-    ann = Annotations.create([0], [0], Kind.BOX, bbox=[[1, 1, 2, 2]])
-    path = tmp_path / "gt.mat"
-    gtconvert.write(Dataset(img, cats, ann), path, "matlab")
-    assert gtconvert.read(path).categories[1].type == ""
-    ic = _interchange.load(path)
-    assert ic.labelTypes == ["Rectangle", "Rectangle", "Scene"]
-    ic.labelIds = np.arange(1.0, 4.0)  # what a trip through groundTruth leaves
-    _interchange.save(ic, path)
-    back = gtconvert.read(path)
-    assert [(c.id, c.name, c.type, c.supercategory) for c in back.categories] == [
-        (1, "car", "", "vehicle"), (2, "unused", "", ""), (3, "tag", "scene", ""),
-    ]  # fmt: skip
-
-
-def _labeler_file(path: Path, vertices: list[list[float]], points: list[list[float]], size: tuple[int, int]):
-    """An interchange file as MATLAB writes it (not 'python'): a polygon, a line and points."""
-    from gtconvert.formats.matlab import interchange as _interchange
-
-    n_pts = len(points)
-    pos = np.full((2 + n_pts, 9), np.nan)
-    pos[2:, :2] = points
-    ic = _interchange.Interchange(
-        sourceType="imageCollection",
-        imageFiles=["a.png"], imageIds=np.array([1.0]), imageSize=np.array([[size[1], size[0]]], float),
-        imageTime=np.array([np.nan]), pixelLabelFiles=[""],
-        labelNames=["poly", "line", "pt"], labelIds=np.array([1.0, 2.0, 3.0]),
-        labelTypes=["Polygon", "Line", "Point"], labelColors=np.full((3, 3), np.nan),
-        labelPixelIds=[np.zeros((0, 0))] * 3, labelGroups=[""] * 3, labelDescriptions=[""] * 3,
-        labelParents=[""] * 3,
-        objImage=np.ones(2 + n_pts), objLabel=np.array([1.0, 2.0] + [3.0] * n_pts),
-        objId=np.arange(1.0, 3 + n_pts), objParent=np.zeros(2 + n_pts),
-        objIsCrowd=np.zeros(2 + n_pts, bool), objPosition=pos,
-        objPartCount=np.array([1.0, 1.0] + [0.0] * n_pts),
-        partVertexCount=np.array([3.0, len(vertices) - 3.0]), vertices=np.array(vertices, float),
-        objRle=[""] * (2 + n_pts), objAttributes=[""] * (2 + n_pts),
-    )  # fmt: skip
-    _interchange.save(ic, path)
-
-
-def test_vertices_outside_the_image_are_clipped_and_counted(tmp_path: Path) -> None:
-    from gtconvert import report
-
-    path = tmp_path / "gt.mat"
-    # MATLAB spatial frame, 20 x 10 image spanning 0.5 .. 20.5 / 0.5 .. 10.5
-    polygon = [[0.0, 1.0], [25.5, 2.5], [10.5, 10.5]]  # x -0.5 and x 25 (COCO) leave the image
-    line = [[1.5, 1.5], [5.5, 12.0]]  # y 11.5 (COCO) leaves it
-    points = [[3.5, 0.25], [20.5, 10.5], [4.5, 4.5]]  # y -0.25 leaves; (20, 10) is the far corner
-    _labeler_file(path, polygon + line, points, (20, 10))
-    with report.Report() as rep, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ds = gtconvert.read(path)
-    ann = ds.annotations
-    assert rep.count("matlab.vertices_clipped") == 3  # objects: the polygon, the line, one point
-    by_id = {int(i): ann.parts(r) for r, i in enumerate(ann.id)}
-    assert by_id[1][0].tolist() == [[0.0, 0.5], [20.0, 2.0], [10.0, 10.0]]
-    assert by_id[2][0].tolist() == [[1.0, 1.0], [5.0, 10.0]]
-    assert [by_id[i][0].tolist() for i in (3, 4, 5)] == [[[3.0, 0.0]], [[20.0, 10.0]], [[4.0, 4.0]]]
-    assert (ann.bbox[:, 0] >= 0).all() and (ann.bbox[:, 0] + ann.bbox[:, 2] <= 20).all()
-    assert (ann.bbox[:, 1] >= 0).all() and (ann.bbox[:, 1] + ann.bbox[:, 3] <= 10).all()
-
-
-def test_vertices_inside_the_image_are_not_touched(tmp_path: Path) -> None:
-    from gtconvert import report
-
-    path = tmp_path / "gt.mat"
-    _labeler_file(
-        path, [[0.5, 0.5], [20.5, 0.5], [20.5, 10.5], [1.25, 1.5], [7.5, 3.5]], [[0.5, 10.5]], (20, 10)
-    )
-    with report.Report() as rep, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ds = gtconvert.read(path)
-    assert rep.count("matlab.vertices_clipped") == 0
-    assert ds.annotations.vertices.tolist() == [[0, 0], [20, 0], [20, 10], [0.75, 1], [7, 3], [0, 10]]
 
 
 @pytest.mark.parametrize("field", ["objAttributes", "attrDefaults", "attrListItems", "infoJson"])

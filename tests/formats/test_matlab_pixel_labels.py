@@ -1,5 +1,6 @@
-"""MATLAB pixel labels with several PixelLabelIDs (a column of scalar ids, or Mx3 RGB triplets):
-every listed value belongs to the label, in every format the label is written to."""
+"""MATLAB pixel labels: label PNGs read lazily or as instances, and labels with several
+PixelLabelIDs (a column of scalar ids, or Mx3 RGB triplets): every listed value belongs to the
+label, in every format the label is written to."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from hypothesis.extra.numpy import arrays
 
 import gtconvert
 from gtconvert import geometry, pixels
-from gtconvert.formats.matlab import interchange as _interchange
+from gtconvert.formats.matlab import interchange
 from gtconvert.model import Kind, PixelRef
+
+from .matlab_support import FIXTURES, needs_fixtures, read_quietly
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
 
@@ -47,7 +50,7 @@ def _write_labeler_file(folder: Path, matrix: np.ndarray, road: np.ndarray, sky:
     (folder / "PixelLabelData").mkdir()
     Image.fromarray(matrix).save(folder / "PixelLabelData" / "Label_1.png")
     h, w = matrix.shape[:2]
-    ic = _interchange.Interchange(
+    ic = interchange.Interchange(
         sourceType="imageCollection",
         imageFiles=["a.png"], imageIds=np.array([1.0]), imageSize=np.array([[h, w]], dtype=float),
         imageTime=np.array([np.nan]), pixelLabelFiles=["PixelLabelData/Label_1.png"],
@@ -56,14 +59,8 @@ def _write_labeler_file(folder: Path, matrix: np.ndarray, road: np.ndarray, sky:
         labelGroups=[""] * 2, labelDescriptions=[""] * 2, labelParents=[""] * 2,
     )  # fmt: skip
     path = folder / "gTruth_export.mat"
-    _interchange.save(ic, path)
+    interchange.save(ic, path)
     return path
-
-
-def _read(path: Path, **opts) -> gtconvert.Dataset:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return gtconvert.read(path, "matlab", **opts)
 
 
 CASES = {
@@ -83,7 +80,7 @@ def _union(matrix: np.ndarray, ids: np.ndarray) -> np.ndarray:
 def test_every_pixel_label_id_belongs_to_the_label(case: str, tmp_path: Path) -> None:
     make, road_ids, sky_ids = CASES[case]
     matrix = make()
-    ds = _read(_write_labeler_file(tmp_path, matrix, road_ids, sky_ids))
+    ds = read_quietly(_write_labeler_file(tmp_path, matrix, road_ids, sky_ids), "matlab")
     ann = ds.annotations
     assert ann.kind.tolist() == [Kind.PIXEL_REF] * 2
     road = ann.pixel_ref[ann.category == 0][0]
@@ -99,7 +96,7 @@ def test_coco_and_masks_outputs_hold_the_union(case: str, tmp_path: Path) -> Non
 
     make, road_ids, sky_ids = CASES[case]
     matrix = make()
-    ds = _read(_write_labeler_file(tmp_path, matrix, road_ids, sky_ids))
+    ds = read_quietly(_write_labeler_file(tmp_path, matrix, road_ids, sky_ids), "matlab")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gtconvert.write(ds, tmp_path / "coco.json", "coco")
@@ -120,7 +117,7 @@ def test_coco_and_masks_outputs_hold_the_union(case: str, tmp_path: Path) -> Non
 def test_instances_are_components_of_the_union(case: str, tmp_path: Path) -> None:
     make, road_ids, sky_ids = CASES[case]
     matrix = make()
-    ds = _read(_write_labeler_file(tmp_path, matrix, road_ids, sky_ids), instances=True)
+    ds = read_quietly(_write_labeler_file(tmp_path, matrix, road_ids, sky_ids), "matlab", instances=True)
     ann = ds.annotations
     road = np.flatnonzero(ann.category == 0)
     assert len(road) == 2  # the red+blue blob is one object, the lone blue blob another
@@ -134,13 +131,13 @@ def test_instances_are_components_of_the_union(case: str, tmp_path: Path) -> Non
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_several_ids_survive_the_interchange(case: str, version: str, tmp_path: Path) -> None:
     make, road_ids, sky_ids = CASES[case]
-    ds = _read(_write_labeler_file(tmp_path, make(), road_ids, sky_ids))
+    ds = read_quietly(_write_labeler_file(tmp_path, make(), road_ids, sky_ids), "matlab")
     out = tmp_path / "out.mat"
     gtconvert.write(ds, out, "matlab", mat_version=version)
-    ic = _interchange.load(out)
+    ic = interchange.load(out)
     assert ic.labelPixelIds[0].tolist() == road_ids.tolist()  # Mx3 triplets or an Mx1 column
     assert ic.labelPixelIds[1].tolist() == sky_ids.tolist()
-    back = _read(out)
+    back = read_quietly(out, "matlab")
     assert back.annotations.pixel_ref.tolist() == ds.annotations.pixel_ref.tolist()
 
 
@@ -160,3 +157,30 @@ def test_group_rles_equal_the_union_of_masks(matrix: np.ndarray, groups: list[li
     rgb = np.stack([matrix, matrix * 2, matrix * 3], axis=-1)
     got_rgb = pixels.label_matrix_group_rles(rgb, [[(v, 2 * v, 3 * v) for v in g] for g in groups])
     assert got_rgb == expected
+
+
+@needs_fixtures
+def test_pixel_labels_keep_their_areas(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from gtconvert.geometry import rle_area
+    from gtconvert.pixels import encode_pixel_refs
+
+    ds = read_quietly(FIXTURES / "satellite-pixellabel/gTruth.mat")
+    ann = ds.annotations
+    assert set(ann.kind.tolist()) == {Kind.PIXEL_REF}
+    assert (ds.images.width[0], ds.images.height[0]) == Image.open(ann.pixel_ref[0].path).size
+    rows = np.flatnonzero(ann.image < 3)
+    rles = encode_pixel_refs([ann.pixel_ref[i] for i in rows], workers=1)
+    for i, _rle, area in zip(rows, rles, rle_area(rles)):
+        png = np.asarray(Image.open(ann.pixel_ref[i].path))
+        value = ds.categories[ann.category[i]].pixel_id[0]
+        assert area == np.count_nonzero(png == value)
+
+
+@needs_fixtures
+def test_pixel_instances_split_components() -> None:
+    ds = read_quietly(FIXTURES / "satellite-pixellabel/gTruth.mat", instances=True, every=8)
+    ann = ds.annotations
+    assert len(ds.images) == 2
+    assert (ann.kind == Kind.MASK).all() and len(ann) > 2 * len(ds.categories)
