@@ -6,7 +6,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +15,7 @@ from strategies import datasets
 import gtconvert
 from gtconvert import geometry
 from gtconvert.cli import main
-from gtconvert.errors import GtconvertError, GtconvertWarning
+from gtconvert.errors import GtconvertWarning
 from gtconvert.formats import yolo
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 from gtconvert.report import Report
@@ -202,23 +201,6 @@ def test_split_is_reproducible_and_read_back(tmp_path: Path) -> None:
     splits = [e["split"] for e in back.images.extra]
     assert splits.count("train") == 8 and splits.count("val") == 2
     trainer_check(tmp_path / "y1", "detect")
-
-
-def test_equal_basenames_in_different_folders_do_not_collide(tmp_path: Path) -> None:
-    ds = Dataset(
-        Images.create(["a/x.jpg", "b/x.jpg"], width=[10, 10], height=[10, 10]),
-        [Category(id=1, name="a")],
-        Annotations.create([0, 1], 0, Kind.BOX, bbox=[[0, 0, 1, 1], [0, 0, 2, 2]]),
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GtconvertWarning)
-        yolo.write(ds, tmp_path / "y")
-    assert (tmp_path / "y" / "labels" / "a" / "x.txt").read_text() != (
-        tmp_path / "y" / "labels" / "b" / "x.txt"
-    ).read_text()
-    same_stem = ds.replace(images=Images.create(["x.jpg", "x.png"], width=[10, 10], height=[10, 10]))
-    with pytest.raises(GtconvertError, match="share the label file"):
-        yolo.write(same_stem, tmp_path / "z")
 
 
 def test_cli_converts_coco_to_yolo(tmp_path: Path) -> None:

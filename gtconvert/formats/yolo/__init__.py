@@ -7,14 +7,15 @@ normalised to [0, 1]. Classes are 0..K-1 in category order; ``gtconvert.json`` b
 so that YOLO -> COCO restores them. See ``docs/yolo.md``.
 
 The package: :mod:`.reader` and :mod:`.writer` (the two directions), :mod:`.rows` (which object
-becomes which label row), :mod:`.text` (the exact label text) and :mod:`.datayaml`.
+becomes which label row), :mod:`.text` (the exact label text), :mod:`.paths` (which label file
+belongs to which image) and :mod:`.datayaml`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .datayaml import SPLIT_NAMES, looks_like_data_yaml
+from .datayaml import SPLIT_NAMES, YAML_NAMES, looks_like_data_yaml
 from .reader import read
 from .rows import TASKS
 from .writer import write
@@ -25,11 +26,12 @@ DESCRIPTION = "YOLO / Ultralytics folder (detect, segment, obb; images/, labels/
 
 
 def detect(path: str) -> bool:
+    """Whether ``path`` is a YOLO dataset: a data.yaml, a folder holding one, or ``images/`` + ``labels/``."""
     p = Path(path)
     if p.is_file():
         return p.suffix.lower() in (".yaml", ".yml") and looks_like_data_yaml(p)
     if not p.is_dir():
         return False
-    if any(looks_like_data_yaml(p / n) for n in ("data.yaml", "data.yml", "dataset.yaml")):
+    if any(looks_like_data_yaml(p / n) for n in YAML_NAMES):
         return True
     return (p / "labels").is_dir() and (p / "images").is_dir()

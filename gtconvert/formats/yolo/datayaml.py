@@ -14,53 +14,16 @@ from ...model import Dataset
 
 SPLIT_NAMES = ("train", "val", "test")
 
+#: The names a dataset's YAML file goes by, in the order they are looked for.
+YAML_NAMES = ("data.yaml", "data.yml", "dataset.yaml")
+
 
 def looks_like_data_yaml(path: Path) -> bool:
+    """Whether ``path`` is a file that names classes and a split, as a data.yaml does."""
     if not path.is_file():
         return False
     head = path.read_bytes()[: 1 << 16]
     return b"names" in head and (b"train" in head or b"val" in head)
-
-
-def write_data_yaml(tmp: Path, final: Path, dataset: Dataset, rel: list[str], split_of: np.ndarray) -> None:
-    """``data.yaml``: ``path`` (absolute, where the folder is written), splits and ``names``."""
-    doc: dict[str, Any] = {"path": str(final.resolve())}
-    present = [s for s in SPLIT_NAMES if (split_of == s).any()]
-    if not present:
-        doc["train"] = doc["val"] = "images"
-    for s in present:
-        members = split_of == s
-        prefix = f"{s}/"
-        own_folder = all(r.startswith(prefix) for r, m in zip(rel, members) if m) and not any(
-            r.startswith(prefix) for r, m in zip(rel, members) if not m
-        )
-        if own_folder:
-            doc[s] = f"images/{s}"
-        else:  # the images of this split share no folder: list them (Ultralytics reads .txt lists)
-            listing = "".join(f"./images/{r}\n" for r, m in zip(rel, members) if m)
-            (tmp / f"{s}.txt").write_text(listing, encoding="utf-8")
-            doc[s] = f"{s}.txt"
-    if "val" not in doc:  # trainers require val: reuse train rather than invent one
-        doc["val"] = doc["train"]
-    lines = [f"{key}: {yaml_string(value)}\n" for key, value in doc.items()]
-    lines.append("names:\n" if dataset.categories else "names: {}\n")
-    lines.extend(f"  {i}: {yaml_string(c.name)}\n" for i, c in enumerate(dataset.categories))
-    with open(tmp / "data.yaml", "w", encoding="utf-8") as f:
-        f.write("".join(lines))
-
-
-# Characters a YAML reader refuses raw (non-printable) or reads as line breaks inside quotes.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
-
-
-def yaml_string(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar (JSON's quoting, plus \\u escapes YAML needs).
-
-    Written by hand instead of with PyYAML, whose import and regex compilation cost ~15 ms of
-    every conversion; reading data.yaml back (``yaml.safe_load``) gives ``text`` exactly (tested).
-    """
-    quoted = json.dumps(text, ensure_ascii=False)
-    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def load(path: Path) -> tuple[Path, dict[str, Any] | None]:
@@ -71,9 +34,7 @@ def load(path: Path) -> tuple[Path, dict[str, Any] | None]:
         yaml_path, root = path, path.parent
     else:
         root = path
-        yaml_path = next(
-            (path / n for n in ("data.yaml", "data.yml", "dataset.yaml") if (path / n).is_file()), None
-        )
+        yaml_path = next((path / n for n in YAML_NAMES if (path / n).is_file()), None)
         if yaml_path is None:
             if not (path / "labels").is_dir():
                 raise GtconvertError(
@@ -130,3 +91,45 @@ def class_names(doc: dict[str, Any] | None, side: dict[str, Any] | None, root: P
     raise GtconvertError(
         "data.yaml has no 'names'", file=root / "data.yaml", fix="add names: {0: first, ...}"
     )
+
+
+def write_data_yaml(tmp: Path, final: Path, dataset: Dataset, rel: list[str], split_of: np.ndarray) -> None:
+    """``data.yaml``: ``path`` (absolute, where the folder is written), splits and ``names``."""
+    doc: dict[str, Any] = {"path": str(final.resolve())}
+    present = [s for s in SPLIT_NAMES if (split_of == s).any()]
+    if not present:
+        doc["train"] = doc["val"] = "images"
+    for s in present:
+        members = split_of == s
+        prefix = f"{s}/"
+        own_folder = all(r.startswith(prefix) for r, m in zip(rel, members) if m) and not any(
+            r.startswith(prefix) for r, m in zip(rel, members) if not m
+        )
+        if own_folder:
+            doc[s] = f"images/{s}"
+        else:  # the images of this split share no folder: list them (Ultralytics reads .txt lists)
+            listing = "".join(f"./images/{r}\n" for r, m in zip(rel, members) if m)
+            (tmp / f"{s}.txt").write_text(listing, encoding="utf-8")
+            doc[s] = f"{s}.txt"
+    if "val" not in doc:  # trainers require val: reuse train rather than invent one
+        doc["val"] = doc["train"]
+    lines = [f"{key}: {yaml_string(value)}\n" for key, value in doc.items()]
+    lines.append("names:\n" if dataset.categories else "names: {}\n")
+    lines.extend(f"  {i}: {yaml_string(c.name)}\n" for i, c in enumerate(dataset.categories))
+    with open(tmp / "data.yaml", "w", encoding="utf-8") as f:
+        f.write("".join(lines))
+
+
+# Characters a YAML reader refuses raw (non-printable) or reads as line breaks inside quotes.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar (JSON's quoting, plus \\u escapes YAML needs).
+
+    Quoted here rather than by PyYAML's emitter, so that writing YOLO does not import PyYAML
+    (and compile its patterns) for a handful of strings; reading data.yaml back with
+    ``yaml.safe_load`` gives ``text`` exactly (tests/formats/test_yolo_datayaml.py).
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)

@@ -1,9 +1,12 @@
-"""Reading a YOLO folder: images and label files found as Ultralytics finds them."""
+"""Reading a YOLO folder: label rows checked as a trainer checks them, then one columnar Dataset.
+
+Which files belong to the dataset is :mod:`.paths`' concern; ``data.yaml`` is :mod:`.datayaml`'s.
+"""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,8 +14,9 @@ import numpy as np
 from ... import geometry, imagefiles, report, sidecar
 from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images, Kind
-from .datayaml import SPLIT_NAMES, class_names, load
-from .rows import TASKS
+from .datayaml import class_names, load
+from .paths import Entry, find_entries
+from .rows import check_task
 
 
 def read(
@@ -29,20 +33,18 @@ def read(
     images when they are not beside the labels. ``task="obb"`` reads 9-column rows as rotated
     boxes (default: what ``gtconvert.json`` says, else 9-column rows are 4-vertex polygons).
     """
-    if task is not None and task not in TASKS:
-        raise GtconvertError(f"unknown YOLO task {task!r}", fix=f"use one of {', '.join(TASKS)}")
+    check_task(task)
     root, doc = load(Path(path))
     side = sidecar.load(root)
     task = task or (side or {}).get("task")
     names = class_names(doc, side, root)
-    found = _collect(root, doc, side)  # image_root, [(rel, image path, label path, split)]
-    image_root, entries = found
+    image_root, entries = find_entries(root, doc, side)
     if images is not None:
         image_root = Path(images)
-        entries = [(rel, image_root / rel, lab, s) for rel, _, lab, s in entries]
-    texts = _read_texts([lab for _, _, lab, _ in entries])
-    parsed = [_parse(t, lab, len(names)) for t, (_, _, lab, _) in zip(texts, entries)]
-    rel_names = [rel for rel, _, _, _ in entries]
+        entries = [e._replace(image=image_root / e.rel) for e in entries]
+    texts = _read_texts([e.label for e in entries])
+    parsed = [_parse(text, e.label, len(names)) for text, e in zip(texts, entries)]
+    rel_names = [e.rel for e in entries]
     rows_per_image = np.array([len(c) for c, _ in parsed], dtype=np.int64)
     restored = sidecar.restore(side, rel_names, rows_per_image, source="yolo")
     width, height = _sizes(entries, image_size, restored.sizes)
@@ -51,102 +53,11 @@ def read(
         width=width,
         height=height,
         id=restored.image_ids,
-        extra=[{"split": s} if s else None for _, _, _, s in entries],
+        extra=[{"split": e.split} if e.split else None for e in entries],
     )
     ann = _annotations(parsed, img, restored, task)
     cats = _categories(names, side)
     return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
-
-
-def _label_of(image: Path) -> Path:
-    """Ultralytics' rule: the last ``/images/`` of the path becomes ``/labels/``, suffix ``.txt``."""
-    parts = list(image.parts)
-    for k in range(len(parts) - 2, -1, -1):
-        if parts[k] == "images":
-            parts[k] = "labels"
-            break
-    return Path(*parts).with_suffix(".txt")
-
-
-def _image_of(label: Path) -> Path:
-    parts = list(label.parts)
-    for k in range(len(parts) - 2, -1, -1):
-        if parts[k] == "labels":
-            parts[k] = "images"
-            break
-    return Path(*parts)
-
-
-def _split_sources(root: Path, doc: dict[str, Any] | None) -> list[tuple[str, Path]]:
-    """(split name, folder or list file) of every split in ``data.yaml`` (or all of ``images/``)."""
-    if doc is None:
-        return [("", root / "images")]
-    out = []
-    for s in SPLIT_NAMES:
-        value = doc.get(s)
-        for v in value if isinstance(value, list) else [value] if value else []:
-            out.append((s, root / str(v)))
-    if not out:
-        out.append(("", root / "images"))
-    return out
-
-
-def _collect(root: Path, doc: dict[str, Any] | None, side: dict[str, Any] | None) -> tuple[Path, list[tuple]]:
-    """Every image of the dataset with its label file and split; labels without images too."""
-    sources = _split_sources(root, doc)
-    # a folder listed under two splits (train == val == images) says nothing about splits
-    splits_known = len({src for _, src in sources}) == len(sources)
-    seen: dict[Path, str] = {}
-    label_dirs: list[tuple[str, Path]] = []
-    for s, src in sources:
-        s = s if splits_known else ""
-        if src.is_file() and src.suffix == ".txt":
-            for line in src.read_text(encoding="utf-8").splitlines():
-                line = line.strip()
-                if line:
-                    p = Path(line) if Path(line).is_absolute() else (src.parent / line)
-                    seen.setdefault(Path(os.path.normpath(p)), s)
-        else:
-            for rel in imagefiles.find_images(src) if src.is_dir() else []:
-                seen.setdefault(src / rel, s)
-            label_dirs.append((s, _label_of(src / "x").parent))
-    known_labels = {_label_of(p) for p in seen}
-    orphans: list[tuple[Path, str]] = []
-    for s, ldir in label_dirs:
-        if ldir.is_dir():
-            for lab in sorted(ldir.rglob("*.txt")):
-                if lab not in known_labels:
-                    orphans.append((lab, s))
-                    known_labels.add(lab)
-    images_root = root / "images"
-    paths = list(seen) + _orphan_images([lab for lab, _ in orphans], side, images_root)
-    splits = list(seen.values()) + [s for _, s in orphans]
-    base = images_root if all(_is_under(p, images_root) for p in paths) else root
-    entries = [(Path(os.path.relpath(p, base)).as_posix(), p, _label_of(p), s) for p, s in zip(paths, splits)]
-    return base, entries
-
-
-def _is_under(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
-
-
-def _orphan_images(labels: list[Path], side: dict[str, Any] | None, images_root: Path) -> list[Path]:
-    """The images label files without an image belong to: named by the sidecar, else ``.jpg``."""
-    by_stem = {}
-    if side:
-        by_stem = {
-            PurePosixPath(n).with_suffix("").as_posix(): n for n in side["images"].get("file_name", [])
-        }
-    out = []
-    for label in labels:
-        guess = _image_of(label)
-        stem = Path(os.path.relpath(guess, images_root)).with_suffix("").as_posix()
-        out.append(images_root / by_stem[stem] if stem in by_stem else guess.with_suffix(".jpg"))
-    return out
 
 
 def _read_texts(labels: list[Path]) -> list[str]:
@@ -200,15 +111,17 @@ def _parse(text: str, label: Path, n_classes: int) -> tuple[np.ndarray, np.ndarr
     return cols, values
 
 
-def _sizes(entries: list[tuple], image_size: tuple[int, int] | None, known: dict[str, tuple[int, int]]):  # type: ignore[no-untyped-def]
+def _sizes(
+    entries: list[Entry], image_size: tuple[int, int] | None, known: dict[str, tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Image sizes: ``image_size`` if given, else the image header, else the sidecar's record."""
     n = len(entries)
     if image_size is not None:
         return np.full(n, int(image_size[0])), np.full(n, int(image_size[1]))
-    width, height = imagefiles.header_sizes([p for _, p, _, _ in entries])
+    width, height = imagefiles.header_sizes([e.image for e in entries])
     for i in np.flatnonzero(width == 0).tolist():
-        width[i], height[i] = known.get(entries[i][0], (0, 0))
-    missing = [str(entries[i][1]) for i in np.flatnonzero(width == 0).tolist()]
+        width[i], height[i] = known.get(entries[i].rel, (0, 0))
+    missing = [str(entries[i].image) for i in np.flatnonzero(width == 0).tolist()]
     if missing:
         raise GtconvertError(
             f"{len(missing)} images are missing, so their sizes are unknown: {', '.join(missing[:5])}",
@@ -217,7 +130,9 @@ def _sizes(entries: list[tuple], image_size: tuple[int, int] | None, known: dict
     return width, height
 
 
-def _annotations(parsed: list, img: Images, restored: sidecar.Restored, task: str | None) -> Annotations:  # type: ignore[type-arg]
+def _annotations(
+    parsed: list[tuple[np.ndarray, np.ndarray]], img: Images, restored: sidecar.Restored, task: str | None
+) -> Annotations:
     """All label rows as annotations, with the kinds the sidecar recorded where they fit."""
     cols = np.concatenate([c for c, _ in parsed]) if parsed else np.zeros(0, np.int64)
     values = np.concatenate([v for _, v in parsed]) if parsed else np.zeros(0)
@@ -265,7 +180,6 @@ def _annotations(parsed: list, img: Images, restored: sidecar.Restored, task: st
         rbox[rows4] = geometry.corners_to_rotated_box(corners)
     as_box = ~is_box_row & (hint == Kind.BOX)  # boxes written as 4 corners (segment or obb task)
     kind[as_box] = Kind.BOX
-    keep_geometry = (kind == Kind.POLYGON) | (kind == Kind.MASK)
     rle = np.full(n, None, dtype=object)
     as_mask = np.flatnonzero((kind == Kind.POLYGON) & np.isin(hint, [Kind.MASK, Kind.PIXEL_REF]))
     for i in as_mask.tolist():  # masks written as bridged rings: rasterised back to masks

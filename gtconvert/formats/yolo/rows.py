@@ -18,15 +18,24 @@ from ...model import Annotations, Dataset, Kind
 from .._common import axis_aligned_boxes, crowd_policy, writable
 
 TASKS = ("detect", "segment", "obb")
-_DECIMALS = 6  # normalised values to 1e-6: boxes within 1e-6 of the image size after a round trip
 
 _SHAPED = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF)
 
+#: What the row builders return: ragged ``row_start``, flat normalised ``coords``, the rows
+#: written, and how many of them were clipped.
+RowValues = tuple[np.ndarray, np.ndarray, np.ndarray, int]
+
+
+def check_task(task: str | None) -> None:
+    """Refuse a task YOLO does not have (None, for "choose one", is fine)."""
+    if task is not None and task not in TASKS:
+        raise GtconvertError(f"unknown YOLO task {task!r}", fix=f"use one of {', '.join(TASKS)}")
+
 
 def choose_task(ann: Annotations, task: str | None) -> str:
+    """``task`` if given, else segment when there are shapes, obb for rotated boxes, else detect."""
+    check_task(task)
     if task is not None:
-        if task not in TASKS:
-            raise GtconvertError(f"unknown YOLO task {task!r}", fix=f"use one of {', '.join(TASKS)}")
         return task
     if np.isin(ann.kind, _SHAPED).any():
         return "segment"
@@ -59,7 +68,7 @@ def rows_to_write(ann: Annotations, crowd: str, task: str) -> np.ndarray:
 
 def row_values(
     dataset: Dataset, rows: np.ndarray, task: str, width: np.ndarray, height: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+) -> RowValues:
     """Normalised coordinates of every written row: ragged ``row_start`` + flat ``coords``.
 
     Returns the rows actually written (objects entirely outside their image are dropped, with
@@ -94,7 +103,7 @@ def _has_size(boxes: np.ndarray) -> np.ndarray:
     return (boxes[:, 2] > 0) & (boxes[:, 3] > 0)
 
 
-def _detect_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
+def _detect_values(dataset: Dataset, rows: np.ndarray, width: np.ndarray, height: np.ndarray) -> RowValues:
     img_row = dataset.annotations.image[rows]
     unclipped = axis_aligned_boxes(dataset, rows)
     boxes, changed = geometry.clip_boxes(unclipped, width[img_row], height[img_row])
@@ -105,7 +114,7 @@ def _detect_values(dataset, rows, width, height):  # type: ignore[no-untyped-def
     return np.arange(len(rows) + 1) * 4, coords.ravel(), rows, int(np.count_nonzero(changed & inside))
 
 
-def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
+def _obb_values(dataset: Dataset, rows: np.ndarray, width: np.ndarray, height: np.ndarray) -> RowValues:
     ann = dataset.annotations
     img_row = ann.image[rows]
     W, H = width[img_row].astype(np.float64), height[img_row].astype(np.float64)
@@ -131,7 +140,7 @@ def _obb_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
     return np.arange(len(rows) + 1) * 8, norm[inside].ravel(), rows, int(np.count_nonzero(changed & inside))
 
 
-def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-def]
+def _segment_values(dataset: Dataset, rows: np.ndarray, width: np.ndarray, height: np.ndarray) -> RowValues:
     """One ring per object: parts clipped to the image, then bridged into one row.
 
     A polygon part with fewer than 3 distinct points encloses nothing and is left out (counted);
@@ -150,19 +159,7 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
     ring_len = np.zeros(n, dtype=np.int64)
 
     # box-like objects: 4 corners each
-    is_rot = kind == Kind.ROTATED_BOX
-    is_box = ~np.isin(kind, [Kind.POLYGON, Kind.ROTATED_BOX, Kind.MASK, Kind.PIXEL_REF])
-    corners = np.zeros((n, 4, 2))
-    sized = np.zeros(n, dtype=bool)
-    if is_box.any():
-        boxes = ann.bbox[rows[is_box]]
-        corners[is_box] = geometry.box_corners(boxes)
-        sized[is_box] = _has_size(boxes)
-    if is_rot.any():
-        rbox = ann.rbox[rows[is_rot]]
-        sized[is_rot] = _has_size(rbox)
-        corners[is_rot] = geometry.rotated_box_corners(rbox)
-    boxlike = is_box | is_rot
+    corners, sized, boxlike = _box_corners(ann, rows, kind)
     degenerate[boxlike & ~sized] = True
     box_fast = boxlike & sized & _within(corners.min(axis=1), corners.max(axis=1), W, H)
 
@@ -195,28 +192,11 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
 
     # the rest, one object at a time: clipped, several parts, masks
     slow = np.flatnonzero(~fast & ~degenerate)
-    masks = _masks_as_parts(dataset, rows[slow])
-    slow_rings: dict[int, np.ndarray] = {}
-    clipped = 0
-    for k, j in enumerate(slow.tolist()):
-        if kind[j] in (Kind.MASK, Kind.PIXEL_REF):
-            parts = list(masks.get(k) or [])
-        elif kind[j] == Kind.POLYGON:
-            parts = _good_parts(ann, int(rows[j]), part_ok)
-        else:
-            parts = [corners[j]]
-        if not parts:
-            degenerate[j] = True
-            continue
-        out_parts, was_clipped = _clip_parts(parts, float(W[j]), float(H[j]))
-        clipped += was_clipped
-        ring = geometry.bridge_parts(out_parts)
-        if len(ring) >= 3 and np.ptp(ring[:, 0]) > 0 and np.ptp(ring[:, 1]) > 0:
-            slow_rings[j] = ring
-            ring_len[j] = len(ring)
-            written[j] = True
-        else:  # nothing left: cut away by the border, or a flat shape that encloses nothing
-            degenerate[j] = not was_clipped
+    slow_rings, slow_degenerate, clipped = _rings_one_by_one(dataset, rows, slow, corners, part_ok, W, H)
+    degenerate[slow_degenerate] = True
+    for j, ring in slow_rings.items():
+        ring_len[j] = len(ring)
+        written[j] = True
     report.warn(
         "yolo.degenerate_parts",
         f"YOLO: {bad_parts} polygon parts with fewer than 3 distinct points left out of their objects",
@@ -244,7 +224,70 @@ def _segment_values(dataset, rows, width, height):  # type: ignore[no-untyped-de
     return row_start, np.clip(norm.ravel(), 0.0, 1.0), rows, clipped
 
 
-def _polygon_rings(ann: Annotations, part_ok: np.ndarray, first_part: np.ndarray, two: np.ndarray):  # type: ignore[no-untyped-def]
+def _box_corners(
+    ann: Annotations, rows: np.ndarray, kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 4 corners of the boxes and rotated boxes among ``rows``, which of them have a size,
+    and which rows are box-like (every kind that is not a polygon or a mask)."""
+    n = len(rows)
+    is_rot = kind == Kind.ROTATED_BOX
+    is_box = ~np.isin(kind, [Kind.POLYGON, Kind.ROTATED_BOX, Kind.MASK, Kind.PIXEL_REF])
+    corners = np.zeros((n, 4, 2))
+    sized = np.zeros(n, dtype=bool)
+    if is_box.any():
+        boxes = ann.bbox[rows[is_box]]
+        corners[is_box] = geometry.box_corners(boxes)
+        sized[is_box] = _has_size(boxes)
+    if is_rot.any():
+        rbox = ann.rbox[rows[is_rot]]
+        sized[is_rot] = _has_size(rbox)
+        corners[is_rot] = geometry.rotated_box_corners(rbox)
+    return corners, sized, is_box | is_rot
+
+
+def _rings_one_by_one(
+    dataset: Dataset,
+    rows: np.ndarray,
+    slow: np.ndarray,
+    corners: np.ndarray,
+    part_ok: np.ndarray,
+    W: np.ndarray,
+    H: np.ndarray,
+) -> tuple[dict[int, np.ndarray], list[int], int]:
+    """Rings of the objects at positions ``slow`` of ``rows``: clipped, bridged, one at a time.
+
+    Returns the rings by position, the positions that turned out degenerate (no part to write,
+    or a shape that encloses nothing without having been clipped), and how many were clipped.
+    """
+    ann = dataset.annotations
+    kind = ann.kind[rows]
+    masks = _masks_as_parts(dataset, rows[slow])
+    rings: dict[int, np.ndarray] = {}
+    degenerate: list[int] = []
+    clipped = 0
+    for k, j in enumerate(slow.tolist()):
+        if kind[j] in (Kind.MASK, Kind.PIXEL_REF):
+            parts = list(masks.get(k) or [])
+        elif kind[j] == Kind.POLYGON:
+            parts = _good_parts(ann, int(rows[j]), part_ok)
+        else:
+            parts = [corners[j]]
+        if not parts:
+            degenerate.append(j)
+            continue
+        out_parts, was_clipped = _clip_parts(parts, float(W[j]), float(H[j]))
+        clipped += was_clipped
+        ring = geometry.bridge_parts(out_parts)
+        if len(ring) >= 3 and np.ptp(ring[:, 0]) > 0 and np.ptp(ring[:, 1]) > 0:
+            rings[j] = ring
+        elif not was_clipped:  # a flat shape that encloses nothing (one cut away by the border is not)
+            degenerate.append(j)
+    return rings, degenerate, clipped
+
+
+def _polygon_rings(
+    ann: Annotations, part_ok: np.ndarray, first_part: np.ndarray, two: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rings of polygons with one or two good parts, as indices into ``ann.vertices``.
 
     ``first_part``: each object's first part index; ``two``: whether it has two good parts

@@ -1,6 +1,8 @@
 """The exact text of label files: ``cls v1 ... vn`` rows, values as ``"%.6f"`` gives them.
 
-The values are formatted as numpy byte columns (no Python call per number).
+``format_rows`` is the one clever part: the values are formatted as numpy byte columns (no
+Python call per number), and its oracle, ``tests/formats/test_yolo_text.py``, checks every byte
+against plain ``%.6f`` formatting. ``format_labels`` cuts its text into one file per image.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def format_labels(
         yield i0, [text[a + 1 : b + 1] if b > a else b"" for a, b in itertools.pairwise(starts)]
 
 
-CHUNK = 1 << 20  # values formatted at once (about 16 bytes of scratch each)
+#: Values formatted at once (about 16 bytes of scratch each), so memory stays bounded.
+CHUNK = 1 << 20
 
 
 def _byte_lane(prefix: bytes, digits: str, suffix: bytes) -> int:

@@ -13,6 +13,7 @@ from ...errors import GtconvertError
 from ...fileio import atomic_output, safe_relative
 from ...model import Dataset
 from .datayaml import SPLIT_NAMES, write_data_yaml
+from .paths import label_paths
 from .rows import choose_task, row_values, rows_to_write
 from .text import format_labels
 
@@ -39,7 +40,7 @@ def write(
     width, height = imagefiles.known_sizes(dataset, target="YOLO")
     rows = rows_to_write(ann, crowd, task)
     rel, split_of = _image_paths(dataset, split, seed)
-    label_rel = _label_paths(rel)
+    label_rel = label_paths(rel)
 
     row_start, coords, rows, clipped = row_values(dataset, rows, task, width, height)
     report.warn(
@@ -97,30 +98,6 @@ def _image_paths(
     )
     split_of[~np.isin(split_of, SPLIT_NAMES)] = ""
     return names, split_of
-
-
-def _label_paths(rel: list[str]) -> list[str]:
-    """``a/b.jpg`` -> ``a/b.txt``; two images that would share a label file are an error."""
-    labels = [_without_suffix(r) + ".txt" for r in rel]
-    if len({lab.casefold() for lab in labels}) != len(labels):  # one file on macOS/Windows
-        seen: dict[str, tuple[str, str]] = {}
-        for r, lab in zip(rel, labels):
-            if lab.casefold() in seen:
-                other, other_lab = seen[lab.casefold()]
-                how = "would share" if other_lab == lab else "differ only in case and would share"
-                raise GtconvertError(
-                    f"images {other!r} and {r!r} {how} the label file {lab!r}",
-                    fix="rename one of them (YOLO pairs image and label by name without suffix)",
-                )
-            seen[lab.casefold()] = (r, lab)
-    return labels
-
-
-def _without_suffix(name: str) -> str:
-    """``a/b.jpg`` -> ``a/b``; ``a/.hidden`` and ``a.d/b`` keep their dots (as ``PurePosixPath``)."""
-    slash = name.rfind("/")
-    dot = name.rfind(".")
-    return name[:dot] if dot > slash + 1 and dot < len(name) - 1 else name
 
 
 def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
