@@ -9,7 +9,7 @@ for it. Memory stays bounded by the images in flight, never the whole dataset.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,19 +17,53 @@ import numpy as np
 from .errors import GtconvertError
 from .model import PixelRef
 
-#: Below this many files a pool costs more than it saves.
+#: Below this many jobs a process pool costs more than it saves.
 POOL_MIN_FILES = 8
+#: Tasks handed to each worker ahead of time: enough to keep it busy, few to bound memory.
+TASKS_IN_FLIGHT = 4
 
 
-def map_files(fn: Callable[..., Any], jobs: Sequence[tuple], workers: int | None = None) -> list[Any]:
-    """``fn(*job)`` for every job, in a process pool when there are enough to pay for it."""
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(jobs) >= POOL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor  # lazy: multiprocessing costs ~10 ms to import
+def map_files(
+    fn: Callable[..., Any],
+    jobs: Iterable[tuple],
+    count: int | None = None,
+    *,
+    workers: int | None = None,
+    per_task: int = 8,
+    min_jobs: int = POOL_MIN_FILES,
+) -> list[Any]:
+    """``[fn(*job) for job in jobs]``, in a process pool when there are ``min_jobs`` or more.
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(fn, *zip(*jobs), chunksize=max(1, len(jobs) // (4 * workers))))
-    return [fn(*job) for job in jobs]
+    ``jobs`` may be a generator (``count`` says how many it yields): the pool takes ``per_task``
+    jobs to a task and holds at most :data:`TASKS_IN_FLIGHT` tasks per worker, so jobs are made,
+    and images held, only a few tasks ahead of the workers. Results come in the order of
+    ``jobs``. ``fn`` is sent to the workers by name: a function defined at module level.
+    """
+    n = len(jobs) if count is None else count  # type: ignore[arg-type]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or n < min_jobs:
+        return [fn(*job) for job in jobs]
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is slow to import
+    from itertools import islice
+
+    out: list[Any] = []
+    pending: deque[Any] = deque()
+    queue = iter(jobs)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        while True:
+            while len(pending) < workers * TASKS_IN_FLIGHT:
+                batch = list(islice(queue, per_task))
+                if not batch:
+                    break
+                pending.append(pool.submit(_run_batch, fn, batch))
+            if not pending:
+                return out
+            out += pending.popleft().result()
+
+
+def _run_batch(fn: Callable[..., Any], batch: list[tuple]) -> list[Any]:
+    return [fn(*job) for job in batch]
 
 
 def read_label_matrix(path: str) -> np.ndarray:
@@ -154,19 +188,10 @@ def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> l
     out: list[dict[str, Any]] = [{}] * len(refs)
     files = list(by_file)
     jobs = [(f, [refs[i].values for i in by_file[f]]) for f in files]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(files) >= POOL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_encode_file, *zip(*jobs), chunksize=4)
-            for f, rles in zip(files, results):
-                for i, rle in zip(by_file[f], rles):
-                    out[i] = rle
-    else:
-        for f, values in jobs:
-            for i, rle in zip(by_file[f], _encode_file(f, values)):
-                out[i] = rle
+    results = map_files(_encode_file, jobs, workers=workers, per_task=4)
+    for f, rles in zip(files, results):
+        for i, rle in zip(by_file[f], rles):
+            out[i] = rle
     return out
 
 
@@ -188,14 +213,7 @@ def values_present(
     """
     values = list(values)
     out = np.zeros((len(paths), len(values)), dtype=bool)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(paths) >= POOL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            rows = list(pool.map(_present_in_file, paths, [values] * len(paths), chunksize=8))
-    else:
-        rows = [_present_in_file(p, values) for p in paths]
+    rows = map_files(_present_in_file, [(p, values) for p in paths], workers=workers)
     if rows:
         out[:] = rows
     return out

@@ -1,6 +1,20 @@
-"""Palette PNGs of label images: the VOC colour map, and a fast writer for mostly-zero images."""
+"""Label images as PNG files, shown with the Pascal VOC colour map.
+
+* :func:`voc_colormap`, :func:`palette`: the VOC devkit colour map (index 0 black, 255 cream).
+* :func:`palette_png`: an 8-bit palette PNG of a mostly-zero label image, its deflate stream
+  spliced from compressed bands (VOC ``SegmentationObject``/``SegmentationClass``).
+* :func:`write_index_png`: Pillow's palette PNG, or 16-bit grey past value 255 (masks
+  ``index/``); :func:`write_binary_png`: a 1-bit PNG, as MATLAB writes a logical mask.
+
+The masks format keeps Pillow's encoding (zlib over the whole image): its files stay the
+bytes they have always been. Both read back to the same pixels and palette.
+"""
 
 from __future__ import annotations
+
+import functools
+import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -15,24 +29,59 @@ def voc_colormap(n: int = 256) -> np.ndarray:
     return rgb.astype(np.uint8)
 
 
+@functools.cache
+def palette() -> bytes:
+    """The 256 colours of :func:`voc_colormap` as a PNG ``PLTE`` body (R, G, B per index)."""
+    return voc_colormap().tobytes()
+
+
+def write_index_png(index: np.ndarray, path: Path) -> None:
+    """``index`` (uint8: palette PNG with :func:`palette`; else 16-bit grey) with Pillow."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if index.dtype == np.uint8:
+        im = Image.frombytes("P", (index.shape[1], index.shape[0]), index.tobytes())
+        im.putpalette(palette())
+    else:
+        im = Image.fromarray(index.astype(np.uint16))
+    im.save(path, optimize=False)
+
+
+def write_binary_png(mask: np.ndarray, path: Path) -> None:
+    """A 1-bit PNG of ``mask`` (as MATLAB writes a logical image)."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.ascontiguousarray(mask, dtype=bool)).save(path)
+
+
+def write_palette_png(index: np.ndarray, path: str) -> None:
+    """``path`` holding :func:`palette_png` of ``index`` (its folder must exist)."""
+    with open(path, "wb") as f:
+        f.write(palette_png(index))
+
+
+# ---- the spliced encoder ------------------------------------------------------------------
+#
+# Segmentation PNGs are rows of zeros with a few bands of objects, and deflating every byte of
+# them is most of the time a writer spends. Only the bands of rows holding non-zero pixels are
+# compressed (zlib level 1, run-length strategy); each run of zero rows between them is
+# spliced in from blocks of 2**k zero bytes compressed once per process. A full flush ends
+# every piece on a byte boundary with no reference to earlier data, so the pieces concatenate
+# into one valid deflate stream; the Adler-32 over the zeros is extended arithmetically (a
+# zero byte leaves its sum ``a`` as it is and adds ``a`` to ``b``).
+
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ADLER_BASE = 65521
-_ZERO_PIECES: dict[int, bytes] = {}  # 2**k zero bytes as raw deflate blocks, made once per process
+_ZERO_PIECES: dict[int, bytes] = {}  # k -> 2**k zero bytes as raw deflate blocks
 
 
-def png_bytes(index: np.ndarray, palette: list[int]) -> bytes:
-    """An 8-bit palette PNG (filter 0, one IDAT) of a mostly-zero label image, made quickly.
+def palette_png(index: np.ndarray) -> bytes:
+    """An 8-bit palette PNG (filter 0, one IDAT, :func:`palette`) of a uint8 label image.
 
-    Segmentation PNGs are rows of zeros with a few bands of objects. zlib compressed the whole
-    image at about 500 MB/s, two thirds of the masks time with Pillow even at level 1. Here
-    only the bands of rows holding non-zero pixels are compressed (level 1, run-length
-    strategy); every run of zero bytes between them is spliced in from blocks compressed
-    once per process (a full flush ends each piece on a byte boundary with no reference
-    before it, so pieces concatenate into one valid deflate stream) and its Adler-32 is
-    extended arithmetically. Pillow, OpenCV and libpng read the result as they read Pillow's.
+    Pillow, OpenCV and libpng read it as they read Pillow's own encoding of ``index``.
     """
-    import zlib
-
     h, w = index.shape
     nonzero_rows = np.flatnonzero(index.max(axis=1) if w else np.zeros(h, bool))
     # bands of consecutive non-zero rows: [band_start, band_end)
@@ -59,7 +108,7 @@ def png_bytes(index: np.ndarray, palette: list[int]) -> bytes:
         [
             _PNG_SIGNATURE,
             _chunk(b"IHDR", header),
-            _chunk(b"PLTE", bytes(palette)),
+            _chunk(b"PLTE", palette()),
             _chunk(b"IDAT", b"".join(pieces)),
             _chunk(b"IEND", b""),
         ]
@@ -67,15 +116,11 @@ def png_bytes(index: np.ndarray, palette: list[int]) -> bytes:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    import zlib
-
     return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(data, zlib.crc32(kind)).to_bytes(4, "big")
 
 
 def _zero_blocks(n: int) -> list[bytes]:
     """Raw deflate blocks holding ``n`` zero bytes: one cached piece per bit of ``n``."""
-    import zlib
-
     out = []
     for k in range(n.bit_length()):
         if n >> k & 1:

@@ -81,7 +81,7 @@ def test_png_bytes_reads_back_exactly(values: np.ndarray, layout: str) -> None:
     elif layout == "rows":
         index[:] = 0
     palette = png.voc_colormap().ravel().tolist()
-    data = png.png_bytes(index, palette)
+    data = png.palette_png(index)
     im = Image.open(io.BytesIO(data))
     assert im.mode == "P" and im.getpalette() == palette
     assert np.array_equal(np.asarray(im), index)
@@ -198,7 +198,7 @@ def _many_images(n: int, seed: int) -> Dataset:
 
 @pytest.mark.parametrize("pool", [False, True])
 def test_pool_and_inline_paint_the_same_pngs(tmp_path: Path, monkeypatch, pool: bool) -> None:
-    monkeypatch.setattr(segmentation, "_POOL_MIN_IMAGES", 0 if pool else 10**9)
+    monkeypatch.setattr(segmentation, "POOL_MIN_IMAGES", 0 if pool else 10**9)
     ds = _many_images(40, seed=3)
     _check_against_full_size(ds, tmp_path / "v", _write(ds, tmp_path / "v"))
 

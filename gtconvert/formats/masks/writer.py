@@ -9,11 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ... import geometry, report
+from ... import raster, report
 from ...errors import GtconvertError
 from ...fileio import atomic_output, dump_json, safe_relative
 from ...model import Annotations, Category, Dataset, Kind
 from ...pixels import map_files
+from ...png import write_binary_png, write_index_png
 from .._common import writable
 from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, INSTANCE_DIR, MARKER
 
@@ -40,19 +41,28 @@ def write(
     values = _class_values(dataset.categories)
     sizes = _image_sizes(dataset)
     names = _mask_names(dataset.images.file_name)
-    order, starts = dataset.image_order()
+    painted = _painted_rows(dataset, rasterised)
     with atomic_output(path, is_dir=True, overwrite=overwrite) as tmp:
-        jobs = []
-        for i in range(len(dataset.images)):
-            rows = order[starts[i] : starts[i + 1]]
-            rows = rows[rasterised[rows]]
-            jobs.append(
-                (str(tmp), names[i], sizes[i], _object_sources(dataset, rows, values), instances, bool(bw))
-            )
-        results = map_files(_write_image, jobs)
+        jobs = (
+            (str(tmp), names[i], sizes[i], _objects(ann, rows, values), instances, bool(bw))
+            for i, rows in enumerate(painted)
+        )
+        results = map_files(_write_image, jobs, len(painted))
         _warn_results(ann, rasterised, results, len(dataset.categories) > 1 and bool(bw))
-        doc = _class_map_doc(dataset, values, names, sizes, (order, starts), rasterised, instances)
+        doc = _class_map_doc(dataset, values, names, sizes, painted if instances else None)
         dump_json(doc, Path(tmp) / CLASS_MAP)
+
+
+def _painted_rows(dataset: Dataset, rasterised: np.ndarray) -> list[np.ndarray]:
+    """Per image, the rows painted into its masks, in the dataset's order."""
+    order, starts = dataset.image_order()
+    rows = [order[starts[i] : starts[i + 1]] for i in range(len(dataset.images))]
+    return [r[rasterised[r]] for r in rows]
+
+
+def _objects(ann: Annotations, rows: np.ndarray, values: list[int]) -> list[tuple]:
+    """The class value and shape of each object of ``rows``, as plain data for a worker."""
+    return [(values[ann.category[i]], raster.object_shape(ann, i)) for i in rows.tolist()]
 
 
 def _warn_rasterised_boxes(ann: Annotations) -> None:
@@ -124,105 +134,25 @@ def _mask_names(file_names: Iterable[Any]) -> list[str]:
     return out
 
 
-def _object_sources(dataset: Dataset, rows: np.ndarray, values: list[int]) -> list[tuple]:
-    """Per object: (class value, what to rasterise) as plain picklable data for a worker."""
-    ann = dataset.annotations
-    out = []
-    for i in rows.tolist():
-        k = ann.kind[i]
-        value = values[ann.category[i]]
-        if k == Kind.MASK:
-            out.append((value, "rle", ann.rle[i]))
-        elif k == Kind.PIXEL_REF:
-            ref = ann.pixel_ref[i]
-            out.append((value, "ref", (ref.path, ref.values)))
-        elif k == Kind.POLYGON:
-            out.append((value, "poly", [p.copy() for p in ann.parts(i)]))
-        elif k == Kind.ROTATED_BOX:
-            out.append((value, "poly", [geometry.rotated_box_corners(ann.rbox[i])[0]]))
-        else:  # a box: its pixels, rasterised like the polygon of its corners
-            out.append((value, "poly", [geometry.box_corners(ann.bbox[i])[0]]))
-    return out
-
-
-def _rasterise(kind: str, source: Any, h: int, w: int, cache: dict) -> np.ndarray:
-    if kind == "rle":
-        m = geometry.rle_decode(source).astype(bool)
-    elif kind == "ref":
-        from ...pixels import mask_of_values, read_label_matrix
-
-        path, ref_values = source
-        if path not in cache:  # one label PNG serves all its values
-            cache[path] = read_label_matrix(path)
-        m = mask_of_values(cache[path], ref_values)
-    else:
-        m = geometry.polygons_to_mask(source, h, w).astype(bool)
-    return m
-
-
-def _fit(m: np.ndarray, h: int, w: int) -> np.ndarray:
-    """Crop or pad (bottom and right) a mask whose size differs from its image."""
-    fixed = np.zeros((h, w), dtype=bool)
-    hh, ww = min(h, m.shape[0]), min(w, m.shape[1])
-    fixed[:hh, :ww] = m[:hh, :ww]
-    return fixed
-
-
 def _write_image(
     out: str, name: str, size: tuple[int, int], objects: list[tuple], instances: bool, bw: bool
 ) -> dict:
-    """Compose and write one image's masks; returns counts for the warnings."""
+    """Paint and write one image's masks (``objects``: class value and shape of each, in order);
+    returns the counts for the warnings."""
     h, w = size
-    top = max((v for v, _, _ in objects), default=0)
-    index = np.zeros((h, w), dtype=np.uint8 if top <= 255 else np.uint16)
-    union = np.zeros((h, w), dtype=bool)
-    overlapped = empty = resized = 0
-    cache: dict[str, np.ndarray] = {}
-    for n, (value, kind, source) in enumerate(objects, start=1):
-        m = _rasterise(kind, source, h, w, cache)
-        if m.shape != (h, w):  # an RLE or label PNG of another size: said in a warning
-            m, resized = _fit(m, h, w), resized + 1
-        if not m.any():
-            empty += 1
-        if np.any(union & m):
-            overlapped += 1
-        index[m] = value  # later objects win where they overlap
-        union |= m
+    top = max((v for v, _ in objects), default=0)
+    painter = raster.Painter(h, w, (np.uint8 if top <= 255 else np.uint16,))
+    empty = 0
+    for n, (value, shape) in enumerate(objects, start=1):
+        crop = painter.paint(shape, (value,))
+        empty += crop is None
         if instances:
-            _save_binary(m, Path(out) / INSTANCE_DIR / f"{name}_{n}.png")
-    _save_index(index, Path(out) / INDEX_DIR / f"{name}.png")
-    if bw:
-        _save_binary(union, Path(out) / BW_DIR / f"{name}.png")
-    return {"overlapped": overlapped, "empty": empty, "resized": resized}
-
-
-def _palette() -> list[int]:
-    """The Pascal VOC colour map (bit-interleaved), 256 RGB entries: index 0 is black."""
-    k = np.arange(256)
-    rgb = np.zeros((256, 3), dtype=np.int64)
-    for shift in range(8):
-        for c in range(3):
-            rgb[:, c] |= ((k >> (3 * shift + c)) & 1) << (7 - shift)
-    return rgb.ravel().tolist()
-
-
-def _save_index(index: np.ndarray, path: Path) -> None:
-    from PIL import Image
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if index.dtype == np.uint8:
-        im = Image.frombytes("P", (index.shape[1], index.shape[0]), index.tobytes())
-        im.putpalette(_palette())
-    else:
-        im = Image.fromarray(index.astype(np.uint16))
-    im.save(path, optimize=False)
-
-
-def _save_binary(mask: np.ndarray, path: Path) -> None:
-    from PIL import Image
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.ascontiguousarray(mask, dtype=bool)).save(path)  # 1-bit, as MATLAB writes logical
+            write_binary_png(raster.full_mask(crop, h, w), Path(out) / INSTANCE_DIR / f"{name}_{n}.png")
+    (index,) = painter.layers
+    write_index_png(index, Path(out) / INDEX_DIR / f"{name}.png")
+    if bw:  # class values are never 0: the union of the objects
+        write_binary_png(index != 0, Path(out) / BW_DIR / f"{name}.png")
+    return {"overlapped": painter.overlapping, "empty": empty, "resized": painter.resized}
 
 
 def _warn_results(
@@ -259,10 +189,10 @@ def _class_map_doc(
     values: list[int],
     names: list[str],
     sizes: list[tuple[int, int]],
-    by_image: tuple[np.ndarray, np.ndarray],
-    rasterised: np.ndarray,
-    instances: bool,
+    instance_rows: list[np.ndarray] | None,
 ) -> dict:
+    """``classes.json``: the class map, and per image its size, mask and (``instance_rows``
+    given) the instance mask of each painted object."""
     ann = dataset.annotations
     classes = []
     for c, v in zip(dataset.categories, values):
@@ -277,7 +207,6 @@ def _class_map_doc(
         classes.append(rec)
     images = []
     img = dataset.images
-    order, starts = by_image
     for i in range(len(img)):
         rec = {
             "id": int(img.id[i]),
@@ -286,9 +215,7 @@ def _class_map_doc(
             "height": sizes[i][0],
             "mask": f"{INDEX_DIR}/{names[i]}.png",
         }
-        if instances:
-            rows = order[starts[i] : starts[i + 1]]
-            rows = rows[rasterised[rows]]
+        if instance_rows is not None:
             rec["objects"] = [
                 {
                     "id": int(ann.id[r]),
@@ -296,7 +223,7 @@ def _class_map_doc(
                     "file": f"{INSTANCE_DIR}/{names[i]}_{n}.png",
                     **({"iscrowd": True} if ann.iscrowd[r] else {}),
                 }
-                for n, r in enumerate(rows.tolist(), start=1)
+                for n, r in enumerate(instance_rows[i].tolist(), start=1)
             ]
         images.append(rec)
     return {"format": MARKER, "version": 1, "classes": classes, "images": images}
