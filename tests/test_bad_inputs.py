@@ -102,7 +102,7 @@ def test_failed_overwrite_keeps_the_old_output(tmp_path: Path, capsys: pytest.Ca
 
 WRITERS = {
     # format -> (output name, the function each writer calls part-way through writing)
-    "coco": ("out.json", "gtconvert.formats.coco.dump_json"),
+    "coco": ("out.json", "gtconvert.formats.coco.writer.dump_json"),
     "yolo": ("out", "gtconvert.sidecar.write"),
     "voc": ("out", "gtconvert.sidecar.write"),
     "masks": ("out", "gtconvert.formats.masks.writer.dump_json"),

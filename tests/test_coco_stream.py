@@ -30,7 +30,7 @@ COCO_KINDS = (Kind.BOX, Kind.POLYGON, Kind.MASK, Kind.ROTATED_BOX)
 
 def _read_streamed(path: Path, chunk: int, slice_bytes: int) -> gtconvert.Dataset:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(coco, "STREAM_MIN_BYTES", 0)
+        mp.setattr(coco.reader, "STREAM_MIN_BYTES", 0)
         mp.setattr(jsonstream, "CHUNK_BYTES", chunk)
         mp.setattr(jsonstream, "SLICE_BYTES", slice_bytes)
         return coco.read(path)
@@ -158,7 +158,7 @@ def test_bad_input_corpus_through_slices(
     out = tmp_path / "out" / "result"
     out.parent.mkdir(parents=True, exist_ok=True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(coco, "STREAM_MIN_BYTES", 0)
+        mp.setattr(coco.reader, "STREAM_MIN_BYTES", 0)
         mp.setattr(jsonstream, "CHUNK_BYTES", 7)
         mp.setattr(jsonstream, "SLICE_BYTES", 40)
         capsys.readouterr()

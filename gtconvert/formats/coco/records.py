@@ -1,0 +1,62 @@
+"""What COCO records hold, and the checks every part of the reader shares.
+
+The keys gtconvert knows (any other key is kept as an extra and written back), ids as
+integer columns, and duplicate ids as one error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...errors import GtconvertError
+
+IMAGE_KEYS = ("id", "file_name", "width", "height", "frame_time", "video")
+ANN_KEYS = (
+    "id", "image_id", "category_id", "bbox", "area", "iscrowd", "segmentation", "score",
+    "rbox", "attributes", "parent_id",
+)  # fmt: skip
+# Category fields beyond COCO's, written only when set (MATLAB label definitions).
+CATEGORY_EXTRAS = (
+    "type",
+    "color",
+    "pixel_id",
+    "group",
+    "description",
+    "attributes",
+    "parent",
+)
+
+
+def describe(record: Any) -> str:
+    if isinstance(record, dict) and "id" in record:
+        return f"id {record['id']}"
+    return repr(record)[:60]
+
+
+def extras(record: dict, known: tuple[str, ...]) -> dict | None:
+    extra = {k: v for k, v in record.items() if k not in known}
+    return extra or None
+
+
+def int_column(values: list, path: Any, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GtconvertError(f"every {what} must be a number", file=path) from None
+    if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
+        bad = values[int(np.flatnonzero(~np.isfinite(arr) | (arr != np.round(arr)))[0])]
+        raise GtconvertError(f"{what} {bad!r} is not an integer", file=path)
+    return arr.astype(np.int64)
+
+
+def check_unique(ids: np.ndarray, path: Any, what: str) -> None:
+    uniq, counts = np.unique(ids, return_counts=True)
+    if len(uniq) != len(ids):
+        dup = uniq[counts > 1][:5].tolist()
+        raise GtconvertError(
+            f"duplicate {what} ids {dup}",
+            file=path,
+            fix=f"give every {what} its own id",
+        )
