@@ -94,7 +94,7 @@ def nearest_frames(times: np.ndarray, frame_times: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _Timeline:
+class Timeline:
     """Presentation timestamps of every frame (sorted) and of the keyframes, from the packets."""
 
     pts: np.ndarray
@@ -106,7 +106,7 @@ class _Timeline:
         return (self.pts - self.pts[0]) * self.time_base if len(self.pts) else np.zeros(0)
 
 
-def _timeline(container: Any, path: str) -> _Timeline:
+def _timeline(container: Any, path: str) -> Timeline:
     """Demux (no decoding) to learn each frame's timestamp and which frames are keyframes."""
     stream = container.streams.video[0]
     pts, key = [], []
@@ -119,7 +119,7 @@ def _timeline(container: Any, path: str) -> _Timeline:
         pts.append(stamp)
         key.append(packet.is_keyframe)
     order = np.argsort(pts, kind="stable")
-    return _Timeline(
+    return Timeline(
         np.asarray(pts, dtype=np.int64)[order], np.asarray(key, dtype=bool)[order], float(stream.time_base)
     )
 
@@ -167,13 +167,13 @@ def _write_video_frames(video: str, times: np.ndarray, destinations: list[str]) 
     return [k for k in range(len(times)) if index[k] < 0 or int(timeline.pts[index[k]]) not in written]
 
 
-def _decode_wanted(container: Any, timeline: _Timeline, wanted: dict[int, list[str]], video: str) -> set[int]:
+def _decode_wanted(container: Any, timeline: Timeline, wanted: dict[int, list[str]], video: str) -> set[int]:
     """Decode in time order and save the wanted frames; returns the timestamps written."""
     targets = sorted(wanted)
     written: set[int] = set()
     with ThreadPoolExecutor(_WRITE_THREADS) as pool:
         pending: list[Future[None]] = []
-        for pts, frame in _frames_at(container, timeline, targets):
+        for pts, frame in frames_at(container, timeline, targets):
             if len(pending) >= _MAX_PENDING:
                 pending.pop(0).result()
             image = frame.to_ndarray(format="bgr24")  # this frame's pixels only
@@ -184,7 +184,7 @@ def _decode_wanted(container: Any, timeline: _Timeline, wanted: dict[int, list[s
     return written
 
 
-def _frames_at(container: Any, timeline: _Timeline, targets: list[int]) -> Iterator[tuple[int, Any]]:
+def frames_at(container: Any, timeline: Timeline, targets: list[int]) -> Iterator[tuple[int, Any]]:
     """The decoded frames whose timestamps are ``targets`` (sorted), skipping ahead by seeking.
 
     A seek goes to the last keyframe at or before the next target when frames lie between the

@@ -60,11 +60,11 @@ class _FakeContainer:
 
 @pytest.mark.parametrize("late", [0, 1])
 def test_seeking_past_the_target_falls_back_to_decoding_from_the_start(late: int) -> None:
-    from gtconvert.video import _frames_at, _Timeline
+    from gtconvert.video import Timeline, frames_at
 
     container = _FakeContainer(late)
-    timeline = _Timeline(container.pts.copy(), np.arange(20) % 5 == 0, 0.04)
+    timeline = Timeline(container.pts.copy(), np.arange(20) % 5 == 0, 0.04)
     targets = [0, 60, 70, 120, 190]
-    got = [pts for pts, frame in _frames_at(container, timeline, targets)]
+    got = [pts for pts, frame in frames_at(container, timeline, targets)]
     assert got == targets
     assert container.seeks == (4 if not late else 3)  # start, 60, 120, 190 | start, 60 (late), start
