@@ -22,3 +22,7 @@ def read_quietly(path: Path, fmt: str | None = None, **options) -> gtconvert.Dat
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return gtconvert.read(path, fmt, **options)
+
+#: more real MATLAB files (``shared/fixtures/matlab-more``, see its SOURCES.md)
+MORE_FIXTURES = FIXTURES.parent / "matlab-more"
+needs_more_fixtures = pytest.mark.skipif(not MORE_FIXTURES.is_dir(), reason="shared MATLAB fixtures not present")

@@ -18,7 +18,17 @@ from ... import report
 from ...errors import GtconvertError
 from .interchange import Interchange
 from .labels import VERTEX_TYPES, position_columns
-from .mat_io import cell_list, is_cell, is_struct, label_type_name, python_value, struct_elements, text
+from .mat_io import (
+    cell_list,
+    is_cell,
+    is_empty,
+    is_struct,
+    label_type_name,
+    plain,
+    python_value,
+    struct_elements,
+    text,
+)
 
 # ---------------------------------------------------------------------------------------
 # the collected objects of one file
@@ -84,6 +94,7 @@ class Builder:
     def add_cell(self, value: Any, image: int, label: int, parent: int = 0) -> None:
         """One LabelData cell of a label: a matrix, a cell of vertex lists, a struct array..."""
         lab = self.labels[label]
+        value = plain(value)
         if is_struct(value):
             for element in struct_elements(value):
                 self._add_struct_element(element, value.dtype.names, image, label, parent)
@@ -101,7 +112,7 @@ class Builder:
         for position, parts in geoms or [(None, [])]:
             obj = self.add_object(image, label, parent, position, parts, attrs or None)
             for n in names:
-                if n in sub_names and element[n] is not None and np.size(element[n]):
+                if n in sub_names and not is_empty(element[n]):
                     self.add_cell(element[n], image, self.label_index[(lab.name, n)], obj)
 
     def _geometries(self, value: Any, type_name: str) -> list[tuple[np.ndarray | None, list[np.ndarray]]]:
@@ -179,6 +190,15 @@ def _color(value: Any) -> np.ndarray:
     return arr[:3] if arr is not None and arr.size >= 3 else np.full(3, np.nan)
 
 
+def _attribute_type(default: Any) -> str:
+    """An attribute's type from its default value (an empty default by its MATLAB class)."""
+    value = python_value(default)
+    if isinstance(value, (bool, str)):
+        return "logical" if isinstance(value, bool) else "string"
+    kind = np.asarray(default).dtype.kind if value is None and default is not None else "f"
+    return {"b": "logical", "U": "string", "S": "string", "T": "string"}.get(kind, "numeric")
+
+
 def _attribute_def(name: str, spec: Any) -> dict[str, Any]:
     names = spec.dtype.names if is_struct(spec) else ()
     el = spec.ravel()[0] if names else None
@@ -186,19 +206,19 @@ def _attribute_def(name: str, spec: Any) -> dict[str, Any]:
     if "ListItems" in names:
         out.update(type="list", list_items=[text(v) for v in cell_list(el["ListItems"])])
         return out
-    default = python_value(field_or(el, names, "DefaultValue")) if names else None
-    kind = {bool: "logical", str: "string"}.get(type(default), "numeric")
-    out.update(type=kind, default=default)
+    raw_default = plain(field_or(el, names, "DefaultValue")) if names else None
+    out.update(type=_attribute_type(raw_default), default=python_value(raw_default))
     return out
 
 
 def _hierarchy(builder: Builder, parent: Label, hierarchy: Any) -> None:
     """Attributes and sublabels of one definition (``Hierarchy`` struct, doc section 1)."""
+    hierarchy = plain(hierarchy)
     if not is_struct(hierarchy) or not hierarchy.size:
         return
     h = hierarchy.ravel()[0]
     for name in hierarchy.dtype.names:
-        spec = h[name]
+        spec = plain(h[name])
         if name in ("Type", "Description", "LabelColor", "Group"):
             continue
         if is_struct(spec) and "Type" in spec.dtype.names:  # a sublabel
@@ -214,6 +234,15 @@ def _hierarchy(builder: Builder, parent: Label, hierarchy: Any) -> None:
             _hierarchy(builder, sub, spec)
         else:
             parent.attributes.append(_attribute_def(name, spec))
+
+
+def _hierarchy_description(element: Any, names: tuple[str, ...]) -> str:
+    """The ``Hierarchy.Description`` of a definition: labelDefinitionCreator keeps the label's
+    description there too, and a file may hold it only there."""
+    hierarchy = plain(field_or(element, names, "Hierarchy"))
+    if not is_struct(hierarchy) or not hierarchy.size or "Description" not in hierarchy.dtype.names:
+        return ""
+    return text(hierarchy.ravel()[0]["Description"])
 
 
 def read_definitions(builder: Builder, defs: Any, path: Any) -> list[int]:
@@ -236,7 +265,7 @@ def read_definitions(builder: Builder, defs: Any, path: Any) -> list[int]:
             color=_color(field_or(el, names, "LabelColor")),
             pixel_id=np.asarray(pixel, dtype=np.float64) if type_name == "PixelLabel" else np.zeros((0, 0)),
             group=text(field_or(el, names, "Group", "")),
-            description=text(field_or(el, names, "Description", "")),
+            description=text(field_or(el, names, "Description", "")) or _hierarchy_description(el, names),
         )
         rows.append(builder.add_label(label))
         _hierarchy(builder, label, field_or(el, names, "Hierarchy"))

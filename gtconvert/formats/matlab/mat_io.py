@@ -93,8 +93,30 @@ def load_variables(path: str | os.PathLike) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 
 
+_EMPTY_PLACEHOLDERS = ("MatlabCanonicalEmpty", "EmptyMatStruct")
+
+
+def plain(value: Any) -> Any:
+    """mat-io's placeholders for empty values as the empty array MATLAB holds.
+
+    mat-io hands back a ``MatlabCanonicalEmpty`` object for MATLAB's canonical empty ``[]``
+    (e.g. a sublabel cell never drawn) and an ``EmptyMatStruct`` for a struct without fields;
+    both mean "nothing here". Every other value passes unchanged.
+    """
+    if type(value).__name__ in _EMPTY_PLACEHOLDERS:
+        return np.zeros((0, 0))
+    return value
+
+
+def is_empty(value: Any) -> bool:
+    """True for a missing, empty or placeholder value."""
+    value = plain(value)
+    return value is None or not np.size(value)
+
+
 def text(value: Any) -> str:
     """A MATLAB char, string or 1x1 cell of either -> str ('' when empty or missing)."""
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, str):
@@ -121,7 +143,9 @@ def is_cell(value: Any) -> bool:
 
 
 def cell_list(value: Any) -> list[Any]:
-    return list(value.ravel(order="F")) if is_cell(value) else [value]
+    """The elements of a cell (placeholders made plain), or ``[value]`` for anything else."""
+    value = plain(value)
+    return [plain(v) for v in value.ravel(order="F")] if is_cell(value) else [value]
 
 
 def struct_elements(value: np.ndarray) -> list[Any]:
@@ -130,6 +154,7 @@ def struct_elements(value: np.ndarray) -> list[Any]:
 
 def python_value(value: Any) -> Any:
     """A MATLAB attribute value as JSON-able Python (number, bool, str, list)."""
+    value = plain(value)
     if isinstance(value, (str, bool, int, float)) or value is None:
         return value
     if isinstance(value, enum.Enum):
@@ -139,6 +164,8 @@ def python_value(value: Any) -> Any:
         return text(arr)
     if arr.dtype == object:
         return [python_value(v) for v in arr.ravel(order="F")]
+    if arr.dtype.kind in "biuf" and arr.size == 0:
+        return None  # an unset numeric or logical attribute is MATLAB's []
     if arr.dtype.kind == "b":
         return bool(arr.ravel()[0]) if arr.size == 1 else arr.ravel(order="F").tolist()
     if arr.dtype.kind in "iuf":
