@@ -71,7 +71,6 @@ def _is_private(name: str) -> bool:
 #: Aliases kept while their users switch to the public name; the lead removes each with its alias.
 PENDING = {
     ("gtconvert.geometry", "_compressed"),  # -> compress_rle
-    ("gtconvert.geometry", "_decoded_counts"),  # -> json_ready_rle
 }
 
 

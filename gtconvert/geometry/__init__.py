@@ -65,7 +65,6 @@ from .rle import (
 )
 
 _compressed = compress_rle  # alias until formats/matlab switches to compress_rle
-_decoded_counts = json_ready_rle  # alias until pixels.py switches to json_ready_rle
 
 __all__ = [
     "VERTEX_SHIFT",
