@@ -81,11 +81,59 @@ def has_three_distinct_points(vertex_start: np.ndarray, vertices: np.ndarray) ->
     return out
 
 
+#: largest number of vertex pairs compared all at once (beyond: a k-d tree, memory linear)
+_PAIRS_AT_ONCE = 1 << 22
+
+
 def _closest_pair(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
-    """Indices of the closest vertices of ``a`` and ``b`` (ties: the first)."""
-    d = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
-    i = int(np.argmin(d))
-    return i // d.shape[1], i % d.shape[1]
+    """Indices of the closest vertices of ``a`` and ``b``: the first minimum of the squared
+    distances in row-major order (``np.argmin`` of the full table, NaN winning as there)."""
+    if len(a) * len(b) <= _PAIRS_AT_ONCE:
+        d = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+        i = int(np.argmin(d))
+        return i // d.shape[1], i % d.shape[1]
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return _closest_pair_in_blocks(a, b)
+    return _closest_pair_by_tree(a, b)
+
+
+def _closest_pair_in_blocks(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+    """:func:`_closest_pair` a block of rows at a time (the first NaN wins, as in argmin)."""
+    rows = max(1, _PAIRS_AT_ONCE // len(b))
+    best: tuple[float, int, int] | None = None
+    for start in range(0, len(a), rows):
+        d = ((a[start : start + rows, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+        k = int(np.argmin(d))
+        i, j = start + k // d.shape[1], k % d.shape[1]
+        value = float(d.flat[k])
+        if np.isnan(value):
+            return i, j
+        if best is None or value < best[0]:
+            best = (value, i, j)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _closest_pair_by_tree(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+    """:func:`_closest_pair` of large finite parts: each vertex of ``a`` finds its nearest in
+    ``b`` with a k-d tree; the rows whose distance ties the smallest (within rounding) are
+    then measured exactly, so the pair is the one the full table gives."""
+    from scipy.spatial import cKDTree
+
+    nearest, _ = cKDTree(b).query(a)
+    smallest = nearest.min()
+    rows = np.flatnonzero(nearest <= smallest * (1 + 1e-9) + 1e-12)
+    block = max(1, _PAIRS_AT_ONCE // len(b))
+    best: tuple[float, int, int] | None = None
+    for start in range(0, len(rows), block):
+        chosen = rows[start : start + block]
+        d = ((a[chosen, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+        k = int(np.argmin(d))
+        value, i, j = float(d.flat[k]), int(chosen[k // d.shape[1]]), k % d.shape[1]
+        if best is None or value < best[0]:
+            best = (value, i, j)
+    assert best is not None
+    return best[1], best[2]
 
 
 def bridge_parts(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -105,19 +153,22 @@ def bridge_parts(parts: Sequence[np.ndarray]) -> np.ndarray:
         return rings[0]
     # links[k] = (vertex of part k, vertex of part k+1) where the bridge goes
     links = [_closest_pair(rings[k], rings[k + 1]) for k in range(len(rings) - 1)]
-    # build from the innermost (last) part outwards; each sub-ring starts and ends at its entry
-    entry = links[-1][1]
-    last = rings[-1]
-    sub = np.concatenate([np.roll(last, -entry, axis=0), last[entry : entry + 1]])
-    for k in range(len(rings) - 2, -1, -1):
+    # part k's walk nests part k+1's between its way in (head) and its way back (tail); each
+    # sub-ring starts and ends at its entry; pieces are joined once (linear in the vertices)
+    heads, tails = [], []
+    for k in range(len(rings) - 1):
         ring = rings[k]
         out_v = links[k][0]
         entry = links[k - 1][1] if k > 0 else out_v
         rolled = np.roll(ring, -entry, axis=0)  # starts at the entry vertex
         cut = (out_v - entry) % len(ring)  # position of the bridge vertex in ``rolled``
         closing = rolled[:1] if k > 0 else rolled[:0]  # the outermost ring closes implicitly
-        sub = np.concatenate([rolled[: cut + 1], sub, rolled[cut:], closing])
-    return sub
+        heads.append(rolled[: cut + 1])
+        tails.append(np.concatenate([rolled[cut:], closing]))
+    entry = links[-1][1]
+    last = rings[-1]
+    middle = np.concatenate([np.roll(last, -entry, axis=0), last[entry : entry + 1]])
+    return np.concatenate([*heads, middle, *tails[::-1]])
 
 
 def bridge_two_parts(
@@ -142,19 +193,7 @@ def bridge_two_parts(
     ring_len = a_len + b_len + 2
     if n == 0:
         return np.zeros(0, dtype=np.int64), ring_len
-    # every (A vertex, B vertex) pair of every object, row-major within an object
-    n_pairs = a_len * b_len
-    pair_obj = np.repeat(np.arange(n), n_pairs)
-    t = np.arange(int(n_pairs.sum())) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
-    ia = a_start[pair_obj] + t // b_len[pair_obj]
-    jb = b_start[pair_obj] + t % b_len[pair_obj]
-    diff = pts[ia] - pts[jb]
-    dist = diff[:, 0] * diff[:, 0] + diff[:, 1] * diff[:, 1]
-    smallest = np.minimum.reduceat(dist, np.cumsum(n_pairs) - n_pairs)
-    hits = np.flatnonzero(dist == smallest[pair_obj])
-    first_hit = hits[np.concatenate([[True], pair_obj[hits[1:]] != pair_obj[hits[:-1]]])]
-    i = t[first_hit] // b_len
-    j = t[first_hit] % b_len
+    i, j = _closest_pairs(a_start, a_len, b_start, b_len, pts)
     # the ring, position k of object o: A[i] | B[j+0..b-1 wrapped] | B[j] | A[i+0..a-1 wrapped]
     obj = np.repeat(np.arange(n), ring_len)
     k = np.arange(int(ring_len.sum())) - np.repeat(np.cumsum(ring_len) - ring_len, ring_len)
@@ -170,6 +209,45 @@ def bridge_two_parts(
         ),
     )
     return index, ring_len
+
+
+def _closest_pairs(
+    a_start: np.ndarray, a_len: np.ndarray, b_start: np.ndarray, b_len: np.ndarray, pts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_closest_pair` of each object's two parts, in batches of at most
+    ``_PAIRS_AT_ONCE`` vertex pairs (an object with more goes to :func:`_closest_pair` alone)."""
+    n_pairs = a_len * b_len
+    i, j = np.zeros(len(a_len), np.int64), np.zeros(len(a_len), np.int64)
+    big = np.flatnonzero(n_pairs > _PAIRS_AT_ONCE)
+    for o in big:
+        a = pts[a_start[o] : a_start[o] + a_len[o]]
+        i[o], j[o] = _closest_pair(a, pts[b_start[o] : b_start[o] + b_len[o]])
+    small = np.flatnonzero(n_pairs <= _PAIRS_AT_ONCE)
+    batch = np.cumsum(n_pairs[small]) // _PAIRS_AT_ONCE  # consecutive objects, bounded pairs each
+    for chosen in np.split(small, np.flatnonzero(np.diff(batch)) + 1):
+        if len(chosen):
+            i[chosen], j[chosen] = _closest_pairs_at_once(
+                a_start[chosen], b_start[chosen], b_len[chosen], n_pairs[chosen], pts
+            )
+    return i, j
+
+
+def _closest_pairs_at_once(
+    a_start: np.ndarray, b_start: np.ndarray, b_len: np.ndarray, n_pairs: np.ndarray, pts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (A vertex, B vertex) pair of every object, row-major within an object; the first
+    smallest squared distance of each."""
+    n = len(a_start)
+    pair_obj = np.repeat(np.arange(n), n_pairs)
+    t = np.arange(int(n_pairs.sum())) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
+    ia = a_start[pair_obj] + t // b_len[pair_obj]
+    jb = b_start[pair_obj] + t % b_len[pair_obj]
+    diff = pts[ia] - pts[jb]
+    dist = diff[:, 0] * diff[:, 0] + diff[:, 1] * diff[:, 1]
+    smallest = np.minimum.reduceat(dist, np.cumsum(n_pairs) - n_pairs)
+    hits = np.flatnonzero(dist == smallest[pair_obj])
+    first_hit = hits[np.concatenate([[True], pair_obj[hits[1:]] != pair_obj[hits[:-1]]])]
+    return t[first_hit] // b_len, t[first_hit] % b_len
 
 
 def clip_polygon(part: np.ndarray, width: float, height: float) -> np.ndarray:
