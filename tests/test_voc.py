@@ -271,7 +271,7 @@ def test_a_dtd_is_refused_before_parsing(tmp_path: Path, monkeypatch) -> None:
     def no_parsing(**_: object) -> None:
         raise AssertionError("the parser was started")
 
-    monkeypatch.setattr(voc_reader, "_defused_parser", no_parsing)
+    monkeypatch.setattr(voc_reader, "defused_parser", no_parsing)
     with pytest.raises(GtconvertError, match=r"d\.xml.*declares a DTD"):
         voc.read(tmp_path)
 
@@ -303,7 +303,7 @@ def test_fast_defused_parser_builds_the_tree_defusedxml_builds(root: ET.Element,
         data = ET.tostring(root, encoding=encoding, xml_declaration=True)
     except UnicodeEncodeError:
         assume(False)
-    parser = voc_reader._defused_parser(namespaced=False)
+    parser = voc_reader.defused_parser(namespaced=False)
     parser.feed(data)
     assert ET.tostring(parser.close()) == ET.tostring(DET.fromstring(data))
 

@@ -12,7 +12,7 @@ from ... import geometry, report
 from ...errors import GtconvertError
 from ...fileio import read_json, safe_relative
 from ...model import Annotations, Category, Dataset, Images, Kind, PixelRef
-from ...pixels import map_files
+from ...pixels import map_files, mask_of, read_label_matrix
 from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, png_files
 
 
@@ -197,8 +197,6 @@ def _mask_file(root: str, rel: Any, record: dict) -> str:
 
 def _scan_index(root: str, record: dict, components: bool) -> dict:
     """One index mask: its size, the values present, their boxes and areas (and RLEs)."""
-    from ...pixels import mask_of
-
     path = _mask_file(root, record.get("mask"), record)
     matrix = _read_matrix(path)
     h, w = matrix.shape[:2]
@@ -238,13 +236,9 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
 
 def _read_matrix(path: str) -> np.ndarray:
     """A label PNG as integers; a broken or truncated PNG is an error naming the file."""
-    from ...pixels import read_label_matrix
-
     try:
-        return read_label_matrix(path)
-    except GtconvertError:
-        raise
-    except (SyntaxError, ValueError, OSError, EOFError) as exc:
+        return read_label_matrix(path)  # names the file itself for every other failure
+    except EOFError as exc:
         raise GtconvertError(f"cannot decode mask ({exc})", file=path, fix="rewrite the PNG") from None
 
 

@@ -27,7 +27,7 @@ def number_texts(values: np.ndarray, is_int: np.ndarray) -> np.ndarray:
     """An integer where the value is one, else the shortest exact decimal (``repr``): a flat
     object array of texts.
 
-    ``repr`` of 280,000 floats took 0.1 s (the shortest-digits search). Values with at most
+    ``repr`` searches for the shortest digits, one float at a time. Values with at most
     three decimals (a ruler's or a labelling tool's) are written from integers instead: when
     ``round(v * 1000) / 1000 == v`` (exact, IEEE division is correctly rounded) that decimal
     parses to ``v``, and below 1e9 no shorter decimal can (neighbours 0.001 apart are distinct
@@ -38,8 +38,8 @@ def number_texts(values: np.ndarray, is_int: np.ndarray) -> np.ndarray:
     safe = ints & (np.abs(flat) < 2.0**62)
     out[safe] = _int_texts(flat[safe])
     out[ints & ~safe] = [str(int(v)) for v in flat[ints & ~safe].tolist()]
-    milli = np.round(flat * 1000)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values: no decimals to look for
+        milli = np.round(flat * 1000)
         short = ~ints & (flat > 0) & (flat < 1e9) & (milli / 1000 == flat)
     whole, frac = np.divmod(milli[short].astype(np.int64), 1000)
     out[short] = [w + _DECIMALS[f] for w, f in zip(_int_texts(whole), frac.tolist())]
