@@ -1,12 +1,16 @@
-"""The pixel-label fast paths give exactly what the general code gives."""
+"""Label-matrix PNGs: one-pass RLEs equal one mask per value, which values are present, and the
+process pool that spreads files over the cores keeps the order of its jobs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from gtconvert import geometry, pixels
 
 
 @st.composite
@@ -29,8 +33,6 @@ def _label_matrices(draw: st.DrawFn) -> tuple:
 @settings(max_examples=60, deadline=None)
 @given(_label_matrices())
 def test_label_matrix_rles_equal_one_mask_per_value(case: tuple) -> None:
-    from gtconvert import geometry, pixels
-
     matrix, values = case
     expected = [geometry.mask_to_rle(pixels.mask_of(matrix, v)) for v in values]
     assert pixels.label_matrix_rles(matrix, values) == expected
@@ -38,8 +40,6 @@ def test_label_matrix_rles_equal_one_mask_per_value(case: tuple) -> None:
 
 def test_values_present_matches_the_masks(tmp_path: Path) -> None:
     from PIL import Image
-
-    from gtconvert import pixels
 
     rng = np.random.default_rng(0)
     paths = []
@@ -52,3 +52,27 @@ def test_values_present_matches_the_masks(tmp_path: Path) -> None:
     assert pixels.values_present(paths, values, workers=2).tolist() == expected
     assert pixels.values_present(paths, values, workers=1).tolist() == expected
     assert any(row[2] for row in expected) and not any(row[3] for row in expected)
+
+
+def _power(base: int, exponent: int) -> int:
+    if base < 0:
+        raise ValueError(f"job {base} fails")
+    return base**exponent
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_files_keeps_the_order_of_its_jobs(workers: int) -> None:
+    jobs = [(k, 2) for k in range(45)]
+    expected = [k * k for k in range(45)]
+    assert pixels.map_files(_power, jobs, workers=workers, per_task=4) == expected
+    made = []
+
+    def lazily():  # a generator: jobs are made as the pool asks for them
+        for job in jobs:
+            made.append(job)
+            yield job
+
+    assert pixels.map_files(_power, lazily(), len(jobs), workers=workers, per_task=3) == expected
+    assert made == jobs
+    with pytest.raises(ValueError, match="job -1 fails"):
+        pixels.map_files(_power, [*jobs, (-1, 2)], workers=workers)

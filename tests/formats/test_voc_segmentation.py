@@ -1,26 +1,19 @@
-"""VOC segmentation PNGs made fast: RLEs decoded within their box, PNGs spliced, a process pool.
-
-Every fast path is checked against the plain one it replaced: full-size pycocotools masks
-painted with whole-image boolean indexing, and Pillow's PNG reader (plus zlib's own checks).
-"""
+"""VOC segmentation PNGs: painted objects equal the plain full-size painting (object index,
+class + 1, later objects win, overlaps counted), the void band, the 254-object limit, the
+process pool, and masks read back from ``SegmentationObject``."""
 
 from __future__ import annotations
 
-import io
 import warnings
-import zlib
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 from PIL import Image
 from strategies import datasets
 
-from gtconvert import geometry, png
+from gtconvert import geometry
 from gtconvert.errors import GtconvertWarning
 from gtconvert.formats import voc
 from gtconvert.formats._common import axis_aligned_boxes
@@ -28,75 +21,64 @@ from gtconvert.formats.voc import segmentation
 from gtconvert.formats.voc.layout import SEG_CLASS, SEG_OBJECT
 from gtconvert.formats.voc.writer import without_suffix
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
-
-# decimals such as 1000.3: 5 * x lands next to a half integer, where pycocotools' rounding of
-# a shifted polygon would differ from the unshifted one (so polygons are never shifted)
-DECIMAL = st.integers(-30, 700).map(lambda k: k / 10)
+from gtconvert.report import Report
 
 
-def _paste(crop: tuple[int, int, np.ndarray] | None, h: int, w: int) -> np.ndarray:
-    out = np.zeros((h, w), dtype=bool)
-    if crop is not None:
-        r0, c0, on = crop
-        out[r0 : r0 + on.shape[0], c0 : c0 + on.shape[1]] = on
-    return out
+def _quiet_write(ds: Dataset, path: Path, **options) -> Report:
+    with Report() as report, warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        voc.write(ds, path, **options)
+    return report
 
 
-@settings(max_examples=60, deadline=None)
-@given(arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40)), elements=st.integers(0, 1)))
-def test_rle_counts_and_crop_match_pycocotools(mask: np.ndarray) -> None:
-    rle = geometry.mask_to_rle(mask)
-    plain = geometry.rle_to_uncompressed(rle)
-    assert geometry.rle_counts(rle).tolist() == plain["counts"]
-    for form in (rle, plain):
-        crop = geometry.rle_crop(form)
-        assert np.array_equal(_paste(crop, *mask.shape), mask.astype(bool))
-        if crop is not None:  # the crop is the tight bounding box
-            on = crop[2]
-            assert on[0].any() and on[-1].any() and on[:, 0].any() and on[:, -1].any()
+@settings(max_examples=30, deadline=None)
+@given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.MASK)))
+def test_masks_come_back_from_segmentation_object(tmp_path_factory, ds: Dataset) -> None:
+    out = tmp_path_factory.mktemp("voc") / "v"
+    _quiet_write(ds, out, masks=True)
+    back = voc.read(out)
+    a, b = ds.annotations, back.annotations
+    pos = {i: k for k, i in enumerate(b.id.tolist())}
+    for r in range(len(ds.images)):
+        h, w = int(ds.images.height[r]), int(ds.images.width[r])
+        painted = np.zeros((h, w), dtype=bool)
+        union = np.zeros((h, w), dtype=bool)
+        for k in np.flatnonzero(a.image == r).tolist():
+            if a.kind[k] == Kind.BOX:
+                continue
+            want = (
+                geometry.polygons_to_mask(a.parts(k), h, w)
+                if a.kind[k] == Kind.POLYGON
+                else geometry.rle_decode(a.rle[k])
+            ).astype(bool)
+            painted |= want
+            i = pos.get(int(a.id[k]))
+            if i is not None and b.kind[i] == Kind.MASK:
+                got = geometry.rle_decode(b.rle[i]).astype(bool)
+                assert not (got & ~want).any()  # an object's pixels are its own (overlaps: later wins)
+                union |= got
+        assert np.array_equal(painted, union)  # together they cover exactly what was painted
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(1, 90),
-    st.integers(1, 90),
-    st.lists(st.tuples(DECIMAL, DECIMAL), min_size=3, max_size=9),
-)
-def test_polygon_crop_is_the_full_size_rasterisation(h: int, w: int, points: list) -> None:
-    parts = [np.array(points, dtype=np.float64)]
-    rle = geometry.polygon_to_rle(parts, h, w)
-    full = geometry.polygons_to_mask(parts, h, w).astype(bool)
-    assert np.array_equal(_paste(geometry.rle_crop(rle), h, w), full)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    arrays(np.uint8, st.tuples(st.integers(1, 50), st.integers(1, 50))),
-    st.sampled_from(["dense", "sparse", "rows"]),
-)
-def test_png_bytes_reads_back_exactly(values: np.ndarray, layout: str) -> None:
-    index = values.copy()
-    if layout == "sparse":  # a few bands of rows, as segmentation PNGs are
-        index[np.arange(len(index)) % 7 > 1] = 0
-    elif layout == "rows":
-        index[:] = 0
-    palette = png.voc_colormap().ravel().tolist()
-    data = png.palette_png(index)
-    im = Image.open(io.BytesIO(data))
-    assert im.mode == "P" and im.getpalette() == palette
-    assert np.array_equal(np.asarray(im), index)
-    # every chunk's CRC, and the zlib stream's own Adler-32 (decompress checks it)
-    chunks, pos = {}, 8
-    while pos < len(data):
-        n = int.from_bytes(data[pos : pos + 4], "big")
-        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
-        assert zlib.crc32(kind + body) == int.from_bytes(data[pos + 8 + n : pos + 12 + n], "big")
-        chunks[kind] = body
-        pos += 12 + n
-    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(index.shape[0], -1)
-    assert not rows[:, 0].any() and np.array_equal(rows[:, 1:], index)
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    assert np.array_equal(bgr[..., ::-1], png.voc_colormap()[index])
+def test_segmentation_pngs_are_palette_with_the_voc_colours(tmp_path: Path) -> None:
+    square = np.array([[2, 2], [12, 2], [12, 12], [2, 12]], dtype=float)
+    ds = Dataset(
+        Images.create(["s.png"], width=[20], height=[16]),
+        [Category(id=1, name="a"), Category(id=2, name="b")],
+        Annotations.create([0, 0], [1, 0], [Kind.BOX, Kind.POLYGON], bbox=[[0, 0, 3, 3], [2, 2, 10, 10]],
+                           parts=[[], [square]]),
+    )  # fmt: skip
+    report = _quiet_write(ds, tmp_path / "v", masks=True, void_border=1)
+    obj = Image.open(tmp_path / "v" / "SegmentationObject" / "s.png")
+    cls = Image.open(tmp_path / "v" / "SegmentationClass" / "s.png")
+    assert obj.mode == "P" and cls.mode == "P"
+    palette = np.array(obj.getpalette()[:12]).reshape(-1, 3).tolist()
+    assert palette == [[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0]]  # the devkit's first colours
+    o, c = np.asarray(obj), np.asarray(cls)
+    assert o[7, 7] == 2 and c[7, 7] == 1  # the polygon is the 2nd object, class "a" -> 1
+    assert o[2, 7] == 255 and o[0, 0] == 0  # void band on its border; the box is not painted
+    assert report.count("voc.shapes_as_boxes") == 0
+    assert (tmp_path / "v" / "ImageSets" / "Segmentation" / "trainval.txt").read_text() == "s\n"
 
 
 # ---------------------------------------------------------------------------------------
