@@ -68,15 +68,9 @@ def _is_private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
-#: Aliases kept while their users switch to the public name; the lead removes each with its alias.
-PENDING = {
-    ("gtconvert.geometry", "_compressed"),  # -> compress_rle
-}
-
-
 def test_no_module_imports_a_private_name_of_another() -> None:
     found = [use for name, path in MODULES.items() for use in _private_uses(name, path)]
-    assert [use for use in found if use[1:] not in PENDING] == []
+    assert found == []
 
 
 #: Upward hand-overs made inside a method, deliberately: ``Dataset.show``/``_repr_html_`` are

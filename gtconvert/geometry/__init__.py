@@ -64,8 +64,6 @@ from .rle import (
     rle_to_uncompressed,
 )
 
-_compressed = compress_rle  # alias until formats/matlab switches to compress_rle
-
 __all__ = [
     "VERTEX_SHIFT",
     "box_corners",
