@@ -133,7 +133,8 @@ def _polygon_crop(parts: list[list[float]], h: int, w: int) -> Crop | None:
         return None
     from pycocotools import mask as mask_utils
 
-    return geometry.rle_crop(mask_utils.merge(mask_utils.frPyObjects(parts, h, w)))
+    ready = [geometry.pycocotools_ready(np.array(p, dtype=np.float64)).tolist() for p in parts]
+    return geometry.rle_crop(mask_utils.merge(mask_utils.frPyObjects(ready, h, w)))
 
 
 def _bounding_crop(mask: np.ndarray) -> Crop | None:

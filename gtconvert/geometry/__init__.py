@@ -47,6 +47,7 @@ from .polygons import (
     distinct_points_per_part,
     has_three_distinct_points,
     polygon_areas,
+    pycocotools_ready,
 )
 from .ragged import ragged_bbox, ragged_index
 from .rle import (
@@ -97,6 +98,7 @@ __all__ = [
     "polygon_areas",
     "polygon_to_rle",
     "polygons_to_mask",
+    "pycocotools_ready",
     "ragged_bbox",
     "ragged_index",
     "rle_area",

@@ -292,3 +292,21 @@ def clamp_vertices(
     upper = np.stack([np.asarray(width, np.float64), np.asarray(height, np.float64)], axis=-1)
     out = np.minimum(np.maximum(v, 0.0), upper)
     return out, (out != v).any(axis=1)
+
+
+def pycocotools_ready(part: np.ndarray) -> np.ndarray:
+    """A polygon's vertices (COCO frame) as pycocotools must get them to rasterise exactly.
+
+    pycocotools snaps each coordinate to a 5x5 subpixel grid (MATLAB poly2mask's algorithm) by
+    ``(int)(5 * x + 0.5)``, which truncates towards zero: a vertex left of or above the image
+    (``5 * x + 0.5 < 0``) lands one subpixel off its nearest grid corner and moves an edge that
+    crosses into the image. Such a coordinate is replaced by one that the cast takes to the
+    nearest corner, ``floor(5 * x + 0.5)``; every other coordinate is left exactly as it is.
+    """
+    v = np.asarray(part, dtype=np.float64)
+    negative = 5 * v + 0.5 < 0
+    if not negative.any():
+        return v
+    out = v.copy()
+    out[negative] = (np.floor(5 * v[negative] + 0.5) - 1) / 5  # 5 x + 0.5 = corner - 0.5: truncates to it
+    return out

@@ -14,12 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from .polygons import pycocotools_ready
+
 
 def polygon_to_rle(parts: Sequence[np.ndarray], height: int, width: int) -> dict[str, Any]:
     """Rasterise the parts of one polygon (COCO frame) into one compressed RLE."""
     from pycocotools import mask as mask_utils
 
-    flat = [np.asarray(p, dtype=np.float64).ravel().tolist() for p in parts if len(p) >= 3]
+    flat = [pycocotools_ready(p).ravel().tolist() for p in parts if len(p) >= 3]
     if not flat:
         return mask_to_rle(np.zeros((height, width), dtype=np.uint8))
     rles = mask_utils.frPyObjects(flat, int(height), int(width))

@@ -1,9 +1,11 @@
 """The one coordinate rule (``shared/docs/matlab-groundtruth.md`` section 3): boxes ``[x y w h]``
 -> COCO ``[x-1, y-1, w, h]``, vertices ``v - 0.5`` ("center") or ``v - 1`` ("openlabel"); what a
-labeler put past the image border is clipped and counted."""
+labeler put past the image border is counted: boxes are clipped, vertices kept as stored (MATLAB's
+poly2mask and COCO take them so)."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import numpy as np
 import pytest
 
 import gtconvert
-from gtconvert import report
+from gtconvert import geometry, report
 from gtconvert.formats.matlab import interchange
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 
@@ -88,7 +90,7 @@ def _labeler_file(path: Path, vertices: list[list[float]], points: list[list[flo
     interchange.save(ic, path)
 
 
-def test_vertices_outside_the_image_are_clipped_and_counted(tmp_path: Path) -> None:
+def test_vertices_outside_the_image_are_kept_and_counted(tmp_path: Path) -> None:
 
     path = tmp_path / "gt.mat"
     # MATLAB spatial frame, 20 x 10 image spanning 0.5 .. 20.5 / 0.5 .. 10.5
@@ -100,13 +102,39 @@ def test_vertices_outside_the_image_are_clipped_and_counted(tmp_path: Path) -> N
         warnings.simplefilter("ignore")
         ds = gtconvert.read(path)
     ann = ds.annotations
-    assert rep.count("matlab.vertices_clipped") == 3  # objects: the polygon, the line, one point
+    assert rep.count("matlab.vertices_outside") == 3  # objects: the polygon, the line, one point
     by_id = {int(i): ann.parts(r) for r, i in enumerate(ann.id)}
-    assert by_id[1][0].tolist() == [[0.0, 0.5], [20.0, 2.0], [10.0, 10.0]]
-    assert by_id[2][0].tolist() == [[1.0, 1.0], [5.0, 10.0]]
-    assert [by_id[i][0].tolist() for i in (3, 4, 5)] == [[[3.0, 0.0]], [[20.0, 10.0]], [[4.0, 4.0]]]
+    assert by_id[1][0].tolist() == [[-0.5, 0.5], [25.0, 2.0], [10.0, 10.0]]  # v - 0.5, as stored
+    assert by_id[2][0].tolist() == [[1.0, 1.0], [5.0, 11.5]]
+    assert [by_id[i][0].tolist() for i in (3, 4, 5)] == [[[3.0, -0.25]], [[20.0, 10.0]], [[4.0, 4.0]]]
+    # the boxes are what lies in the image
     assert (ann.bbox[:, 0] >= 0).all() and (ann.bbox[:, 0] + ann.bbox[:, 2] <= 20).all()
     assert (ann.bbox[:, 1] >= 0).all() and (ann.bbox[:, 1] + ann.bbox[:, 3] <= 10).all()
+    assert ann.bbox[0].tolist() == [0.0, 0.5, 20.0, 9.5]
+
+
+def test_a_triangle_past_the_border_has_poly2masks_pixels(tmp_path: Path) -> None:
+    """MATLAB: poly2mask([10 100 10], [10 50 50], 30, 40) has 407 pixels (clamping the
+    vertices onto the border gave 302: it moves the long edge)."""
+    from pycocotools import mask as mask_utils
+
+    from ..poly2mask_reference import poly2mask
+
+    path = tmp_path / "gt.mat"
+    triangle = [[10.0, 10.0], [100.0, 50.0], [10.0, 50.0]]
+    _labeler_file(path, [*triangle, [1.0, 1.0], [2.0, 2.0]], [[5.0, 5.0]], (40, 30))
+    ds = read_quietly(path)
+    masks = tmp_path / "masks"
+    gtconvert.write(ds, tmp_path / "coco.json", "coco")
+    coco = json.loads((tmp_path / "coco.json").read_text())
+    polygon = next(a for a in coco["annotations"] if a["category_id"] == 1)
+    got = mask_utils.decode(mask_utils.frPyObjects(polygon["segmentation"], 30, 40)).any(axis=2)
+    want = poly2mask(np.array(triangle), 30, 40)
+    assert int(want.sum()) == 407
+    assert np.array_equal(got, want)
+    gtconvert.write(ds, masks, "masks")  # the painter of the masks and VOC writers
+    painted = read_quietly(masks, "masks").annotations
+    assert np.array_equal(geometry.rle_decode(painted.rle[0]).astype(bool), want)
 
 
 def test_vertices_inside_the_image_are_not_touched(tmp_path: Path) -> None:
@@ -118,5 +146,5 @@ def test_vertices_inside_the_image_are_not_touched(tmp_path: Path) -> None:
     with report.Report() as rep, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = gtconvert.read(path)
-    assert rep.count("matlab.vertices_clipped") == 0
+    assert rep.count("matlab.vertices_outside") == 0
     assert ds.annotations.vertices.tolist() == [[0, 0], [20, 0], [20, 10], [0.75, 1], [7, 3], [0, 10]]

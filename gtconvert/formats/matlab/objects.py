@@ -2,8 +2,9 @@
 
 Each object's kind follows from what it holds (an RLE, the width of its position row, vertex
 parts) and its label's type; coordinates go through :mod:`gtconvert.geometry` (section 3 of
-``shared/docs/matlab-groundtruth.md``). What a labeler put past the image border is clipped
-and counted; a file written by gtconvert itself (``sourceType`` "python") is taken as exact.
+``shared/docs/matlab-groundtruth.md``). Boxes a labeler put past the image border are clipped;
+vertices past it are kept (and counted); a file written by gtconvert itself (``sourceType``
+"python") is taken as exact.
 """
 
 from __future__ import annotations
@@ -82,19 +83,19 @@ def object_annotations(
     np.cumsum(n_parts, out=part_start[1:])
     vertex_start = np.zeros(len(part_len) + 1, dtype=np.int64)
     np.cumsum(part_len, out=vertex_start[1:])
-    if ic.sourceType != "python":  # like boxes: what a labeler put past the border is clipped
-        verts = _clip_vertices(verts, kind, n_parts, part_len, W, H)
     geo = np.isin(kind, [Kind.POLYGON, Kind.POLYLINE, Kind.POINT, Kind.PROJECTED_CUBOID])
     if geo.any():
         bbox[geo] = geometry.ragged_bbox(part_start, vertex_start, verts)[geo]
+    outside = _vertices_outside(verts, kind, n_parts, part_len, W, H) if ic.sourceType != "python" else None
     rle = np.full(m, None, dtype=object)
     masks = np.flatnonzero(kind == Kind.MASK)
     for i in masks:
         rle[i] = {"size": [int(height[image[i]]), int(width[image[i]])], "counts": ic.objRle[i]}
     if len(masks):
         bbox[masks] = geometry.rle_bbox([rle[i] for i in masks])
-    if ic.sourceType != "python":
+    if outside is not None:
         bbox = _clip(bbox, boxes, W, H)
+        bbox = _clip_extents(bbox, outside, W, H)
     attrs = np.full(m, None, dtype=object)
     for i, text in enumerate(ic.objAttributes):
         if text:
@@ -163,7 +164,7 @@ def _clip(bbox: np.ndarray, rows: np.ndarray, W: np.ndarray, H: np.ndarray) -> n
     return bbox
 
 
-def _clip_vertices(
+def _vertices_outside(
     verts: np.ndarray,
     kind: np.ndarray,
     n_parts: np.ndarray,
@@ -171,27 +172,38 @@ def _clip_vertices(
     W: np.ndarray,
     H: np.ndarray,
 ) -> np.ndarray:
-    """Clamp polygon, line and point vertices into their (known) image; count the objects moved.
+    """Polygons, lines and points with a vertex past their (known) image, counted; kept as stored.
 
-    Vertices move onto the border (see :func:`gtconvert.geometry.clamp_vertices`); projected
-    cuboid faces are box-like and left as stored. An unknown size clips only at 0.
+    COCO allows coordinates past the border and MATLAB's poly2mask takes them as they are, so
+    the vertices stay; a rasteriser (pycocotools follows the polygon past the border, as
+    poly2mask does) or a format that must clip (YOLO) clips there. Clamping vertices onto
+    the border instead would move edges. An unknown size counts only negative coordinates.
     """
     owner = np.repeat(np.repeat(np.arange(len(kind)), n_parts), part_len)  # object of each vertex
     mine = np.isin(kind[owner], [Kind.POLYGON, Kind.POLYLINE, Kind.POINT])
+    outside = np.zeros(len(kind), dtype=bool)
     if not mine.any():
-        return verts
+        return outside
     obj = owner[mine]
     known = (W[obj] > 0) & (H[obj] > 0)
     width, height = np.where(known, W[obj], np.inf), np.where(known, H[obj], np.inf)
-    clipped, moved = geometry.clamp_vertices(verts[mine], width, height)
-    if moved.any():
-        verts = verts.copy()
-        verts[mine] = clipped
-        n_objects = len(np.unique(obj[moved]))
-        report.warn(
-            "matlab.vertices_clipped",
-            f"MATLAB: {n_objects} polygon(s), line(s) or point(s) reaching outside their image had "
-            f"{int(moved.sum())} vertices moved onto its border",
-            n_objects,
-        )
-    return verts
+    v = verts[mine]
+    past = (v[:, 0] < 0) | (v[:, 1] < 0) | (v[:, 0] > width) | (v[:, 1] > height)
+    outside[obj[past]] = True
+    report.warn(
+        "matlab.vertices_outside",
+        f"MATLAB: {int(outside.sum())} polygon(s), line(s) or point(s) reach past their image "
+        f"({int(past.sum())} vertices); kept as stored (their boxes clipped to the image), "
+        "clipped only where a format needs it",
+        int(outside.sum()),
+    )
+    return outside
+
+
+def _clip_extents(bbox: np.ndarray, rows: np.ndarray, W: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """The boxes of ``rows`` cut to their (known) image: the part of the shape one can see."""
+    if rows.any():
+        known = (W > 0) & (H > 0)
+        big = np.where(known, W, np.inf)[rows], np.where(known, H, np.inf)[rows]
+        bbox[rows], _ = geometry.clip_boxes(bbox[rows], *big)
+    return bbox
