@@ -70,15 +70,18 @@ def convert(
     ``read_options`` and ``write_options`` go to one side only. Both formats and every option
     are checked before anything is read.
     """
-    from . import registry
+    from . import fileio, registry
 
     reader = registry.reader_for(src, src_format)
     writer = registry.writer_for(dst, dst_format)
     read_kwargs, write_kwargs = registry.route_options(options, reader=reader, writer=writer)
     read_kwargs.update(registry.route_options(read_options or {}, reader=reader)[0])
     write_kwargs.update(registry.route_options(write_options or {}, writer=writer)[1])
+    inputs = (src, options.get("images"), read_kwargs.get("images"))
+    fileio.check_output(dst, overwrite=bool(write_kwargs.get("overwrite")), inputs=inputs)
     dataset = reader.module.read(src, **read_kwargs)
-    writer.module.write(dataset, dst, **write_kwargs)
+    with fileio.protected(*inputs):
+        writer.module.write(dataset, dst, **write_kwargs)
     return dataset
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import signal
 import sys
 import warnings
 from typing import Any
@@ -30,9 +32,25 @@ def _size(text: str) -> tuple[int, int]:
 def _split(text: str) -> dict[str, float]:
     try:
         pairs = [p.split("=") for p in text.split(",")]
-        return {name.strip(): float(frac) for name, frac in pairs}
+        split = {name.strip(): float(frac) for name, frac in pairs}
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected e.g. train=0.8,val=0.2, not {text!r}") from None
+    if len(split) != len(pairs) or not all(split):
+        raise argparse.ArgumentTypeError(f"each split needs its own non-empty name, not {text!r}")
+    if not all(math.isfinite(f) and f > 0 for f in split.values()) or abs(sum(split.values()) - 1) > 1e-9:
+        raise argparse.ArgumentTypeError(f"the fractions must be positive and sum to 1, not {text!r}")
+    return split
+
+
+def _count(text: str) -> int:
+    """A non-negative integer option (--seed, --void-border)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to {2**32 - 1}, not {text!r}")
+    return value
 
 
 #: The options some readers or writers accept; each goes only to the side that accepts it
@@ -42,7 +60,7 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
     "--image-size": {"type": _size, "metavar": "WxH", "help": "image size when images are absent"},
     "--task": {"choices": ["detect", "segment", "obb"], "help": "YOLO task"},
     "--split": {"type": _split, "metavar": "NAME=FRAC,...", "help": "split images, e.g. train=0.8,val=0.2"},
-    "--seed": {"type": int, "help": "seed of --split"},
+    "--seed": {"type": _count, "help": "seed of --split"},
     "--masks": {"action": "store_true", "help": "VOC: also write segmentation PNGs"},
     "--crowd": {"choices": ["skip", "keep"], "help": "what to do with iscrowd objects"},
     "--instances": {"action": "store_true", "help": "one mask per connected component"},
@@ -52,7 +70,7 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
     "--merge": {"action": "store_true", "help": "merge several groundTruth variables"},
     "--bw": {"action": "store_true", "help": "masks: also write BW masks"},
     "--void-border": {
-        "type": int,
+        "type": _count,
         "metavar": "N",
         "help": "VOC masks: N-pixel 255 (void) band around objects",
     },
@@ -153,10 +171,17 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from . import convert, registry
+    from . import convert, fileio, registry
+    from .errors import GtconvertError
     from .report import Report
 
-    with Report() as report:
+    if args.report:  # an output like the others, checked before converting
+        fileio.check_output(args.report, overwrite=args.overwrite, inputs=(args.src, args.images, args.dst))
+        if not os.path.isdir(os.path.dirname(args.report) or "."):
+            raise GtconvertError(
+                "the folder of the report does not exist", file=args.report, fix="make it first"
+            )
+    with Report() as report, fileio.protected(args.report):
         dataset = convert(
             args.src,
             args.dst,
@@ -168,7 +193,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     for event in report.events:
         print(f"warning: {event.message}", file=sys.stderr)
     if args.report:
-        report.save(args.report)
+        with fileio.protected(args.src, args.images, args.dst):
+            report.save(args.report, overwrite=args.overwrite)
     print(f"{dataset!r} -> {args.dst} ({registry.writer_for(args.dst, args.dst_format).name})")
     return EXIT_OK
 
@@ -221,11 +247,12 @@ def cmd_formats(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from .fileio import protected
     from .preview import write_preview
     from .report import Report
 
     _, dataset = _read(args)
-    with Report() as report:
+    with Report() as report, protected(args.src, args.images):
         summary = write_preview(
             dataset, args.out, limit=args.limit, categories=args.category, overwrite=args.overwrite
         )
@@ -287,20 +314,102 @@ _COMMANDS = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so every temporary is removed on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _catch_termination() -> dict[int, Any]:
+    """SIGTERM and SIGHUP (timeout, kill, CI cancel, docker stop) clean up like SIGINT.
+
+    Returns the handlers replaced, for :func:`main` to put back.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # only the main thread may set handlers (the library caller keeps its own)
+    replaced = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+            replaced[sig] = signal.signal(sig, _terminate)
+    return replaced
+
+
+class StdoutGone(Exception):
+    """Writing to stdout failed (a closed pipe, a full disk): the reader went away, not the work."""
+
+
+class _GuardedStdout:
+    """stdout whose write and flush failures raise :class:`StdoutGone` (told from the output's own)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except (OSError, ValueError) as exc:
+            raise StdoutGone from exc
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except (OSError, ValueError) as exc:
+            raise StdoutGone from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _stdout_gone() -> None:
+    """The reader of stdout went away (``| head``) or it is full: drop what is left of it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = None  # type: ignore[assignment]
+
+
+def _finish(code: int) -> int:
+    """Flush stdout inside :func:`main`, where a closed or full stdout is caught."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 findings, 2 bad input, 3 internal error)."""
     args = _parser().parse_args(argv)
     from . import progress
     from .errors import GtconvertError, GtconvertWarning
 
-    progress.enabled = sys.stdout.isatty()
+    progress.enabled = sys.stdout is not None and sys.stdout.isatty()
     warnings.simplefilter("ignore", GtconvertWarning)  # the Report prints them once
+    replaced = _catch_termination()
+    stdout = sys.stdout
+    if stdout is not None:
+        sys.stdout = _GuardedStdout(stdout)  # type: ignore[assignment]
     try:
-        return _COMMANDS[args.command](args)
+        return _finish(_COMMANDS[args.command](args))
     except GtconvertError as exc:
         one_line = " ".join(str(exc).split())  # parser messages (YAML, XML) span several lines
         print(f"error: {one_line}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StdoutGone:  # only the printing failed: the work (the output) is complete
+        sys.stdout = stdout
+        _stdout_gone()
+        return EXIT_OK
+    except Terminated as exc:
+        print(f"terminated by signal {exc.signum}; no output was left behind", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("interrupted; no output was left behind", file=sys.stderr)
         return 130
@@ -313,3 +422,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            sys.stdout = stdout
+        for sig, handler in replaced.items():
+            signal.signal(sig, handler)

@@ -8,42 +8,320 @@ an existing output is replaced only with ``overwrite=True``.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import ctypes
+import errno
+import functools
 import gc
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .errors import GtconvertError
 
+#: Inputs of the conversion running in this context: no output may be one or hold one.
+_protected: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar("gtconvert_inputs", default=())
+
+#: Temporaries are ``.<name>.tmp-<pid>-<random>`` (a new output being written) and
+#: ``.<name>.old-<pid>-<random>`` (a replaced output until it is deleted): the pid lets the
+#: next run tell the leftovers of a killed run from those of a run still going.
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-[^.]+$")
+_NAME_MAX = 255
+_TMP_NAME = 120  # the part of the output's name kept in its temporaries (room for the suffix)
+
+
+@contextlib.contextmanager
+def protected(*paths: str | os.PathLike | None) -> Iterator[None]:
+    """Inside the block, no output may be one of ``paths`` or a folder holding one."""
+    extra = tuple(q for p in paths if p is not None and os.fspath(p) for q in _both_forms(Path(p)))
+    token = _protected.set((*_protected.get(), *extra))
+    try:
+        yield
+    finally:
+        _protected.reset(token)
+
+
+def _both_forms(path: Path) -> tuple[Path, ...]:
+    """A path as written (absolute, the link itself) and with its links followed."""
+    return (Path(os.path.abspath(path)), path.resolve())
+
+
+def _location(target: Path) -> Path:
+    """Where an output is: its parent resolved, its own name kept (a link is replaced, not followed)."""
+    if target.name in ("", ".", ".."):
+        return target.resolve()
+    return target.parent.resolve() / target.name
+
+
+def check_output(
+    path: str | os.PathLike, *, overwrite: bool = False, inputs: tuple[str | os.PathLike | None, ...] = ()
+) -> None:
+    """Refuse an output whose writing (or replacing, with ``overwrite``) could lose data.
+
+    Refused: an empty name, a name component over 255 bytes, the current folder or one above
+    it, the file system root, the home folder, an input (or a folder holding one; the inputs
+    are ``inputs`` and those of every enclosing :func:`protected`), a parent that is not a
+    folder, and an existing output without ``overwrite`` (a dangling symlink exists too).
+    """
+    text = os.fspath(path)
+    if not text.strip():
+        raise GtconvertError("the output name is empty", fix="name an output file or folder")
+    target = Path(text)
+    too_long = [part for part in target.parts if len(os.fsencode(part)) > _NAME_MAX]
+    if too_long:
+        raise GtconvertError(
+            "a component of the output path is longer than 255 bytes", file=text, fix="use a shorter name"
+        )
+    where = _location(target)
+    fix = "name a new file or folder for the output"
+    if where == Path(where.anchor) or where == Path.home().resolve():
+        raise GtconvertError("the output is the file system root or the home folder", file=text, fix=fix)
+    if Path.cwd().resolve().is_relative_to(where):
+        raise GtconvertError("the output is the current folder or a folder above it", file=text, fix=fix)
+    for given in (
+        *_protected.get(),
+        *(q for p in inputs if p is not None and os.fspath(p) for q in _both_forms(Path(p))),
+    ):
+        if where == given:
+            raise GtconvertError(
+                "the output is also an input or another output of this conversion", file=text, fix=fix
+            )
+        if given.is_relative_to(where):
+            raise GtconvertError(f"the output folder holds an input ({given})", file=text, fix=fix)
+    if os.path.lexists(target) and not overwrite:
+        raise GtconvertError(
+            "output already exists", file=text, fix="choose another output or pass --overwrite"
+        )
+    parent = target.parent
+    for folder in (parent, *parent.parents):
+        if os.path.lexists(folder):
+            if not folder.is_dir():
+                raise GtconvertError(
+                    f"{folder} is not a folder", file=text, fix="choose an output under a folder"
+                )
+            break
+
 
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike, *, is_dir: bool, overwrite: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds."""
+    """Yield a temporary path beside ``path``; move it to ``path`` when the block succeeds.
+
+    The output is checked by :func:`check_output` first. Without ``overwrite`` the final
+    rename itself refuses an existing target (one that appeared meanwhile is never replaced).
+    With it, the old output is renamed aside, the new one renamed in, and only then is the old
+    one deleted; a failure puts the old one back. Files and folders follow the umask.
+    """
+    check_output(path, overwrite=overwrite)
     target = Path(path)
-    if target.exists() and not overwrite:
-        raise GtconvertError(
-            "output already exists", file=target, fix="choose another output or pass --overwrite"
-        )
-    parent = target.parent if str(target.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{target.name}.tmp-"
-    if is_dir:
-        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    else:
-        fd, name = tempfile.mkstemp(prefix=prefix, dir=parent)
-        os.close(fd)
-        tmp = Path(name)
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _os_error(exc, target, "cannot make the output's folder") from None
+    remove_leftovers(parent, target.name)
+    tmp = _make_temporary(parent, target.name, is_dir)
     try:
         yield tmp
-        if target.exists():
-            _remove(target)
-        os.replace(tmp, target)
+        _install(tmp, target, overwrite)
+    except OSError as exc:
+        _remove(tmp)
+        if exc.errno not in _HINTS:
+            raise
+        raise _os_error(exc, Path(exc.filename or target), "cannot write the output") from exc
     except BaseException:
         _remove(tmp)
         raise
+
+
+#: The errors of the environment (not of gtconvert) met while writing, with their fix.
+_HINTS = {
+    errno.ENOSPC: "free some space on that disk",
+    errno.EDQUOT: "free some space on that disk",
+    errno.EROFS: "choose an output on a writable disk",
+    errno.EACCES: "choose an output in a folder you can write to",
+    errno.EPERM: "choose an output in a folder you can write to",
+    errno.ENAMETOOLONG: "use a shorter name",
+    errno.ENOTDIR: "choose an output under a folder",
+}
+
+
+def _os_error(exc: OSError, file: Path, what: str) -> GtconvertError:
+    reason = exc.strerror or type(exc).__name__
+    hint = _HINTS.get(exc.errno or 0, "check the output's folder")
+    return GtconvertError(f"{what} ({reason}); nothing was written", file=file, fix=hint)
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it (os.umask would, for every thread)
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temporary_name(parent: Path, name: str, kind: str) -> Path:
+    return parent / f".{name[:_TMP_NAME]}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def _make_temporary(parent: Path, name: str, is_dir: bool) -> Path:
+    """A new temporary beside the output, with the permissions the output itself will have."""
+    tmp = _temporary_name(parent, name, "tmp")
+    try:
+        if is_dir:
+            os.mkdir(tmp, 0o700)
+        else:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.chmod(tmp, (0o777 if is_dir else 0o666) & ~_umask())
+    except OSError as exc:
+        _remove(tmp)
+        raise _os_error(exc, parent / name, "cannot write beside the output") from None
+    return tmp
+
+
+def _install(tmp: Path, target: Path, overwrite: bool) -> None:
+    if not (overwrite and os.path.lexists(target)):
+        rename_no_replace(tmp, target)
+        return
+    aside = _temporary_name(target.parent, target.name, "old")
+    try:
+        os.rename(target, aside)
+    except OSError as exc:
+        raise _os_error(exc, target, "cannot move the old output aside; it is unchanged") from None
+    try:
+        rename_no_replace(tmp, target)
+    except BaseException:
+        os.rename(aside, target)
+        raise
+    failed: list[str] = []
+    if _is_folder(aside):
+        shutil.rmtree(aside, onerror=lambda *a: failed.append(a[1]))
+    else:
+        _unlink(aside, failed)
+    if failed:
+        from .report import warn
+
+        warn(
+            "output.old_left",
+            f"the new output is in {target}; the old one could not be fully deleted and what is "
+            f"left of it is in {aside} (e.g. {failed[0]}): remove it by hand",
+        )
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _unlink(path: Path, failed: list[str]) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        failed.append(str(path))
+
+
+def rename_no_replace(src: Path, dst: Path) -> None:
+    """Rename ``src`` to ``dst``, refusing (GtconvertError) when ``dst`` exists, even as a dangling link."""
+    try:
+        _renameat2_noreplace(src, dst)
+        return
+    except FileExistsError:
+        raise _appeared(dst) from None
+    except NotImplementedError:
+        pass
+    except OSError as exc:
+        raise _os_error(exc, dst, "cannot move the finished output into place") from None
+    try:  # no renameat2: reserve the name atomically, then replace the reservation
+        if src.is_dir():
+            os.mkdir(dst)
+        else:
+            os.close(os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise _appeared(dst) from None
+    os.replace(src, dst)
+
+
+def _appeared(dst: Path) -> GtconvertError:
+    return GtconvertError(
+        "output already exists (it appeared while converting; it was left as it is)",
+        file=dst,
+        fix="choose another output or pass --overwrite",
+    )
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+def _renameat2_noreplace(src: Path, dst: Path) -> None:
+    fn = _libc_renameat2()
+    if fn is None:
+        raise NotImplementedError
+    if fn(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_NOREPLACE) == 0:
+        return
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        raise NotImplementedError  # the kernel or the file system lacks it
+    raise OSError(err, os.strerror(err), os.fspath(dst))
+
+
+@functools.lru_cache(maxsize=1)
+def _libc_renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(parent: Path, name: str) -> list[Path]:
+    """Remove the temporaries of ``parent/name`` left by runs that were killed; return them.
+
+    A temporary belongs to a run by the pid in its name; only those whose process is gone are
+    touched. An old output moved aside by a run killed before its replacement was in place is
+    put back when nothing took its name.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if not match or match["name"] != name[:_TMP_NAME] or _pid_alive(int(match["pid"])):
+            continue
+        path = Path(entry.path)
+        if match["kind"] == "old" and not os.path.lexists(parent / name):
+            with contextlib.suppress(OSError):
+                os.rename(path, parent / name)
+                continue
+        _remove(path)
+        removed.append(path)
+    return removed
 
 
 def _remove(path: Path) -> None:

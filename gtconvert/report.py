@@ -48,9 +48,12 @@ class Report:
     def to_json(self) -> str:
         return json.dumps({"events": [asdict(e) for e in self.events]}, indent=2)
 
-    def save(self, path: str | os.PathLike) -> None:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
+    def save(self, path: str | os.PathLike, *, overwrite: bool = True) -> None:
+        """Write :meth:`to_json` to ``path`` atomically (an existing file only with ``overwrite``)."""
+        from .fileio import atomic_output
+
+        with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
+            tmp.write_text(self.to_json(), encoding="utf-8")
 
 
 def warn(code: str, message: str, count: int = 1, examples: list[str] | None = None) -> None:
