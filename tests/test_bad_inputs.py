@@ -130,7 +130,7 @@ def test_failure_mid_write_leaves_nothing(fmt: str, tmp_path: Path, monkeypatch:
     ds = gtconvert.read(valid_coco(tmp_path / "in"), "coco")
     out_dir = tmp_path / "o"
     out_dir.mkdir()
-    with warnings.catch_warnings(), pytest.raises(GtconvertError, match="No space left.*nothing was written"):
+    with warnings.catch_warnings(), pytest.raises(GtconvertError, match=r"No space left.*nothing was written"):
         warnings.simplefilter("ignore")
         gtconvert.write(ds, out_dir / name, fmt)
     assert list(out_dir.iterdir()) == []
