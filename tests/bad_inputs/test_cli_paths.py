@@ -91,7 +91,8 @@ def test_no_run_loses_an_input_or_leaves_a_temporary(
     with _workspace() as work, monkeypatch.context() as m:
         m.chdir(work / cwd)
         m.setenv("HOME", str(work / "home"))
-        inputs = {name: tree(work / name) for name in ("ds", "images", "home")}
+        kept = ("ds", "home", "images") if images else ("ds", "home")  # --images makes it an input
+        inputs = {name: tree(work / name) for name in kept}
         argv = ["convert", _under(work, cwd, "ds/coco.json"), _under(work, cwd, out), "--to", fmt]
         argv += ["--overwrite"] * overwrite
         argv += ["--images", _under(work, cwd, "images")] * images
