@@ -402,10 +402,24 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def regular_file(path: str | os.PathLike) -> None:
+    """Refuse anything but a regular file (a folder, a FIFO or a device would fail or hang)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise GtconvertError(f"cannot read it ({exc.strerror})", file=path, fix="check the path") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, socket or device)"
+        raise GtconvertError(f"this is {kind}", file=path, fix="give the path of a regular file")
+
+
 def read_json(path: str | os.PathLike) -> Any:
     """Parse a JSON file once, with orjson; errors name the file and line."""
     import orjson
 
+    regular_file(path)
     data = Path(path).read_bytes()
     try:
         with gc_paused():
