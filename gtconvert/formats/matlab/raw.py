@@ -249,6 +249,7 @@ def decode(path: str | os.PathLike, image_files: list[str] | None = None) -> lis
             out.append((label, ground_truth(saved, label, path, image_files)))
         if saved_structs:
             continue
+        _refuse_session(value, name, path)
         if getattr(value, "classname", None) == "table" or hasattr(value, "columns"):
             out.append((name, _table(value, name, path, loaded["problems"])))
     if not out and {"imageFiles", "labelNames", "labelPolys"} <= variables.keys():
@@ -260,6 +261,20 @@ def decode(path: str | os.PathLike, image_files: list[str] | None = None) -> lis
             fix="save the groundTruth object itself (save('gTruth.mat','gTruth'))",
         )
     return out
+
+
+def _refuse_session(value: Any, name: str, path: Any) -> None:
+    """A labelling session (``imageLabelingSession.mat``, the app's Save Session) is the app's
+    internal state, not a groundTruth: its labels live in private objects that change between
+    releases, so they are refused with the way to get a groundTruth."""
+    classname = str(getattr(value, "classname", "") or "")
+    if classname.startswith("vision.internal.") and classname.endswith("Session"):
+        raise GtconvertError(
+            f"{name!r} is a labelling session ({classname}), not exported labels",
+            file=path,
+            fix="open the session in Image Labeler (imageLabeler('" + os.path.basename(str(path)) + "')) and "
+            "Export > Labels > To File, or to the workspace and gtconvert.exportGroundTruth",
+        )
 
 
 def _table(value: Any, name: str, path: Any, problems: list[str]) -> Interchange:
