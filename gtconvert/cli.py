@@ -170,6 +170,15 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     return fmt, read(args.src, fmt.name, **_format_options(args))
 
 
+def _print_warnings(report: Any) -> None:
+    """Each event once, on one line, with the first few things it is about."""
+    for event in report.events:
+        shown = [" ".join(str(e).split()) for e in event.examples[:3]]
+        more = ", ..." if event.count > len(shown) else ""
+        about = f" (e.g. {', '.join(shown)}{more})" if shown else ""
+        print(f"warning: {event.message}{about}", file=sys.stderr)
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     from . import convert, fileio, registry
     from .errors import GtconvertError
@@ -190,8 +199,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             overwrite=args.overwrite or None,
             **_format_options(args),
         )
-    for event in report.events:
-        print(f"warning: {event.message}", file=sys.stderr)
+    _print_warnings(report)
     if args.report:
         with fileio.protected(args.src, args.images, args.dst):
             report.save(args.report, overwrite=args.overwrite)
@@ -256,8 +264,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         summary = write_preview(
             dataset, args.out, limit=args.limit, categories=args.category, overwrite=args.overwrite
         )
-    for event in report.events:
-        print(f"warning: {event.message}", file=sys.stderr)
+    _print_warnings(report)
     print(f"{summary.images} images drawn -> {os.path.join(args.out, 'index.html')}")
     return EXIT_OK
 

@@ -415,6 +415,25 @@ def regular_file(path: str | os.PathLike) -> None:
         raise GtconvertError(f"this is {kind}", file=path, fix="give the path of a regular file")
 
 
+def read_yaml(path: str | os.PathLike) -> Any:
+    """Parse a small YAML side file (``data.yaml``) safely: a regular file, no aliases.
+
+    ``yaml.safe_load`` expands aliases, so a few hundred bytes of nested ``*a`` references (the
+    "billion laughs" of YAML) would take minutes and gigabytes; no dataset file needs them.
+    Parser errors (``yaml.YAMLError``, ``UnicodeDecodeError``) are left to the caller.
+    """
+    import yaml
+
+    regular_file(path)
+    text = Path(path).read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if "*" in text and any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=loader)):
+        raise GtconvertError(
+            "the file uses YAML aliases (*name)", file=path, fix="write every value out in full"
+        )
+    return yaml.load(text, Loader=loader)
+
+
 def read_json(path: str | os.PathLike) -> Any:
     """Parse a JSON file once, with orjson; errors name the file and line."""
     import orjson

@@ -36,3 +36,31 @@ def test_coco_from_a_special_file(make, words: str, tmp_path: Path, capsys) -> N
     one_error(code, lines, words)
     assert str(src) in lines[0]
     assert not (tmp_path / "o.json").exists()
+
+
+def test_yaml_aliases_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A YAML "billion laughs" in data.yaml is refused before it is expanded."""
+    from bad_inputs.corpus import valid_yolo
+
+    src = valid_yolo(tmp_path / "in")
+    folder = src if src.is_dir() else src.parent
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    levels += [f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    (folder / "data.yaml").write_text("\n".join([*levels, "names: *i"]) + "\n", encoding="utf-8")
+    code, lines = run(["convert", str(folder), str(tmp_path / "o.json"), "--from", "yolo"], capsys)
+    one_error(code, lines, "YAML aliases")
+    assert "data.yaml" in lines[0]
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_yaml_fifo_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bad_inputs.corpus import valid_yolo
+
+    src = valid_yolo(tmp_path / "in")
+    folder = src if src.is_dir() else src.parent
+    (folder / "data.yaml").unlink()
+    os.mkfifo(folder / "data.yaml")
+    code, lines = run(
+        ["convert", str(folder / "data.yaml"), str(tmp_path / "o.json"), "--from", "yolo"], capsys
+    )
+    one_error(code, lines, "data.yaml")  # refused at once, never opened (no hang)

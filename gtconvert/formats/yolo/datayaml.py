@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import GtconvertError
+from ...fileio import read_yaml
 from ...model import Dataset
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -44,8 +45,7 @@ def load(path: Path) -> tuple[Path, dict[str, Any] | None]:
                 )
             return root, None
     try:
-        with open(yaml_path, encoding="utf-8") as f:
-            doc = yaml.safe_load(f)
+        doc = read_yaml(yaml_path)  # a regular file, no aliases
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise GtconvertError(f"data.yaml is not valid YAML ({exc})", file=yaml_path) from None
     if not isinstance(doc, dict):
