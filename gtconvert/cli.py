@@ -61,6 +61,14 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
     "--task": {"choices": ["detect", "segment", "obb"], "help": "YOLO task"},
     "--split": {"type": _split, "metavar": "NAME=FRAC,...", "help": "split images, e.g. train=0.8,val=0.2"},
     "--seed": {"type": _count, "help": "seed of --split"},
+    "--split-by": {
+        "metavar": "video|folder|attribute:NAME",
+        "help": "with --split: the frames of a video, the images of a folder or of an attribute value stay in one split",
+    },
+    "--crops": {"action": "store_true", "help": "classify: one image per object (its box)"},
+    "--map": {"metavar": "OLD=NEW,...", "help": "rename categories (equal names merge)"},
+    "--keep": {"metavar": "NAME,...", "help": "only these categories and their objects"},
+    "--drop": {"metavar": "NAME,...", "help": "leave out these categories and their objects"},
     "--masks": {"action": "store_true", "help": "VOC: also write segmentation PNGs"},
     "--crowd": {"choices": ["skip", "keep"], "help": "what to do with iscrowd objects"},
     "--instances": {"action": "store_true", "help": "one mask per connected component"},
@@ -144,6 +152,16 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--overwrite", action="store_true", help="replace an existing --preview folder")
     d.add_argument("--json", action="store_true", help="machine-readable output")
 
+    m = sub.add_parser("merge", help="merge datasets of any formats into one (images and categories unified)")
+    m.add_argument("sources", nargs="+", metavar="INPUT", help="input files or folders (each format detected)")
+    m.add_argument("dst", metavar="OUT", help="output file or folder")
+    m.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
+    m.add_argument("--by-hash", action="store_true", help="one image per file content, not per file name")
+    m.add_argument("--keep-ids", action="store_true", help="keep image, category and annotation ids (refused if they collide)")
+    m.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    m.add_argument("--report", metavar="FILE", help="save every merge, conflict and drop as JSON")
+    _add_format_options(m)
+
     # MATLAB's apps, driven from Python (gtconvert.matlab_engine; needs MATLAB)
     lab = sub.add_parser("label", help="label images in MATLAB's Image Labeler and write what was exported")
     lab.add_argument("images", help="folder of images")
@@ -204,6 +222,31 @@ def cmd_convert(args: argparse.Namespace) -> int:
         with fileio.protected(args.src, args.images, args.dst):
             report.save(args.report, overwrite=args.overwrite)
     print(f"{dataset!r} -> {args.dst} ({registry.writer_for(args.dst, args.dst_format).name})")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from . import fileio
+    from .ops.merge import merge_files
+    from .report import Report
+
+    if args.report:
+        fileio.check_output(args.report, overwrite=args.overwrite, inputs=(*args.sources, args.dst))
+    with Report() as report, fileio.protected(args.report):
+        dataset = merge_files(
+            args.sources,
+            args.dst,
+            dst_format=args.dst_format,
+            by="hash" if args.by_hash else "path",
+            keep_ids=args.keep_ids,
+            overwrite=args.overwrite or None,
+            **_format_options(args),
+        )
+    _print_warnings(report)
+    if args.report:
+        with fileio.protected(*args.sources, args.images, args.dst):
+            report.save(args.report, overwrite=args.overwrite)
+    print(f"{len(args.sources)} datasets -> {dataset!r} -> {args.dst}")
     return EXIT_OK
 
 
@@ -316,6 +359,7 @@ _COMMANDS = {
     "formats": cmd_formats,
     "preview": cmd_preview,
     "diff": cmd_diff,
+    "merge": cmd_merge,
     "label": cmd_app,
     "segment": cmd_app,
 }
@@ -392,6 +436,18 @@ def _finish(code: int) -> int:
     return code
 
 
+def _one_line_warning(message: Warning | str, category: type, *args: object, **kwargs: object) -> None:
+    """Other libraries' warnings (Pillow's decompression bomb, numpy's) as one ``warning:`` line."""
+    print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+def _bad_input_from_a_library(exc: Exception) -> str | None:
+    """The one line of a library error that is about the input, not a bug (else None)."""
+    if type(exc).__name__ == "DecompressionBombError":  # Pillow: beyond twice Image.MAX_IMAGE_PIXELS
+        return f"{exc} (fix: check the image; raise PIL.Image.MAX_IMAGE_PIXELS if it is genuine)"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 findings, 2 bad input, 3 internal error)."""
     args = _parser().parse_args(argv)
@@ -401,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     progress.enabled = sys.stdout is not None and sys.stdout.isatty()
     warnings.simplefilter("ignore", GtconvertWarning)  # the Report prints them once
     replaced = _catch_termination()
+    shown, warnings.showwarning = warnings.showwarning, _one_line_warning
     stdout = sys.stdout
     if stdout is not None:
         sys.stdout = _GuardedStdout(stdout)  # type: ignore[assignment]
@@ -421,6 +478,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; no output was left behind", file=sys.stderr)
         return 130
     except Exception as exc:
+        bad = _bad_input_from_a_library(exc)
+        if bad is not None:
+            print(f"error: {' '.join(bad.split())}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if args.debug or os.environ.get("GTCONVERT_DEBUG"):
             raise
         print(
@@ -430,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     finally:
+        warnings.showwarning = shown
         if isinstance(sys.stdout, _GuardedStdout):
             sys.stdout = stdout
         for sig, handler in replaced.items():
