@@ -348,14 +348,32 @@ def safe_relative(name: str, *, file: str | os.PathLike | None = None, record: s
     Backslashes are treated as separators (files from Windows machines).
     """
     text = str(name).replace("\\", "/")
-    if is_plainly_relative(text):
+    if is_plainly_relative(text) and not _CONTROL.search(text) and len(text) <= _NAME_MAX // 4:
         return text  # the common case, without building two path objects per name
     return checked_relative(name, file=file, record=record)
+
+
+#: Control characters (NUL, newline, ...) would cut a name short or split a line-based list.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def checked_relative(name: str, *, file: str | os.PathLike | None = None, record: str | None = None) -> str:
     """:func:`safe_relative` by the full check alone, whatever the name (the oracle of its fast path)."""
     text = str(name).replace("\\", "/")
+    if _CONTROL.search(text):
+        raise GtconvertError(
+            f"file name {name!r} holds a control character",
+            file=file,
+            record=record,
+            fix="rename the file without newlines, tabs or NUL",
+        )
+    if any(len(os.fsencode(part)) > _NAME_MAX for part in text.split("/")):
+        raise GtconvertError(
+            f"file name {name!r} has a component longer than 255 bytes",
+            file=file,
+            record=record,
+            fix="use shorter file names",
+        )
     windows = PureWindowsPath(str(name))
     pure = PurePosixPath(text)
     if pure.is_absolute() or windows.drive or ".." in pure.parts or not text.strip("/. "):

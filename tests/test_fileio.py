@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gtconvert import fileio
 from gtconvert.errors import GtconvertError
 
-NAME_CHARS = st.sampled_from([*"ab/\\.: é_-", "C:", "..", "//", "./"])
+NAME_CHARS = st.sampled_from([*"ab/\\.: é_-\n\x00\t", "C:", "..", "//", "./", "x" * 100])
 NAMES = st.lists(NAME_CHARS, max_size=12).map("".join)
 
 
@@ -58,3 +58,17 @@ def test_link_or_copy_makes_the_folders_and_keeps_the_bytes(tmp_path: Path) -> N
     fileio.link_or_copy(src, dst)
     assert dst.read_bytes() == src.read_bytes()
     assert os.path.samefile(src, dst)  # one file system here: a hard link, no copy
+
+
+@pytest.mark.parametrize("name", ["a\nb.jpg", "a\x00.jpg", "sub/\tx.png", "x\x7f.png"])
+def test_control_characters_are_refused(name: str) -> None:
+    with pytest.raises(GtconvertError, match="control character") as err:
+        fileio.safe_relative(name, file="coco.json", record="image 7")
+    assert "image 7" in str(err.value) and "coco.json" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["é" * 128 + ".jpg", "ok/" + "x" * 256])
+def test_a_component_over_255_bytes_is_refused(name: str) -> None:
+    with pytest.raises(GtconvertError, match="longer than 255 bytes"):
+        fileio.safe_relative(name)
+    assert fileio.safe_relative("x" * 255) == "x" * 255

@@ -118,3 +118,15 @@ def test_a_valid_split_still_works(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "train" in (tmp_path / "o" / "data.yaml").read_text(encoding="utf-8")
     assert json.loads((tmp_path / "o" / "gtconvert.json").read_text(encoding="utf-8"))
     assert not temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["voc", "yolo", "masks"])
+def test_a_newline_in_a_file_name_is_refused(fmt: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    doc = coco_doc()
+    doc["images"][0]["file_name"] = "a\nb.jpg"
+    src = write_coco(tmp_path / "in", doc)
+    before = tree(tmp_path / "in")
+    code, lines = run(["convert", str(src), str(tmp_path / "o"), "--to", fmt], capsys)
+    one_error(code, lines, "control character")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    assert tree(tmp_path / "in") == before
