@@ -75,6 +75,9 @@ class Category:
     attributes: list[dict[str, Any]] = field(default_factory=list)  # attribute definitions
     parent: str = ""  # for a MATLAB sublabel: the name of its parent label
     extra: dict[str, Any] = field(default_factory=dict)  # unknown keys of the source
+    keypoints: list[str] = field(default_factory=list)  # point names (COCO keypoints)
+    skeleton: list[tuple[int, int]] = field(default_factory=list)  # 0-based point pairs
+    flip_idx: list[int] = field(default_factory=list)  # left/right swap order (YOLO pose)
 
 
 def _column(values: Any, dtype: Any, n: int, fill: Any = 0) -> np.ndarray:
@@ -176,6 +179,16 @@ class Annotations:
     attributes: np.ndarray  # object: dict or None
     parent: np.ndarray  # int64 row of the parent annotation (MATLAB sublabels), -1 if none
     extra: np.ndarray  # object: dict of unknown source keys, or None
+    # keypoints, ragged: row i owns keypoints[keypoint_start[i]:keypoint_start[i+1]], each
+    # (x, y, v) with x, y in the COCO frame and COCO's v (0 unlabelled, 1 hidden, 2 visible)
+    keypoint_start: np.ndarray | None = None  # int64 (N + 1)
+    keypoints: np.ndarray | None = None  # float64 (M, 3)
+
+    def __post_init__(self) -> None:
+        if self.keypoint_start is None and self.image is not None:
+            self.keypoint_start = np.zeros(len(self.image) + 1, dtype=np.int64)
+        if self.keypoints is None:
+            self.keypoints = np.zeros((0, 3), dtype=np.float64)
 
     @classmethod
     def empty(cls) -> Annotations:
@@ -200,8 +213,11 @@ class Annotations:
         attributes: Any = None,
         parent: Any = None,
         extra: Any = None,
+        keypoints: Iterable[Any] | None = None,
     ) -> Annotations:
         """Build from per-annotation columns; ``parts`` is one list of (P, 2) arrays per row.
+
+        ``keypoints`` is one (K, 3) array (x, y, v) per row, or None for a row without any.
 
         Omitted columns take their neutral value; ``kind`` may be a scalar. Readers on hot
         paths should fill ``part_start``/``vertex_start``/``vertices`` themselves instead of
@@ -234,6 +250,7 @@ class Annotations:
             attributes=_column(attributes, object, n, None),
             parent=_column(parent, np.int64, n, -1),
             extra=_column(extra, object, n, None),
+            **({} if keypoints is None else pack_keypoints(keypoints)),
         )
 
     def __len__(self) -> int:
@@ -272,10 +289,13 @@ class Annotations:
         new_row = np.full(len(self) + 1, -1, dtype=np.int64)
         new_row[rows] = np.arange(len(rows))
         out["parent"] = new_row[out["parent"]]  # -1 indexes the trailing -1
+        keypoint_start, keypoint_rows = ragged_take(self.keypoint_start, rows)
         return Annotations(
             part_start=part_start,
             vertex_start=vertex_start,
             vertices=self.vertices[vertex_rows],
+            keypoint_start=keypoint_start,
+            keypoints=self.keypoints[keypoint_rows],
             **out,
         )
 
@@ -297,6 +317,8 @@ class Annotations:
         )
         out["part_start"] = concat_starts([p.part_start for p in parts])
         out["vertex_start"] = concat_starts([p.vertex_start for p in parts])
+        out["keypoint_start"] = concat_starts([p.keypoint_start for p in parts])
+        out["keypoints"] = np.concatenate([p.keypoints for p in parts]).reshape(-1, 3)
         for name in (*PER_ROW_COLUMNS, "vertices"):
             if name in out:
                 continue
@@ -312,6 +334,15 @@ def concat_starts(starts: Sequence[np.ndarray]) -> np.ndarray:
     """Join the offset arrays of several ragged tables into one (each shifted by what precedes it)."""
     offsets = np.cumsum([0] + [int(s[-1]) for s in starts[:-1]])
     return np.concatenate([starts[0][:1]] + [s[1:] + off for s, off in zip(starts, offsets)])
+
+
+def pack_keypoints(per_row: Iterable[Any]) -> dict[str, np.ndarray]:
+    """``keypoint_start`` and ``keypoints`` from one (K, 3) array (or None) per row."""
+    arrays = [np.zeros((0, 3)) if k is None else np.asarray(k, np.float64).reshape(-1, 3) for k in per_row]
+    starts = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=starts[1:])
+    flat = np.concatenate(arrays) if arrays else np.zeros((0, 3))
+    return {"keypoint_start": starts, "keypoints": flat}
 
 
 def pack_parts(

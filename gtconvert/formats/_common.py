@@ -34,7 +34,25 @@ def writable(ann: Annotations, code: str, label: str, *, lacks: str, keep_with: 
             f"{label}: {count} {what} not written ({lacks}); use --to {keep_with} to keep them",
             count,
         )
+    if code not in HOLDS_KEYPOINTS:
+        warn_keypoints_dropped(ann, code, label)
     return ~np.isin(ann.kind, list(MATLAB_ONLY))
+
+
+#: Writers with a field for keypoints (YOLO only with --task pose: it warns by itself otherwise).
+HOLDS_KEYPOINTS = ("coco", "yolo")
+
+
+def warn_keypoints_dropped(ann: Annotations, code: str, label: str) -> None:
+    """Warn, with the counts, that the objects' keypoints are not written (the objects are)."""
+    objects = int(np.count_nonzero(np.diff(ann.keypoint_start) > 0))
+    points = int(np.count_nonzero(ann.keypoints[:, 2] > 0)) if objects else 0
+    report.warn(
+        f"{code}.keypoints_dropped",
+        f"{label}: the keypoints of {objects} objects ({points} labelled points) not written "
+        f"({label} has no keypoints); use --to coco, --to yolo --task pose to keep them",
+        objects,
+    )
 
 
 def crowd_policy(ann: Annotations, keep: np.ndarray, crowd: str, code: str, label: str) -> np.ndarray:

@@ -10,6 +10,7 @@ functions take and return numpy arrays and work on whole columns at once.
 * ``polygons``: areas, distinct points, bridges that join parts into one ring, clipping.
 * ``rle``: RLE through pycocotools, run lengths and crops without a full decode, label matrices.
 * ``contours``: masks <-> polygons along pixel edges, holes bridged.
+* ``keypoints``: COCO (x, y, v) keypoints <-> YOLO pose values, labelled counts, points outside.
 
 ``from gtconvert import geometry; geometry.X`` reaches every function of these modules.
 """
@@ -39,6 +40,7 @@ from .frames import (
     voc_boxes_to_coco,
     yolo_boxes_to_coco,
 )
+from .keypoints import coco_keypoints_to_yolo, keypoints_outside, labelled_counts, yolo_keypoints_to_coco
 from .polygons import (
     bridge_parts,
     bridge_two_parts,
@@ -77,6 +79,7 @@ __all__ = [
     "coco_boxes_to_voc",
     "coco_boxes_to_yolo",
     "coco_cuboid_to_matlab",
+    "coco_keypoints_to_yolo",
     "coco_points_to_matlab",
     "coco_rotated_to_matlab",
     "compress_rle",
@@ -85,8 +88,10 @@ __all__ = [
     "distinct_points_per_part",
     "has_three_distinct_points",
     "json_ready_rle",
+    "keypoints_outside",
     "label_matrix_to_instance_rles",
     "label_matrix_to_rles",
+    "labelled_counts",
     "mask_to_polygons",
     "mask_to_rle",
     "matlab_boxes_to_coco",
@@ -115,4 +120,5 @@ __all__ = [
     "vertex_shift",
     "voc_boxes_to_coco",
     "yolo_boxes_to_coco",
+    "yolo_keypoints_to_coco",
 ]

@@ -54,6 +54,7 @@ def read_annotations(
     columns: dict[str, np.ndarray] = {}
     ragged: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     parts, parent_ids, row = [], [], 0
+    keypoints: list[Annotations] = []  # each slice's keypoint columns (streamed reading)
     for records in batches:
         part, parents = _annotation_batch(records, img, cats, path)
         parent_ids.append(parents if parents is not None else [None] * len(part))
@@ -73,10 +74,14 @@ def read_annotations(
                 continue
             columns[name][row : row + len(part)] = value
         ragged.append((part.part_start, part.vertex_start, part.vertices))
+        keypoints.append(part)
         row += len(part)
     if total is not None:
         ann = _stacked(columns, ragged, row) if columns else Annotations.empty()
-        del columns, ragged
+        if columns:
+            ann.keypoint_start = concat_starts([k.keypoint_start for k in keypoints])
+            ann.keypoints = np.concatenate([k.keypoints for k in keypoints]).reshape(-1, 3)
+        del columns, ragged, keypoints
     else:
         ann = parts[0] if len(parts) == 1 else Annotations.concat(parts, consume=True)
         del parts
@@ -197,7 +202,44 @@ def _annotation_batch(
         if not keys.issubset(ANN_KEYS)
         else np.full(n, None, dtype=object),
     )
+    if "keypoints" in keys:
+        ann.keypoint_start, ann.keypoints = _read_keypoints(records, ann.extra, path, ids)
     return ann, ([r.get("parent_id") for r in records] if "parent_id" in keys else None)
+
+
+def _read_keypoints(records: list, extra: np.ndarray, path: Any, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``keypoint_start`` and the (x, y, v) rows of every record's flat ``keypoints`` list.
+
+    Only COCO's own form (x1, y1, v1, ...) is read; another (an empty list, kwcoco's list of
+    dicts) stays an unknown key of its record, written back unchanged, with ``num_keypoints``.
+    """
+    raw = [r.get("keypoints") for r in records]
+    flat_form = np.fromiter((_is_flat_numbers(k) for k in raw), bool, len(raw))
+    for i in np.flatnonzero(~flat_form).tolist():
+        kept = {key: records[i][key] for key in ("num_keypoints", "keypoints") if key in records[i]}
+        if kept:
+            extra[i] = {**(extra[i] or {}), **kept}
+    lengths = np.fromiter((len(k) if ok else 0 for k, ok in zip(raw, flat_form)), np.int64, len(raw))
+    bad = np.flatnonzero(lengths % 3 != 0)
+    if len(bad):
+        raise GtconvertError(
+            "keypoints must be a flat list x1, y1, v1, x2, y2, v2, ...",
+            file=path,
+            record=f"annotation id {ids[bad[0]]}",
+        )
+    chosen = (k for k, ok in zip(raw, flat_form) if ok)
+    flat = np.fromiter(itertools.chain.from_iterable(chosen), np.float64, int(lengths.sum()))
+    starts = np.zeros(len(raw) + 1, dtype=np.int64)
+    np.cumsum(lengths // 3, out=starts[1:])
+    return starts, flat.reshape(-1, 3)
+
+
+def _is_flat_numbers(value: Any) -> bool:
+    return (
+        type(value) is list
+        and len(value) > 0
+        and all(type(v) in (int, float) for v in value)
+    )
 
 
 def _flags(records: list, key: str, keys: set) -> np.ndarray:

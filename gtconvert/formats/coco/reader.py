@@ -15,6 +15,7 @@ from ...model import Category, Dataset, Images
 from .annotations import read_annotations
 from .records import (
     CATEGORY_EXTRAS,
+    CATEGORY_KEYPOINT_KEYS,
     IMAGE_KEYS,
     check_unique,
     describe,
@@ -188,8 +189,9 @@ def _read_categories(records: list, path: Any) -> list[Category]:
                 description=r.get("description", ""),
                 attributes=r.get("attributes", []),
                 parent=r.get("parent", ""),
-                extra=extras(r, ("id", "name", "supercategory", *CATEGORY_EXTRAS))
+                extra=extras(r, ("id", "name", "supercategory", *CATEGORY_EXTRAS, *CATEGORY_KEYPOINT_KEYS))
                 or {},
+                **_keypoint_fields(r, path),
             )
         )
     ids = int_column([c.id for c in cats], path, "category id")
@@ -197,6 +199,24 @@ def _read_categories(records: list, path: Any) -> list[Category]:
     for c, cid in zip(cats, ids.tolist()):
         c.id = cid
     return cats
+
+
+def _keypoint_fields(record: dict, path: Any) -> dict[str, Any]:
+    """A keypoint category's point names and its skeleton, made 0-based."""
+    names, skeleton = record.get("keypoints", []), record.get("skeleton", [])
+    if not isinstance(names, list) or not isinstance(skeleton, list):
+        raise GtconvertError(
+            "category 'keypoints' and 'skeleton' must be lists", file=path, record=describe(record)
+        )
+    try:
+        pairs = [(int(a) - 1, int(b) - 1) for a, b in skeleton]
+    except (TypeError, ValueError):
+        raise GtconvertError(
+            "category 'skeleton' must be pairs of 1-based point numbers",
+            file=path,
+            record=describe(record),
+        ) from None
+    return {"keypoints": [str(n) for n in names], "skeleton": pairs}
 
 
 def _numbers(value: Any, path: Any, record: dict, key: str) -> tuple | None:

@@ -15,8 +15,10 @@ from ...errors import GtconvertError
 IMAGE_KEYS = ("id", "file_name", "width", "height", "frame_time", "video")
 ANN_KEYS = (
     "id", "image_id", "category_id", "bbox", "area", "iscrowd", "segmentation", "score",
-    "rbox", "attributes", "parent_id",
+    "rbox", "attributes", "parent_id", "keypoints", "num_keypoints",
 )  # fmt: skip
+# Category keys of keypoint datasets (person_keypoints): point names and 1-based skeleton pairs.
+CATEGORY_KEYPOINT_KEYS = ("keypoints", "skeleton")
 # Category fields beyond COCO's, written only when set (MATLAB label definitions).
 CATEGORY_EXTRAS = (
     "type",

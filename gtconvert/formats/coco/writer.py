@@ -83,6 +83,9 @@ def _write_category(c: Category) -> dict:
         value = getattr(c, key)
         if value:
             rec[key] = list(value) if isinstance(value, tuple) else value
+    if c.keypoints or c.skeleton:  # a keypoint category (person_keypoints)
+        rec["keypoints"] = list(c.keypoints)
+        rec["skeleton"] = [[a + 1, b + 1] for a, b in c.skeleton]
     rec.update(c.extra)
     return rec
 
@@ -194,7 +197,30 @@ def _write_annotations(dataset: Dataset, rows: np.ndarray) -> list[dict]:
     with_parent = np.flatnonzero(parent >= 0)
     for j, pid in zip(with_parent.tolist(), ann.id[parent[with_parent]].tolist()):
         out[j]["parent_id"] = pid
+    _write_keypoints(ann, rows, out)
     for j, extra in enumerate(ann.extra[rows].tolist()):
         if extra:
             out[j].update(extra)
     return out
+
+
+def _write_keypoints(ann: Any, rows: np.ndarray, out: list[dict]) -> None:
+    """``num_keypoints`` and the flat ``keypoints`` list on the rows that have keypoints."""
+    if not len(ann.keypoints):
+        return
+    sub = ann.take(rows)  # only the keypoint columns are used
+    starts = (3 * sub.keypoint_start).tolist()
+    counts = geometry.labelled_counts(sub.keypoint_start, sub.keypoints).tolist()
+    kp = sub.keypoints
+    # integer pixels (COCO's own files) stay integers; v always is one
+    whole = np.all(kp[:, :2] == np.round(kp[:, :2]))
+    flat = kp.astype(np.int64).ravel().tolist() if whole else _mixed(kp)
+    for j in np.flatnonzero(np.diff(sub.keypoint_start) > 0).tolist():
+        out[j]["num_keypoints"] = counts[j]
+        out[j]["keypoints"] = flat[starts[j] : starts[j + 1]]
+
+
+def _mixed(kp: np.ndarray) -> list:
+    """Flat x, y, v with float coordinates and integer visibility."""
+    rows = kp[:, :2].tolist()
+    return [c for (x, y), v in zip(rows, kp[:, 2].astype(np.int64).tolist()) for c in (x, y, v)]
