@@ -58,7 +58,7 @@ def _count(text: str) -> int:
 FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
     "--images": {"metavar": "DIR", "help": "folder holding the images (resolves MATLAB paths)"},
     "--image-size": {"type": _size, "metavar": "WxH", "help": "image size when images are absent"},
-    "--task": {"choices": ["detect", "segment", "obb"], "help": "YOLO task"},
+    "--task": {"choices": ["detect", "segment", "obb", "pose"], "help": "YOLO task"},
     "--split": {"type": _split, "metavar": "NAME=FRAC,...", "help": "split images, e.g. train=0.8,val=0.2"},
     "--seed": {"type": _count, "help": "seed of --split"},
     "--split-by": {
@@ -153,11 +153,17 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="machine-readable output")
 
     m = sub.add_parser("merge", help="merge datasets of any formats into one (images and categories unified)")
-    m.add_argument("sources", nargs="+", metavar="INPUT", help="input files or folders (each format detected)")
+    m.add_argument(
+        "sources", nargs="+", metavar="INPUT", help="input files or folders (each format detected)"
+    )
     m.add_argument("dst", metavar="OUT", help="output file or folder")
     m.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
     m.add_argument("--by-hash", action="store_true", help="one image per file content, not per file name")
-    m.add_argument("--keep-ids", action="store_true", help="keep image, category and annotation ids (refused if they collide)")
+    m.add_argument(
+        "--keep-ids",
+        action="store_true",
+        help="keep image, category and annotation ids (refused if they collide)",
+    )
     m.add_argument("--overwrite", action="store_true", help="replace an existing output")
     m.add_argument("--report", metavar="FILE", help="save every merge, conflict and drop as JSON")
     _add_format_options(m)
@@ -220,7 +226,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     _print_warnings(report)
     if args.report:
         with fileio.protected(args.src, args.images, args.dst):
-            report.save(args.report, overwrite=args.overwrite)
+            with fileio.atomic_output(args.report, is_dir=False, overwrite=args.overwrite) as tmp:
+                report.save(tmp)
     print(f"{dataset!r} -> {args.dst} ({registry.writer_for(args.dst, args.dst_format).name})")
     return EXIT_OK
 

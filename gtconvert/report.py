@@ -49,11 +49,13 @@ class Report:
         return json.dumps({"events": [asdict(e) for e in self.events]}, indent=2)
 
     def save(self, path: str | os.PathLike, *, overwrite: bool = True) -> None:
-        """Write :meth:`to_json` to ``path`` atomically (an existing file only with ``overwrite``)."""
-        from .fileio import atomic_output
+        """Write :meth:`to_json` to ``path`` (an existing file only with ``overwrite``).
 
-        with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
-            tmp.write_text(self.to_json(), encoding="utf-8")
+        Not atomic by itself: ``gtconvert convert`` writes it into ``fileio.atomic_output``'s
+        temporary (fileio cannot be imported here: it reports through this module).
+        """
+        with open(path, "w" if overwrite else "x", encoding="utf-8") as f:
+            f.write(self.to_json())
 
 
 def warn(code: str, message: str, count: int = 1, examples: list[str] | None = None) -> None:
