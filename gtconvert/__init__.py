@@ -42,7 +42,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options: Any) -> 
 
     fmt = registry.reader_for(path, format)
     kwargs, _ = registry.route_options(options, reader=fmt)
-    return fmt.module.read(path, **kwargs)
+    return fmt.read(path, **kwargs)
 
 
 def write(dataset: Dataset, path: str | os.PathLike, format: str | None = None, **options: Any) -> None:
@@ -79,7 +79,7 @@ def convert(
     write_kwargs.update(registry.route_options(write_options or {}, writer=writer)[1])
     inputs = (src, options.get("images"), read_kwargs.get("images"))
     fileio.check_output(dst, overwrite=bool(write_kwargs.get("overwrite")), inputs=inputs)
-    dataset = reader.module.read(src, **read_kwargs)
+    dataset = reader.read(src, **read_kwargs)
     with fileio.protected(*inputs):
         writer.module.write(dataset, dst, **write_kwargs)
     return dataset

@@ -28,8 +28,10 @@ _FORMATS: dict[str, str] = {
     "openlabel": "gtconvert.formats.openlabel",  # before coco: its metadata may hold "categories"
     "coco": "gtconvert.formats.coco",
     "voc": "gtconvert.formats.voc",
+    "semantic": "gtconvert.formats.semantic",  # before yolo: its data.yaml names masks_dir
     "yolo": "gtconvert.formats.yolo",
     "masks": "gtconvert.formats.masks",
+    "classify": "gtconvert.formats.classify",  # last: any folder of class folders looks like one
 }
 
 
@@ -52,6 +54,21 @@ class Format:
         """Keyword options accepted by ``read`` or ``write``."""
         fn = getattr(self.module, action, None)
         return keyword_options(fn) if fn is not None else []
+
+    def read(self, path: str | os.PathLike, **options: Any) -> Any:
+        """The format's ``read``, then the dataset options (:func:`dataset_options`) on its result."""
+        from .ops.categories import apply_options
+
+        ops = {k: options.pop(k) for k in dataset_options() if k in options}
+        dataset = self.module.read(path, **options)
+        return apply_options(dataset, **ops) if ops else dataset
+
+
+def dataset_options() -> list[str]:
+    """Options every reading accepts: dataset operations applied after the reader (``--map``...)."""
+    from .ops.categories import apply_options
+
+    return keyword_options(apply_options)
 
 
 def keyword_options(fn: Any) -> list[str]:
@@ -143,22 +160,27 @@ def route_options(
     when both do); an option whose value is None counts as not given. An option that
     applies to neither side is a :class:`GtconvertError` naming it (as its CLI flag) and
     what each side accepts, the same for the CLI and for :func:`gtconvert.read`,
-    :func:`gtconvert.write` and :func:`gtconvert.convert`.
+    :func:`gtconvert.write` and :func:`gtconvert.convert`. Every reading also accepts the
+    dataset options (:func:`dataset_options`), applied to what the reader read.
     """
     read_ok = set(reader.options("read")) if reader else set()
     write_ok = set(writer.options("write")) if writer else set()
     sides = {f"reading {reader.name}": read_ok} if reader else {}
     if writer:
         sides[f"writing {writer.name}"] = write_ok
+    if reader:
+        read_ok = read_ok | set(dataset_options())
     given = {k: v for k, v in options.items() if v is not None}
     stray = sorted(k for k in given if k not in read_ok | write_ok)
     if stray:
+        also = f"; every reading accepts {', '.join(map(_flag, dataset_options()))}" if reader else ""
         raise GtconvertError(
             f"{', '.join(map(_flag, stray))} does not apply to {' or '.join(sides)}",
             fix="; ".join(
                 f"{side} accepts {', '.join(map(_flag, sorted(ok))) or 'no options'}"
                 for side, ok in sides.items()
-            ),
+            )
+            + also,
         )
     read = {k: v for k, v in given.items() if k in read_ok}
     write = {k: v for k, v in given.items() if k in write_ok}

@@ -11,6 +11,7 @@ from ... import geometry, imagefiles, report, sidecar
 from ...errors import GtconvertError
 from ...fileio import atomic_output, gc_paused, safe_relative
 from ...model import Annotations, Category, Dataset, Kind
+from ...ops.splits import require_split, split_images
 from ...png import voc_colormap
 from .._common import axis_aligned_boxes, crowd_policy, writable
 from .image_sets import write_sets
@@ -26,6 +27,7 @@ def write(
     overwrite: bool = False,
     split: dict[str, float] | None = None,
     seed: int | None = None,
+    split_by: str | None = None,
     masks: bool = False,
     crowd: str = "keep",
     void_border: int = 0,
@@ -34,7 +36,8 @@ def write(
 
     ``masks``: also paint polygons and masks into ``SegmentationObject``/``SegmentationClass``
     palette PNGs (``void_border`` > 0 draws a band of that many pixels of 255 = void around each
-    object, like the VOC originals). ``split``/``seed``: ``ImageSets/Main/<name>.txt`` lists.
+    object, like the VOC originals). ``split``/``seed``: ``ImageSets/Main/<name>.txt`` lists;
+    ``split_by`` (video, folder, attribute:NAME) keeps each group in one split.
     ``crowd``: ``keep`` (default; written as ordinary objects, ``iscrowd`` kept in
     ``gtconvert.json``) or ``skip``.
     """
@@ -45,7 +48,7 @@ def write(
         safe_relative(n, record=f"image id {i}") for n, i in zip(img.file_name.tolist(), img.id.tolist())
     ]
     stems = _stems(names)
-    split_of = _splits(dataset, split, seed)
+    split_of = _splits(dataset, split, seed, split_by)
 
     img_row = ann.image[rows]
     boxes, clipped = geometry.clip_boxes(axis_aligned_boxes(dataset, rows), width[img_row], height[img_row])
@@ -134,9 +137,12 @@ def without_suffix(name: str) -> str:
     return name[: len(name) - len(base) + dot] if 0 < dot < len(base) - 1 else name
 
 
-def _splits(dataset: Dataset, split: dict[str, float] | None, seed: int | None) -> np.ndarray:
+def _splits(
+    dataset: Dataset, split: dict[str, float] | None, seed: int | None, split_by: str | None
+) -> np.ndarray:
+    require_split(split, split_by)
     if split is not None:
-        return imagefiles.assign_splits(len(dataset.images), split, seed)
+        return split_images(dataset, split, seed, split_by)
     return np.array(
         [(e.get("split") or "") if isinstance(e, dict) else "" for e in dataset.images.extra], dtype=object
     )

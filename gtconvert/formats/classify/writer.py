@@ -1,0 +1,149 @@
+"""Writing classification folders: images by their tags, or crops of objects, atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ... import imagefiles, report
+from ...errors import GtconvertError
+from ...fileio import atomic_output, safe_relative
+from ...model import Dataset, Kind
+from ...ops.splits import require_split, source_splits, split_images
+from .._common import axis_aligned_boxes, writable
+from .crops import crop_jobs, write_crops
+from .layout import SPLIT_NAMES, class_folders
+
+
+def write(
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    crops: bool = False,
+    split: dict[str, float] | None = None,
+    seed: int | None = None,
+    split_by: str | None = None,
+) -> None:
+    """Write ``<split>/<class>/`` folders (atomically).
+
+    ``crops``: one PNG per object (its box, clipped to the image) instead of whole images by
+    their image-level tags. ``split``/``seed``/``split_by``: as for YOLO (Ultralytics' classify
+    task needs ``train`` and ``val``); without them the source's own split, if any, else none.
+    """
+    names = [
+        safe_relative(n, record=f"image id {i}")
+        for n, i in zip(dataset.images.file_name.tolist(), dataset.images.id.tolist())
+    ]
+    folders = class_folders(dataset.category_names())
+    require_split(split, split_by)
+    targets = names
+    if split is not None:
+        split_of = split_images(dataset, split, seed, split_by)
+    else:
+        targets, split_of = source_splits(names, dataset.images.extra, SPLIT_NAMES)
+    with atomic_output(Path(path), is_dir=True, overwrite=overwrite) as tmp:
+        if crops:
+            _write_crops(dataset, names, targets, folders, split_of, Path(tmp))
+        else:
+            _write_tagged(dataset, names, targets, folders, split_of, Path(tmp))
+
+
+def _prefix(split: str, folder: str) -> str:
+    return f"{split}/{folder}/" if split else f"{folder}/"
+
+
+def _write_tagged(
+    dataset: Dataset,
+    names: list[str],
+    targets: list[str],
+    folders: list[str],
+    split_of: np.ndarray,
+    tmp: Path,
+) -> None:
+    """Each image into the folder of each of its tags."""
+    ann = dataset.annotations
+    is_tag = ann.kind == Kind.TAG
+    objects = int(np.count_nonzero(~is_tag))
+    if objects and not is_tag.any():
+        raise GtconvertError(
+            f"no image-level labels to classify by ({objects} objects)",
+            fix="add --crops to write one image per object",
+        )
+    report.warn(
+        "classify.objects_not_written",
+        f"classify: {objects} objects not written (only image-level labels name a class); "
+        "--crops writes one image per object",
+        objects,
+    )
+    pairs = np.unique(np.stack([ann.image[is_tag], ann.category[is_tag]]), axis=1)
+    per_image = np.bincount(pairs[0], minlength=len(names))
+    unlabelled = int(np.count_nonzero(per_image == 0))
+    report.warn(
+        "classify.unlabelled",
+        f"classify: {unlabelled} images have no image-level label; not written",
+        unlabelled,
+    )
+    several = int(np.count_nonzero(per_image > 1))
+    report.warn(
+        "classify.multi_label",
+        f"classify: {several} images have several labels; written once into each of their class folders",
+        several,
+    )
+    if not _images_known(dataset, len(pairs[0])):
+        return
+    out = f"{tmp}/"
+    pairs_io = [
+        (os.path.join(dataset.image_root, names[i]), out + _prefix(split_of[i], folders[c]) + targets[i])
+        for i, c in zip(pairs[0].tolist(), pairs[1].tolist())
+    ]
+    frames = imagefiles.video_frames(dataset)
+    missing = imagefiles.copy_images(pairs_io, [frames[i] for i in pairs[0]] if frames else None)
+    report.warn(
+        "classify.images_missing",
+        f"classify: {missing} images not found under {dataset.image_root}; not written",
+        missing,
+    )
+
+
+def _write_crops(
+    dataset: Dataset,
+    names: list[str],
+    targets: list[str],
+    folders: list[str],
+    split_of: np.ndarray,
+    tmp: Path,
+) -> None:
+    """One PNG per object: its axis-aligned box, clipped to the image."""
+    ann = dataset.annotations
+    rows = np.flatnonzero(
+        writable(ann, "classify", "classify crops", lacks="they have no box to crop", keep_with="matlab")
+    )
+    if not _images_known(dataset, len(rows)):
+        return
+    boxes = axis_aligned_boxes(dataset, rows)
+    jobs = crop_jobs(
+        dataset, rows, boxes, names, targets, [_prefix(s, "") for s in split_of], folders, str(tmp)
+    )
+    missing, empty = write_crops(jobs)
+    report.warn(
+        "classify.images_missing",
+        f"classify: {missing} images not found under {dataset.image_root}; their objects not cropped",
+        missing,
+    )
+    report.warn(
+        "classify.empty_crop", f"classify: {empty} objects cover no pixel of their image; not written", empty
+    )
+
+
+def _images_known(dataset: Dataset, count: int) -> bool:
+    if dataset.image_root:
+        return True
+    report.warn(
+        "classify.images_missing",
+        f"classify: {count} images not written (their folder is unknown; pass --images DIR when reading)",
+        count,
+    )
+    return False
