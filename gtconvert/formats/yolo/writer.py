@@ -12,6 +12,7 @@ from ... import imagefiles, report, sidecar
 from ...errors import GtconvertError
 from ...fileio import atomic_output, safe_relative
 from ...model import Dataset
+from ...ops.splits import require_split, split_images
 from .datayaml import SPLIT_NAMES, write_data_yaml
 from .paths import label_paths
 from .rows import choose_task, row_values, rows_to_write
@@ -26,20 +27,22 @@ def write(
     task: str | None = None,
     split: dict[str, float] | None = None,
     seed: int | None = None,
+    split_by: str | None = None,
     crowd: str = "keep",
 ) -> None:
     """Write ``dataset`` as an Ultralytics YOLO folder (atomically).
 
     ``task``: detect, segment or obb (default: segment when there are polygons or masks, obb
     when there are rotated boxes, else detect). ``split``: e.g. ``{"train": 0.8, "val": 0.2}``,
-    drawn reproducibly with ``seed``. ``crowd``: ``keep`` (default; crowd objects become ordinary
-    rows, as trainers have no crowd flag) or ``skip``; either is said in a warning.
+    drawn reproducibly with ``seed``; ``split_by`` (video, folder, attribute:NAME) keeps each
+    group in one split (:mod:`gtconvert.ops.splits`). ``crowd``: ``keep`` (default; crowd objects
+    become ordinary rows, as trainers have no crowd flag) or ``skip``; either is said in a warning.
     """
     ann = dataset.annotations
     task = choose_task(ann, task)
     width, height = imagefiles.known_sizes(dataset, target="YOLO")
     rows = rows_to_write(ann, crowd, task)
-    rel, split_of = _image_paths(dataset, split, seed)
+    rel, split_of = _image_paths(dataset, split, seed, split_by)
     label_rel = label_paths(rel)
 
     row_start, coords, rows, clipped = row_values(dataset, rows, task, width, height)
@@ -75,13 +78,14 @@ def write(
 
 
 def _image_paths(
-    dataset: Dataset, split: dict[str, float] | None, seed: int | None
+    dataset: Dataset, split: dict[str, float] | None, seed: int | None, split_by: str | None
 ) -> tuple[list[str], np.ndarray]:
     """Each image's path under ``images/`` and its split name ("" for none)."""
     img = dataset.images
     names = [
         safe_relative(n, record=f"image id {i}") for n, i in zip(img.file_name.tolist(), img.id.tolist())
     ]
+    require_split(split, split_by)
     if split is not None:
         bad = sorted(set(split) - set(SPLIT_NAMES))
         if bad:
@@ -91,7 +95,7 @@ def _image_paths(
             )
         if "train" not in split:
             raise GtconvertError("a YOLO split needs 'train'", fix="e.g. --split train=0.8,val=0.2")
-        split_of = imagefiles.assign_splits(len(img), split, seed)
+        split_of = split_images(dataset, split, seed, split_by)
         return [f"{s}/{n}" for s, n in zip(split_of, names)], split_of
     split_of = np.array(
         [(e or {}).get("split", "") if isinstance(e, dict) else "" for e in img.extra], dtype=object
