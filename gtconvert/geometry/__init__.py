@@ -11,6 +11,7 @@ functions take and return numpy arrays and work on whole columns at once.
 * ``rle``: RLE through pycocotools, run lengths and crops without a full decode, label matrices.
 * ``contours``: masks <-> polygons along pixel edges, holes bridged.
 * ``keypoints``: COCO (x, y, v) keypoints <-> YOLO pose values, labelled counts, points outside.
+* ``orientation``: EXIF orientation 1-8, stored <-> displayed frame for every shape, exactly.
 
 ``from gtconvert import geometry; geometry.X`` reaches every function of these modules.
 """
@@ -41,6 +42,20 @@ from .frames import (
     yolo_boxes_to_coco,
 )
 from .keypoints import coco_keypoints_to_yolo, keypoints_outside, labelled_counts, yolo_keypoints_to_coco
+from .orientation import (
+    boxes_to_displayed,
+    boxes_to_stored,
+    displayed_size,
+    mask_to_displayed,
+    mask_to_stored,
+    points_to_displayed,
+    points_to_stored,
+    rle_to_displayed,
+    rle_to_stored,
+    rotated_to_displayed,
+    rotated_to_stored,
+    transposes,
+)
 from .polygons import (
     bridge_parts,
     bridge_two_parts,
@@ -70,6 +85,8 @@ from .rle import (
 __all__ = [
     "VERTEX_SHIFT",
     "box_corners",
+    "boxes_to_displayed",
+    "boxes_to_stored",
     "bridge_parts",
     "bridge_two_parts",
     "clamp_vertices",
@@ -85,6 +102,7 @@ __all__ = [
     "compress_rle",
     "corners_to_rotated_box",
     "denormalise_points",
+    "displayed_size",
     "distinct_points_per_part",
     "has_three_distinct_points",
     "json_ready_rle",
@@ -92,14 +110,18 @@ __all__ = [
     "label_matrix_to_instance_rles",
     "label_matrix_to_rles",
     "labelled_counts",
+    "mask_to_displayed",
     "mask_to_polygons",
     "mask_to_rle",
+    "mask_to_stored",
     "matlab_boxes_to_coco",
     "matlab_boxes_to_coco_border",
     "matlab_cuboid_to_coco",
     "matlab_points_to_coco",
     "matlab_rotated_to_coco",
     "normalise_points",
+    "points_to_displayed",
+    "points_to_stored",
     "polygon_areas",
     "polygon_to_rle",
     "polygons_to_mask",
@@ -111,12 +133,17 @@ __all__ = [
     "rle_counts",
     "rle_crop",
     "rle_decode",
+    "rle_to_displayed",
     "rle_to_polygons",
+    "rle_to_stored",
     "rle_to_uncompressed",
     "rotated_box_bbox",
     "rotated_box_corners",
+    "rotated_to_displayed",
+    "rotated_to_stored",
     "round_half_up",
     "snap_integers",
+    "transposes",
     "vertex_shift",
     "voc_boxes_to_coco",
     "yolo_boxes_to_coco",
