@@ -32,11 +32,11 @@ def test_equal_basenames_in_different_folders_do_not_collide(tmp_path: Path) -> 
 
 def test_label_paths_drop_only_a_real_suffix() -> None:
     assert label_paths(["a/b.jpg", "a/.hidden", "a.d/b", "c.tar.gz", "d."]) == [
-        "a/b.txt",
-        "a/.hidden.txt",
-        "a.d/b.txt",
-        "c.tar.txt",
-        "d..txt",
+        "labels/a/b.txt",
+        "labels/a/.hidden.txt",
+        "labels/a.d/b.txt",
+        "labels/c.tar.txt",
+        "labels/d..txt",
     ]
 
 

@@ -1,7 +1,8 @@
 """Ultralytics' pairing of images and label files, in both directions.
 
-Writing: ``images/a/b.jpg`` gets ``labels/a/b.txt``. Reading: the last ``images`` folder of an
-image path becomes ``labels``, the suffix ``.txt``; label files without an image are kept too.
+Both directions use Ultralytics' rule: the last ``images`` folder of an image path becomes
+``labels``, the suffix ``.txt`` (so ``images/a/b.jpg`` gets ``labels/a/b.txt``, and
+``images/images/b.jpg`` gets ``images/labels/b.txt``); label files without an image are kept too.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ class Entry(NamedTuple):
 
 
 def label_paths(rel: list[str]) -> list[str]:
-    """``a/b.jpg`` -> ``a/b.txt``; two images that would share a label file are an error."""
-    labels = [_without_suffix(r) + ".txt" for r in rel]
+    """Label file of each written image ``images/<rel>``, relative to the dataset folder.
+
+    Ultralytics' own rule places them: ``a/b.jpg`` -> ``labels/a/b.txt``, but ``images/b.jpg``
+    (a COCO file name with folders) -> ``images/labels/b.txt``, as the last ``images`` folder of
+    the image's path is the one it renames. Two images sharing a label file are an error.
+    """
+    labels = [written_label_of(r) for r in rel]
     if len({lab.casefold() for lab in labels}) != len(labels):  # one file on macOS/Windows
         seen: dict[str, tuple[str, str]] = {}
         for r, lab in zip(rel, labels):
@@ -39,6 +45,17 @@ def label_paths(rel: list[str]) -> list[str]:
                 )
             seen[lab.casefold()] = (r, lab)
     return labels
+
+
+def written_label_of(rel: str) -> str:
+    """The label file of ``images/<rel>`` by :func:`label_of`'s rule, as a POSIX string."""
+    folders = rel.split("/")[:-1]
+    if "images" not in folders:
+        return "labels/" + _without_suffix(rel) + ".txt"
+    k = len(folders) - 1 - folders[::-1].index("images")
+    parts = ["images", *rel.split("/")]
+    parts[k + 1] = "labels"
+    return _without_suffix("/".join(parts)) + ".txt"
 
 
 def _without_suffix(name: str) -> str:

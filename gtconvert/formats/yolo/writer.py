@@ -54,9 +54,9 @@ def write(
 
     out = Path(path)
     with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
-        labels = os.path.join(tmp, "labels", "")
+        folder = os.path.join(tmp, "")  # label_paths are relative to the dataset folder
         for first, texts in format_labels(dataset, rows, row_start, coords):  # chunk by chunk
-            imagefiles.write_texts([(labels + lr, t) for lr, t in zip(label_rel[first:], texts)])
+            imagefiles.write_texts([(folder + lr, t) for lr, t in zip(label_rel[first:], texts)])
         _copy_images(dataset, rel, tmp)
         write_data_yaml(tmp, out, dataset, rel, split_of)
         order = np.argsort(ann.image[rows], kind="stable")
