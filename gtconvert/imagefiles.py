@@ -51,6 +51,39 @@ def header_sizes(paths: Sequence[str | os.PathLike]) -> tuple[np.ndarray, np.nda
     return w, h
 
 
+#: The EXIF tag that says how a viewer turns the stored pixels (1 to 8).
+ORIENTATION_TAG = 0x0112
+
+
+def header_orientation(path: str | os.PathLike) -> int:
+    """The EXIF orientation (1 to 8) from the image header; 1 when absent, unknown or missing.
+
+    Pillow's lazy open plus ``getexif()`` parses only the header, not the pixels.
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            tag = im.getexif().get(ORIENTATION_TAG, 1)
+    except FileNotFoundError:
+        return 1
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # damaged images
+        raise GtconvertError(f"cannot read the image header ({exc})", file=path) from None
+    return int(tag) if isinstance(tag, int) and 1 <= tag <= 8 else 1
+
+
+def header_orientations(paths: Sequence[str | os.PathLike]) -> np.ndarray:
+    """EXIF orientations of many images from their headers; 1 where unknown or missing."""
+    if len(paths) > 32:
+        from concurrent.futures import ThreadPoolExecutor  # lazy: only when there are images
+
+        with ThreadPoolExecutor(IO_THREADS) as pool:
+            tags = list(pool.map(header_orientation, paths))
+    else:
+        tags = [header_orientation(p) for p in paths]
+    return np.array(tags, dtype=np.int64)
+
+
 def known_sizes(dataset: Any, *, target: str) -> tuple[np.ndarray, np.ndarray]:
     """Image sizes of a dataset; where it has none, from the headers of the images under ``image_root``."""
     img = dataset.images
