@@ -92,7 +92,11 @@ def _column(values: Any, dtype: Any, n: int, fill: Any = 0) -> np.ndarray:
 
 @dataclass
 class Images:
-    """Columnar image table. ``width``/``height`` are 0 when unknown."""
+    """Columnar image table. ``width``/``height`` are 0 when unknown.
+
+    ``orientation`` is the EXIF Orientation tag (1 to 8, :mod:`gtconvert.geometry.orientation`);
+    1 when unknown. ``width``/``height`` stay the stored (header) size.
+    """
 
     id: np.ndarray
     file_name: np.ndarray
@@ -101,6 +105,11 @@ class Images:
     time: np.ndarray  # seconds into a video or sequence; NaN for still images
     video: np.ndarray  # object: source video path, or "" for still images
     extra: np.ndarray  # object: dict of unknown keys per image, or None
+    orientation: np.ndarray = None  # type: ignore[assignment]  # int64 EXIF tag; filled with 1 when None
+
+    def __post_init__(self) -> None:
+        if self.orientation is None:
+            self.orientation = np.ones(len(self.id), dtype=np.int64)
 
     @classmethod
     def create(
@@ -112,6 +121,7 @@ class Images:
         time: Any = None,
         video: Any = None,
         extra: Any = None,
+        orientation: Any = None,
     ) -> Images:
         n = len(file_name)
         names = np.empty(n, dtype=object)
@@ -124,6 +134,7 @@ class Images:
             time=_column(time, np.float64, n, np.nan),
             video=_column(video, object, n, ""),
             extra=_column(extra, object, n, None),
+            orientation=_column(orientation, np.int64, n, 1),
         )
 
     def __len__(self) -> int:
