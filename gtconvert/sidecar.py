@@ -28,7 +28,8 @@ VERSION = 1
 def category_record(c: Category) -> dict[str, Any]:
     """The fields of a category worth keeping (those set), JSON-ready."""
     rec: dict[str, Any] = {"id": c.id, "name": c.name}
-    for key in ("supercategory", "type", "color", "pixel_id", "group", "description", "attributes", "parent"):
+    keys = ("supercategory", "type", "color", "pixel_id", "group", "description", "attributes", "parent")
+    for key in (*keys, "keypoints", "skeleton", "flip_idx"):
         value = getattr(c, key)
         if value:
             rec[key] = list(value) if isinstance(value, tuple) else value
@@ -40,6 +41,7 @@ def category_from_record(rec: dict[str, Any]) -> Category:
     for key in ("color", "pixel_id"):
         if fields.get(key) is not None:
             fields[key] = tuple(fields[key])
+    fields["skeleton"] = [tuple(pair) for pair in fields.get("skeleton", [])]
     return Category(**fields)
 
 

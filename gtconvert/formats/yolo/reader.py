@@ -16,6 +16,7 @@ from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images, Kind
 from .datayaml import class_names, load
 from .paths import Entry, find_entries
+from .pose import attach_keypoints, pose_shape, split_pose_rows, with_flip_idx
 from .rows import check_task
 
 
@@ -38,12 +39,21 @@ def read(
     side = sidecar.load(root)
     task = task or (side or {}).get("task")
     names = class_names(doc, side, root)
+    pose = pose_shape(doc, root)
+    if pose is not None and task in (None, "pose"):
+        task = "pose"
+    else:
+        pose = None
     image_root, entries = find_entries(root, doc, side)
     if images is not None:
         image_root = Path(images)
         entries = [e._replace(image=image_root / e.rel) for e in entries]
     texts = _read_texts([e.label for e in entries])
-    parsed = [_parse(text, e.label, len(names)) for text, e in zip(texts, entries)]
+    parsed = [_parse(text, e.label, len(names), pose) for text, e in zip(texts, entries)]
+    if pose is not None:  # box rows, and their keypoints apart
+        split = [split_pose_rows(c, v, pose) for c, v in parsed]
+        parsed = [(c, v) for c, v, _ in split]
+        raw_keypoints = np.concatenate([kp for _, _, kp in split] or [np.zeros((0, pose[1]))])
     rel_names = [e.rel for e in entries]
     rows_per_image = np.array([len(c) for c, _ in parsed], dtype=np.int64)
     restored = sidecar.restore(side, rel_names, rows_per_image, source="yolo")
@@ -57,6 +67,9 @@ def read(
     )
     ann = _annotations(parsed, img, restored, task)
     cats = _categories(names, side)
+    if pose is not None:
+        attach_keypoints(ann, raw_keypoints, pose[0], img.width, img.height)
+        with_flip_idx(cats, doc, pose[0])
     return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
 
 
@@ -77,14 +90,18 @@ def _read_texts(labels: list[Path]) -> list[str]:
     return [one(p) for p in labels]
 
 
-def _parse(text: str, label: Path, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+def _parse(
+    text: str, label: Path, n_classes: int, pose: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Column counts and flat values of one label file, checked like a trainer checks them."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     cols = np.fromiter((len(ln.split()) for ln in lines), dtype=np.int64, count=len(lines))
+    if pose is not None:
+        _check_pose_columns(cols, pose, label)
     bad = np.flatnonzero((cols != 5) & ((cols < 7) | (cols % 2 == 0)))
-    if len(bad):
+    if pose is None and len(bad):
         raise GtconvertError(
             f"a row has {cols[bad[0]]} numbers; YOLO rows have 5 (box) or 2k+1 with k >= 3 (polygon)",
             file=label,
@@ -109,6 +126,17 @@ def _parse(text: str, label: Path, n_classes: int) -> tuple[np.ndarray, np.ndarr
             record=f"line {wrong[0] + 1}",
         )
     return cols, values
+
+
+def _check_pose_columns(cols: np.ndarray, pose: tuple[int, int], label: Path) -> None:
+    k, dims = pose
+    bad = np.flatnonzero(cols != 5 + k * dims)
+    if len(bad):
+        raise GtconvertError(
+            f"a row has {cols[bad[0]]} numbers; kpt_shape [{k}, {dims}] makes pose rows of {5 + k * dims}",
+            file=label,
+            record=f"line {bad[0] + 1}",
+        )
 
 
 def _sizes(

@@ -1,7 +1,7 @@
 """Which object becomes which label row, with which normalised coordinates.
 
 The task decides the shape of a row: ``detect`` writes boxes, ``obb`` four corners, ``segment``
-one ring per object (parts and holes bridged). Objects a row cannot hold are left out with a
+one ring per object (parts and holes bridged), ``pose`` a box and its keypoints (:mod:`.pose`). Objects a row cannot hold are left out with a
 warning that counts them: degenerate shapes, shapes entirely outside their image, crowd objects
 under ``--crowd skip``; shapes that reach outside are clipped (counted too).
 """
@@ -15,9 +15,10 @@ import numpy as np
 from ... import geometry, report
 from ...errors import GtconvertError
 from ...model import Annotations, Dataset, Kind
-from .._common import axis_aligned_boxes, crowd_policy, writable
+from .._common import axis_aligned_boxes, crowd_policy, warn_keypoints_dropped, writable
+from .pose import append_keypoints
 
-TASKS = ("detect", "segment", "obb")
+TASKS = ("detect", "segment", "obb", "pose")
 
 _SHAPED = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF)
 
@@ -37,6 +38,8 @@ def choose_task(ann: Annotations, task: str | None) -> str:
     check_task(task)
     if task is not None:
         return task
+    if len(ann.keypoints):
+        return "pose"
     if np.isin(ann.kind, _SHAPED).any():
         return "segment"
     if (ann.kind == Kind.ROTATED_BOX).any():
@@ -52,7 +55,10 @@ def rows_to_write(ann: Annotations, crowd: str, task: str) -> np.ndarray:
         "detect": ([*_SHAPED, Kind.ROTATED_BOX], "polygons, masks and rotated boxes", "segment or obb"),
         "obb": (list(_SHAPED), "polygons and masks", "segment"),
         "segment": ([], "", ""),
+        "pose": ([*_SHAPED, Kind.ROTATED_BOX], "polygons, masks and rotated boxes", "segment or obb"),
     }[task]
+    if task != "pose":
+        warn_keypoints_dropped(ann.take(keep), "yolo", "YOLO")
     n = int(np.count_nonzero(keep & np.isin(ann.kind, lost[0])))
     report.warn(
         f"yolo.{task}.as_boxes",
@@ -78,6 +84,9 @@ def row_values(
         return _detect_values(dataset, rows, width, height)
     if task == "obb":
         return _obb_values(dataset, rows, width, height)
+    if task == "pose":
+        row_start, coords, rows, clipped = _detect_values(dataset, rows, width, height)
+        return (*append_keypoints(dataset, row_start, coords, rows, width, height), rows, clipped)
     return _segment_values(dataset, rows, width, height)
 
 

@@ -18,7 +18,7 @@ from ...model import Dataset
 
 
 def format_labels(
-    dataset: Dataset, rows: np.ndarray, row_start: np.ndarray, coords: np.ndarray
+    dataset: Dataset, rows: np.ndarray, row_start: np.ndarray, coords: np.ndarray, upper: float = 1.0
 ) -> Iterator[tuple[int, list[bytes]]]:
     """The bytes of every image's label file (b"" for images without objects), in chunks.
 
@@ -26,6 +26,7 @@ def format_labels(
     value is written to 6 decimals without trailing zeros (``0.5``, ``1``, ``0.123457``). The
     values are formatted as numpy byte columns, about ``CHUNK`` at a time (no Python call per
     number), then cut into files; chunks keep the text of a large dataset out of memory.
+    ``upper`` is the largest value written (2 for pose rows: a visibility is 0, 1 or 2).
     """
     ann = dataset.annotations
     image_of_row = ann.image[rows]
@@ -45,7 +46,7 @@ def format_labels(
     for i0, i1 in itertools.pairwise(bounds):
         r0, r1 = image_row_start[i0], image_row_start[i1]
         v0, v1 = sorted_start[r0], sorted_start[r1]
-        text, row_start_byte = format_rows(cls[r0:r1], sorted_start[r0 : r1 + 1] - v0, coords[v0:v1])
+        text, row_start_byte = format_rows(cls[r0:r1], sorted_start[r0 : r1 + 1] - v0, coords[v0:v1], upper)
         # row k is text[row_start_byte[k] + 1 : row_start_byte[k + 1] + 1] (see format_rows)
         starts = row_start_byte[image_row_start[i0 : i1 + 1] - r0].tolist()
         yield i0, [text[a + 1 : b + 1] if b > a else b"" for a, b in itertools.pairwise(starts)]
@@ -73,7 +74,7 @@ _NUMBER_KEEP = np.array(
 _SIGNIFICANT3 = np.array([len(f"{k:03d}".rstrip("0")) for k in range(1000)], dtype=np.int64)
 
 
-def _micro_units(values: np.ndarray) -> np.ndarray:
+def _micro_units(values: np.ndarray, upper: float = 1.0) -> np.ndarray:
     """``round(v * 1e6)`` as ``"%.6f" % v`` rounds it: the exact binary value, ties to even.
 
     ``rint(v * 1e6)`` alone is wrong where the product rounds onto a half: 42.52 / 640 is
@@ -82,7 +83,7 @@ def _micro_units(values: np.ndarray) -> np.ndarray:
     product's exact rounding error (Dekker's two-product; 1e6 needs no split) says on which
     side of the half the stored value lies.
     """
-    v = np.clip(np.asarray(values, dtype=np.float64), 0.0, 1.0)
+    v = np.clip(np.asarray(values, dtype=np.float64), 0.0, upper)
     if not np.isfinite(v).all():  # objects with NaN coordinates are dropped before; never print garbage
         raise GtconvertError(
             "a YOLO coordinate is not a finite number", fix="run gtconvert validate on the input"
@@ -99,7 +100,9 @@ def _micro_units(values: np.ndarray) -> np.ndarray:
     return micro.astype(np.int64)
 
 
-def format_rows(cls: np.ndarray, row_start: np.ndarray, values: np.ndarray) -> tuple[bytes, np.ndarray]:
+def format_rows(
+    cls: np.ndarray, row_start: np.ndarray, values: np.ndarray, upper: float = 1.0
+) -> tuple[bytes, np.ndarray]:
     """Label rows as ASCII, each *preceded* by its newline, and where each row starts.
 
     Every value is a fixed-width record of little-endian 8-byte lanes: a prefix lane, right
@@ -122,7 +125,7 @@ def format_rows(cls: np.ndarray, row_start: np.ndarray, values: np.ndarray) -> t
         b"".join(f"\n{k} ".encode().rjust(prefix_width, b"\0") for k in classes.tolist()), dtype=np.uint8
     ).reshape(len(classes), prefix_width)
 
-    micro = _micro_units(values)
+    micro = _micro_units(values, upper)
     whole = micro // 1_000_000
     high, low = np.divmod(micro - whole * 1_000_000, 1000)
     sig = np.where(low > 0, 3 + _SIGNIFICANT3[low], _SIGNIFICANT3[high])

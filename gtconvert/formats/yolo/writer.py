@@ -15,6 +15,7 @@ from ...model import Dataset
 from ...ops.splits import require_split, split_images
 from .datayaml import SPLIT_NAMES, write_data_yaml
 from .paths import label_paths
+from .pose import add_to_data_yaml
 from .rows import choose_task, row_values, rows_to_write
 from .text import format_labels
 
@@ -55,10 +56,13 @@ def write(
     out = Path(path)
     with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
         folder = os.path.join(tmp, "")  # label_paths are relative to the dataset folder
-        for first, texts in format_labels(dataset, rows, row_start, coords):  # chunk by chunk
+        upper = 2.0 if task == "pose" else 1.0  # pose rows end in visibilities 0/1/2
+        for first, texts in format_labels(dataset, rows, row_start, coords, upper):  # chunk by chunk
             imagefiles.write_texts([(folder + lr, t) for lr, t in zip(label_rel[first:], texts)])
         _copy_images(dataset, rel, tmp)
         write_data_yaml(tmp, out, dataset, rel, split_of)
+        if task == "pose":
+            add_to_data_yaml(Path(tmp), dataset, rows)
         order = np.argsort(ann.image[rows], kind="stable")
         rows_sorted = rows[order]
         sidecar.write(
