@@ -188,9 +188,45 @@ def _unknown_categories(ds: Dataset) -> Iterator[Finding]:
         )
 
 
+def _oriented(ds: Dataset) -> Iterator[Finding]:
+    img = ds.images
+    tagged = np.flatnonzero(img.orientation != 1)
+    if len(tagged):
+        names = [str(img.file_name[i]) for i in tagged[:5].tolist()]
+        yield Finding(
+            "image.exif_oriented",
+            "images with an EXIF orientation other than 1 (stored and displayed frames differ)",
+            len(tagged),
+            names,
+        )
+
+
+def _other_frame(ds: Dataset) -> Iterator[Finding]:
+    """Objects past the stored size that fit once width and height swap: labels of the other frame."""
+    ann, img = ds.annotations, ds.images
+    w = img.width[ann.image].astype(np.float64)
+    h = img.height[ann.image].astype(np.float64)
+    known = (w > 0) & (h > 0) & (w != h) & np.isin(ann.kind, [Kind.BOX, Kind.POLYGON, Kind.ROTATED_BOX])
+    b, eps = ann.bbox, 1e-6
+    x2, y2 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    inside = (b[:, 0] >= -eps) & (b[:, 1] >= -eps)
+    past = (x2 > w + eps) | (y2 > h + eps)
+    fits_swapped = (x2 <= h + eps) & (y2 <= w + eps)
+    bad = np.flatnonzero(known & inside & past & fits_swapped)
+    if len(bad):
+        yield Finding(
+            "image.other_frame",
+            "shapes outside their image that fit once width and height swap (labels of the other "
+            "EXIF frame?)",
+            len(bad),
+            _examples(ds, bad),
+        )
+
+
 CHECKS: list[Callable[[Dataset], Iterator[Finding]]] = [
     _non_finite, _empty_boxes, _outside, _degenerate_polygons, _rle_sizes,
     _unknown_sizes, _duplicate_basenames, _missing_images, _duplicate_ids, _unknown_categories,
+    _oriented, _other_frame,
 ]  # fmt: skip
 
 
