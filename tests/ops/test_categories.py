@@ -84,10 +84,13 @@ def test_keep_is_the_complement_of_drop() -> None:
 @given(ds=datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.MASK)), data=st.data())
 def test_map_then_coco_round_trip_keeps_each_object_under_its_new_name(tmp_path_factory, ds, data) -> None:
     names = ds.category_names()
-    targets = data.draw(st.lists(st.sampled_from(["A", "B", *names]), min_size=len(names), max_size=len(names)))
+    targets = data.draw(
+        st.lists(st.sampled_from(["A", "B", *names]), min_size=len(names), max_size=len(names))
+    )
     mapping = dict(zip(names, targets))
     expected = sorted(
-        (int(i), mapping[names[c]]) for i, c in zip(ds.annotations.id.tolist(), ds.annotations.category.tolist())
+        (int(i), mapping[names[c]])
+        for i, c in zip(ds.annotations.id.tolist(), ds.annotations.category.tolist())
     )
     src = tmp_path_factory.mktemp("map") / "in.json"
     dst = src.with_name("out.json")
@@ -106,7 +109,9 @@ def test_cli_convert_and_info_take_map_keep_drop(tmp_path, capsys) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gtconvert.write(_dataset(), src)
-    assert main(["convert", str(src), str(tmp_path / "out.json"), "--map", "bus=car", "--drop", "person"]) == 0
+    assert (
+        main(["convert", str(src), str(tmp_path / "out.json"), "--map", "bus=car", "--drop", "person"]) == 0
+    )
     back = gtconvert.read(tmp_path / "out.json")
     assert back.category_names() == ["car", "wheel"]
     assert _names_of_objects(back) == ["car", "car", "wheel", "car"]

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::gtconvert.GtconvertWarning")
 def _where(ds: Dataset) -> list[str]:
     """Each image's file on disk (or its bare name when the dataset knows no folder)."""
     root = ds.image_root
-    return [os.path.normpath(os.path.join(os.path.abspath(root), n)) if root else n for n in ds.images.file_name]
+    return [
+        os.path.normpath(os.path.join(os.path.abspath(root), n)) if root else n for n in ds.images.file_name
+    ]
 
 
 def _objects(ds: Dataset) -> Counter:
@@ -52,10 +54,15 @@ def test_merging_coco_yolo_and_matlab_keeps_every_annotation_exactly_once(tmp_pa
     """One set of images labelled in three tools: a third of the objects in each format."""
     ann = ds.annotations
     ds = ds.replace(annotations=ann.take((ann.bbox[:, 2] > 0) & (ann.bbox[:, 3] > 0)))
-    tool = np.array(data.draw(st.lists(st.integers(0, 2), min_size=len(ds.annotations), max_size=len(ds.annotations))))
+    tool = np.array(
+        data.draw(st.lists(st.integers(0, 2), min_size=len(ds.annotations), max_size=len(ds.annotations)))
+    )
     tmp = tmp_path_factory.mktemp("merge")
     _write_images(ds, tmp / "photos")
-    parts = [ds.replace(annotations=ds.annotations.take(tool == t), image_root=str(tmp / "photos")) for t in range(3)]
+    parts = [
+        ds.replace(annotations=ds.annotations.take(tool == t), image_root=str(tmp / "photos"))
+        for t in range(3)
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gtconvert.write(parts[0], tmp / "a.json")
@@ -100,7 +107,9 @@ def test_images_and_categories_are_unified_by_name_and_ids_numbered_anew() -> No
     assert report.count("merge.duplicate_images") == 1
     assert [(c.id, c.name) for c in m.categories] == [(1, "car"), (2, "bus"), (3, "truck")]
     names = m.category_names()
-    assert [(m.images.file_name[i], names[c]) for i, c in zip(m.annotations.image, m.annotations.category)] == [
+    assert [
+        (m.images.file_name[i], names[c]) for i, c in zip(m.annotations.image, m.annotations.category)
+    ] == [
         ("x.jpg", "car"),
         ("y.jpg", "bus"),
         ("y.jpg", "car"),

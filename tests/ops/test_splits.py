@@ -115,7 +115,9 @@ def test_yolo_and_voc_split_by_video_keep_every_video_in_one_split(tmp_path) -> 
     ds = ds.replace(image_root=str(tmp_path / "src"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gtconvert.write(ds, tmp_path / "y", "yolo", split={"train": 0.5, "val": 0.5}, split_by="video", seed=1)
+        gtconvert.write(
+            ds, tmp_path / "y", "yolo", split={"train": 0.5, "val": 0.5}, split_by="video", seed=1
+        )
         gtconvert.write(ds, tmp_path / "v", "voc", split={"train": 0.5, "val": 0.5}, split_by="video", seed=1)
     where = _split_of_images(tmp_path / "y")
     assert len(where) == len(videos)

@@ -1,5 +1,5 @@
 """Image classification folders: one folder per class, as torchvision's ``ImageFolder`` and
-Ultralytics' classify task read them (``docs/classify.md``)::
+Ultralytics' classify task read them (``docs/operations.md``)::
 
     dataset/
       train/<class>/<image name>      with a split (--split, or the source's own)

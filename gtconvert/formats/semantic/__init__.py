@@ -1,5 +1,5 @@
 """Semantic segmentation: one class-index PNG per image, in the layout Ultralytics' semantic
-segmentation task reads (``docs/semantic.md``)::
+segmentation task reads (``docs/operations.md``)::
 
     dataset/
       data.yaml                   path, train, val, names {0: ...}, masks_dir: masks

@@ -20,13 +20,17 @@ def read(path: str | os.PathLike) -> Dataset:
 
     Each class present in an image's mask becomes a pixel-label annotation (``PixelRef`` of
     the mask and the class index); 255 is unlabelled. Class ids are the indices. An image
-    without a mask has no annotations.
+    without a mask has no annotations; a mask without its image is read as an image of the
+    mask's name and size (as YOLO keeps label files whose image is missing).
     """
     root = Path(path)
     doc = _data_yaml(root)
     masks_dir = str(doc.get("masks_dir") or "masks")
     names = _names(doc, root)
     rel = imagefiles.find_images(root / IMAGES)
+    paired = {mask_name(r).casefold() for r in rel}
+    masks = sorted(p.relative_to(root / masks_dir).as_posix() for p in (root / masks_dir).rglob("*.png"))
+    rel += [m for m in masks if m.casefold() not in paired]  # a mask whose image is absent: named as the mask
     mask_paths = [root / masks_dir / mask_name(r) for r in rel]
     have = [i for i, m in enumerate(mask_paths) if m.is_file()]
     present = values_present([str(mask_paths[i]) for i in have], [(k,) for k in range(len(names))])
@@ -34,6 +38,8 @@ def read(path: str | os.PathLike) -> Dataset:
     image_row = np.asarray(have, dtype=np.int64)[image_row] if len(have) else image_row
     refs = [PixelRef(str(mask_paths[i]), (int(k),)) for i, k in zip(image_row.tolist(), class_row.tolist())]
     width, height = imagefiles.header_sizes([root / IMAGES / r for r in rel])
+    unknown = np.flatnonzero(width == 0)  # no image: the mask has its size
+    width[unknown], height[unknown] = imagefiles.header_sizes([mask_paths[i] for i in unknown])
     first = [r.partition("/")[0] for r in rel]
     images = Images.create(
         rel,
