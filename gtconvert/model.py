@@ -417,17 +417,14 @@ class Dataset:
     def replace(self, **changes: Any) -> Dataset:
         return replace(self, **changes)
 
-    # ---- category operations (gtconvert.ops.categories) ----------------------------------
     def rename_categories(self, mapping: Any) -> Dataset:
         """Rename by ``{old: new}`` (or ``"old=new,..."``); equal names merge (``--map``)."""
-        from .ops.categories import rename_categories
-
+        from .ops.categories import rename_categories  # the logic lives in gtconvert.ops
         return rename_categories(self, mapping)
 
     def select(self, keep: Any = None, drop: Any = None) -> Dataset:
         """Only the categories ``keep`` (all if None) less ``drop``, with their objects (``--keep``/``--drop``)."""
         from .ops.categories import select
-
         return select(self, keep, drop)
 
     # ---- seeing it (gtconvert.preview) ---------------------------------------------------
