@@ -301,6 +301,7 @@ def cmd_formats(args: argparse.Namespace) -> int:
             opts = [o for o in fmt.options(action) if o != "overwrite"]
             if opts:
                 print(f"{'':<12}{action} options: " + ", ".join("--" + o.replace("_", "-") for o in opts))
+    print("every reading: " + ", ".join("--" + o for o in registry.dataset_options()) + " (categories)")
     return EXIT_OK
 
 
