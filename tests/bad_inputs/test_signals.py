@@ -28,15 +28,21 @@ from gtconvert.cli import main
 
 real = w.dump_json
 
-def nap(seconds):
+def nap(seconds, flag):
+    open(flag, "w").close()  # this worker is inside its task: a signal now interrupts the nap
     time.sleep(seconds)
     return seconds
 
 def slow(obj, path):
+    import os, tempfile
     real(obj, path)
+    flags = tempfile.mkdtemp()
     with ProcessPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(nap, 30) for _ in range(2)]
-        time.sleep(0.5)
+        futures = [pool.submit(nap, 30, os.path.join(flags, str(i))) for i in range(2)]
+        # ready only once both workers run their task (a loaded machine starts them slowly)
+        deadline = time.monotonic() + 60
+        while len(os.listdir(flags)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
         print("ready", file=sys.stderr, flush=True)
         [f.result() for f in futures]
 
