@@ -43,6 +43,14 @@ def gtconvert(task: str, src: str, dst: str) -> None:
         gt.convert(src, dst, dst_format="voc", write_options={"masks": True})
     elif task in ("mat-to-coco", "pixels-to-rle"):
         gt.convert(src, dst, src_format="matlab", dst_format="coco")
+    elif task in ("voc-to-coco", "yolo-to-coco"):
+        gt.convert(src, dst, src_format=task.split("-")[0], dst_format="coco")
+    elif task == "masks-to-coco":
+        gt.convert(Path(src) / "gtconvert", dst, src_format="masks", dst_format="coco")
+    elif task == "gtruth-to-coco":  # several real files, one after the other, into a folder
+        Path(dst).mkdir()
+        for i, mat in enumerate(src.split(os.pathsep)):
+            gt.convert(mat, f"{dst}/{i}.json", src_format="matlab", dst_format="coco")
     else:
         raise SystemExit(f"gtconvert: no task {task}")
 
@@ -74,6 +82,16 @@ def globox(task: str, src: str, dst: str) -> None:
 
     if task == "import":
         return
+    if task == "voc-to-coco":
+        AnnotationSet.from_pascal_voc(Path(src) / "Annotations").save_coco(dst, auto_ids=True)
+        return
+    if task == "yolo-to-coco":
+        names = _yolo_names(src)
+        labels = AnnotationSet.from_yolo_darknet(
+            Path(src) / "labels", image_folder=Path(src) / "images", image_extension=".jpg",
+        )  # fmt: skip
+        labels.map_labels(names).save_coco(dst, auto_ids=True)
+        return
     annotations = AnnotationSet.from_coco(src)
     Path(dst).mkdir(parents=True, exist_ok=True)
     if task in ("yolo-detect", "yolo-detect-100k"):
@@ -86,6 +104,16 @@ def globox(task: str, src: str, dst: str) -> None:
         raise SystemExit(f"globox: no task {task}")
 
 
+def _yolo_names(src: str) -> dict[str, str]:
+    """Class number -> name from data.yaml's ``names:`` block (as gtconvert writes it)."""
+    names = {}
+    for line in (Path(src) / "data.yaml").read_text().splitlines():
+        key, _, value = line.strip().partition(": ")
+        if key.isdigit() and line.startswith("  "):
+            names[key] = value.strip('"')
+    return names
+
+
 # ---- Datumaro --------------------------------------------------------------------------
 
 
@@ -93,6 +121,14 @@ def datumaro(task: str, src: str, dst: str) -> None:
     import datumaro as dm
 
     if task == "import":
+        return
+    reads = {
+        "voc-to-coco": (src, "voc_detection"),
+        "yolo-to-coco": (src, "yolo"),
+        "masks-to-coco": (str(Path(src) / "datumaro"), "common_semantic_segmentation"),
+    }
+    if task in reads:  # the COCO exporter writes a folder (annotations/instances_<subset>.json)
+        dm.Dataset.import_from(*reads[task]).export(dst, "coco_instances", save_media=False)
         return
     formats = {
         "yolo-detect": "yolo",

@@ -14,6 +14,13 @@ Sets (the sizes of issue 6):
   compressed as MATLAB's ``save`` does by default.
 * ``pixels1k``: 1,000 label-matrix PNGs of 1024x1024 (5 classes drawn as rectangles and
   ellipses on background 0), referenced by an interchange ``.mat`` with 5 PixelLabel labels.
+* ``voc5k``, ``yolo5k``, ``masks5k``: the inputs of the read tasks, written from ``coco5k`` by
+  gtconvert itself (VOC XML; YOLO detect; index masks without instance masks), without the
+  objects thinner than one pixel (one in coco5k; VOC's inclusive boxes invert there; globox asserts). The
+  ``gtconvert.json`` sidecar is removed, so every tool reads the plain format. The YOLO and
+  masks sets get ``images/`` (hard links to one small grey JPEG per image size: YOLO needs the
+  sizes from the image headers); ``masks5k/datumaro`` holds the same PNGs (hard links) in
+  Datumaro's ``common_semantic_segmentation`` layout, with the palette as its colour map.
 
 COCO sets are laid out as ``<set>/annotations/instances_train.json`` because Datumaro and
 Ultralytics expect an annotations folder; gtconvert reads the JSON file itself. No image files
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -297,11 +305,99 @@ def pixels(out: Path, n_images: int, size: int, seed: int, n_classes: int = 5) -
     return path
 
 
+def _grey_jpegs(folder: Path, names: list[str], sizes: list[tuple[int, int]]) -> None:
+    """``folder/<name>`` as hard links to one small grey JPEG per (W, H)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    templates = {}
+    for name, (w, h) in zip(names, sizes):
+        if (w, h) not in templates:
+            templates[w, h] = folder.parent / f".grey_{w}x{h}.jpg"
+            Image.new("RGB", (w, h), (128, 128, 128)).save(templates[w, h], quality=50)
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(templates[w, h], target)
+
+
+def _from_coco5k(
+    data: Path, out: Path, seed: int, dst_format: str, **write_options
+) -> tuple[Path, list, list]:
+    """Convert ``data/coco5k`` with gtconvert into ``out``; returns (out, image names, sizes)."""
+    import shutil
+
+    import gtconvert
+
+    src = Path(generate(["coco5k"], data, seed)["coco5k"])
+    if out.exists():
+        shutil.rmtree(out)
+    ds = gtconvert.read(src)
+    # VOC's 1-based inclusive boxes invert below one pixel, which globox rejects (an assert)
+    keep = np.flatnonzero((ds.annotations.bbox[:, 2:] >= 1).all(axis=1))
+    ds = ds.replace(annotations=ds.annotations.take(keep))
+    gtconvert.write(ds, out, dst_format, **write_options)
+    (out / "gtconvert.json").unlink(missing_ok=True)
+    names = list(ds.images.file_name)
+    sizes = list(zip(ds.images.width.tolist(), ds.images.height.tolist()))
+    return out, names, sizes
+
+
+def voc_input(out: Path, seed: int) -> Path:
+    return _from_coco5k(out.parent, out, seed, "voc")[0]
+
+
+def yolo_input(out: Path, seed: int) -> Path:
+    root, names, sizes = _from_coco5k(out.parent, out, seed, "yolo", task="detect")
+    _grey_jpegs(root / "images", names, sizes)
+    return root
+
+
+def masks_input(out: Path, seed: int) -> Path:
+    """gtconvert's index masks in ``out/gtconvert``, the same PNGs for Datumaro in ``out/datumaro``."""
+    from PIL import Image
+
+    out.mkdir(parents=True, exist_ok=True)
+    mine, names, sizes = _from_coco5k(out.parent, out / "gtconvert", seed, "masks", instances=False)
+    theirs = out / "datumaro"
+    pngs = sorted((mine / "index").rglob("*.png"))
+    for png in pngs:
+        target = theirs / "masks" / png.relative_to(mine / "index")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(png, target)
+    _grey_jpegs(theirs / "images", names, sizes)
+    classes = json.loads((mine / "classes.json").read_text())["classes"]
+    palette = Image.open(pngs[0]).getpalette()
+    colours = [palette[3 * v : 3 * v + 3] for v in range(len(classes) + 1)]
+    label_map = {"0": "background", **{str(c["value"]): c["name"] for c in classes}}
+    meta = {"label_map": label_map, "segmentation_colors": colours, "background_label": "0"}
+    (theirs / "dataset_meta.json").write_text(json.dumps(meta))
+    return out
+
+
+#: The largest real MATLAB groundTruth files of the shared fixtures (read, never copied).
+GTRUTH_FIXTURES = [
+    "matlab/ivan-polygon/gTruth_py_flat.mat",
+    "matlab-more/ivan-polygon2/gTruthPear.mat",
+    "matlab/ssduckk-rect-line/SamplegTruth.mat",
+]
+
+
+def gtruth_fixtures(out: Path, seed: int) -> str:
+    """Nothing to generate: the fixture paths, joined by ``os.pathsep``."""
+    root = HERE.parent.parent / "shared" / "fixtures"
+    out.mkdir(parents=True, exist_ok=True)
+    return os.pathsep.join(str(root / f) for f in GTRUTH_FIXTURES)
+
+
 SETS = {
     "coco5k": lambda out, seed: coco(out, 5_000, 50_000, 20_000, seed),
     "coco100k": lambda out, seed: coco(out, 100_000, 1_000_000, 400_000, seed),
     "interchange10k": lambda out, seed: interchange(out, 10_000, 100_000, 40_000, seed),
     "pixels1k": lambda out, seed: pixels(out, 1_000, 1024, seed),
+    "voc5k": voc_input,
+    "yolo5k": yolo_input,
+    "masks5k": masks_input,
+    "gtruth-fixtures": gtruth_fixtures,
 }
 
 

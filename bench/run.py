@@ -33,7 +33,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +50,7 @@ OUT = DEFAULT_OUT
 
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+from tasks import ABSENT, PEERS, PROFILE_NOTES, TASKS, Task  # noqa: E402
 
 #: How the peers are installed. torch is pinned to the CPU build this machine has on disk
 #: (a plain ``torch`` requirement pulls a multi-GB CUDA build); Ultralytics is installed without
@@ -66,84 +66,6 @@ PEER_INSTALL = [
         "ultralytics-thop", "ultralytics-platform", "nvidia-ml-py",
     ],
 ]  # fmt: skip
-PEERS = ("ultralytics", "globox", "datumaro")
-
-
-@dataclass(frozen=True)
-class Task:
-    name: str
-    dataset: str  # a set of generate.SETS
-    tools: tuple[str, ...]  # gtconvert first, then peers, then references
-    needs: tuple[str, ...]  # gtconvert modules the task needs
-    target: str
-    output: str = "dir"  # "dir" or "file" (a COCO JSON)
-    reps: int | None = None  # overrides --reps (the 100k task is long for peers)
-
-
-TASKS = {
-    t.name: t
-    for t in [
-        Task("import", "coco5k", ("gtconvert", *PEERS), (), "import gtconvert < 0.2 s"),
-        Task("yolo-detect", "coco5k", ("gtconvert", *PEERS, "stdlib"), ("yolo",), "<= 1/3 of the fastest peer"),
-        Task("yolo-segment", "coco5k", ("gtconvert", "ultralytics"), ("yolo",), "<= 1/3 of the fastest peer"),
-        Task("voc-xml", "coco5k", ("gtconvert", "globox", "datumaro"), ("voc",), "<= 1/3 of the fastest peer"),
-        Task("voc-masks", "coco5k", ("gtconvert", "datumaro"), ("voc",), "<= 1/20 of Datumaro", reps=2),
-        Task(
-            "yolo-detect-100k", "coco100k", ("gtconvert", "ultralytics", "stdlib"), ("yolo",),
-            "gtconvert peak RSS < 1 GB", reps=2,
-        ),
-        Task("mat-to-coco", "interchange10k", ("gtconvert",), ("matlab",), "< 2 s", output="file"),
-        Task(
-            "pixels-to-rle", "pixels1k", ("gtconvert",), ("matlab",),
-            "uses both cores; images/s reported", output="file", reps=3,
-        ),
-    ]
-}  # fmt: skip
-
-#: Why a peer is absent from a task (printed under the task's table).
-ABSENT = {
-    "yolo-segment": "globox has no YOLO segmentation writer; Datumaro 1.13's `yolo_ultralytics` "
-    "exporter writes boxes only.",
-    "voc-xml": "Ultralytics has no VOC writer.",
-    "voc-masks": "globox and Ultralytics do not rasterise masks.",
-    "yolo-detect-100k": "globox and Datumaro are left out of the 100k run to keep it within minutes.",
-    "mat-to-coco": "no peer reads MATLAB ground truth (interchange or groundTruth); absolute target.",
-    "pixels-to-rle": "no peer reads MATLAB pixel labels; absolute target.",
-}
-
-
-#: Where gtconvert's time goes, from profiling (py-spy / pyinstrument) on the same data.
-PROFILE_NOTES = {
-    "yolo-detect": "Profile (gtconvert, whole process ~0.6 s): interpreter, numpy and gtconvert "
-    "imports 0.12 s; COCO read 0.3 s (orjson 0.11 s, columns 0.19 s); YOLO writer 0.15 s: label "
-    "text as numpy byte records for all rows (digits exactly `%.6f`'s) 0.04 s, 5,000 files by an "
-    "`os.open`/`os.write` loop 0.04 s, paths, sidecar and data.yaml (no PyYAML emitter) the rest. "
-    "Was 1.1 s: `Path` objects and a thread-pool future per file, a regex per file, PyYAML, and "
-    "every module compiled from source in each run (PYTHONDONTWRITEBYTECODE; `run.py` now "
-    "byte-compiles gtconvert first, as pip does for the peers).",
-    "yolo-segment": "Profile (whole process ~0.9 s): COCO read 0.3 s; YOLO writer 0.4 s: boxes and "
-    "polygons of one or two parts inside their image as whole arrays 0.16 s (two-part bridges "
-    "0.04 s, `geometry.bridge_two_parts`), 1.2 M values formatted 0.1 s, files 0.05 s. Was 6.9 s: "
-    "a Python loop over all 70,000 objects with numpy calls per object.",
-    "voc-masks": "Profile (300-image subset, one process, ~3.9 ms per image): PNGs 0.67 of 1.1 s "
-    "(`voc.png_bytes`: only bands of non-zero rows are zlib-compressed, zero rows spliced from cached "
-    "deflate blocks), RLE crops 0.2 s, pycocotools rasterisation 0.05 s; images run in a process "
-    "pool over both cores (CPU 16.7 s for 8.8 s wall). Was 147 s: a full-size mask per object "
-    "(pycocotools decode 1.4 ms + whole-image boolean paint 0.7 ms at 1080p), Pillow PNGs at "
-    "level 6, one process.",
-    "yolo-detect-100k": "Files of 64 MB and more are read in slices (`gtconvert/jsonstream.py`): a numpy "
-    "scan of quotes and brackets (0.9 s) finds each record, orjson parses 4 MB of records at a time "
-    "into columns allocated once; the whole 290 MB JSON as Python objects (the stdlib script's and "
-    "Ultralytics' peak) is never built. Peak = columns (~360 MB) + one slice, then the YOLO writer.",
-    "mat-to-coco": "Profile: scipy `loadmat` 0.75 s (was 0.95 s: `chars_as_strings=False`, the "
-    "140,000 empty `objRle`/`objAttributes` cells are no longer converted one by one), normalising "
-    "0.1 s (was 0.25 s), `matlab._image_names` 0.1 s (was 0.3 s, pathlib per image); the COCO "
-    "writer 0.5 s; importing scipy.io 0.25 s.",
-    "pixels-to-rle": "Profile: which labels each PNG holds is found in the process pool "
-    "(`pixels.values_present`, was one core in the reading process); the writer decodes each PNG "
-    "again in the pool for its RLEs. Both passes keep the two cores busy; decoding 1024x1024 PNGs "
-    "is most of the time.",
-}
 
 
 # ---- setup -------------------------------------------------------------------------------
@@ -298,7 +220,7 @@ def verdict(task: Task, summary: list[dict]) -> str:
         return _yes(gt["import_s"] < 0.2, f"{gt['import_s'] * 1000:.0f} ms in-process")
     if task.name == "yolo-detect-100k":
         return _yes(gt["peak_rss_mb"] < 1024, f"{gt['peak_rss_mb']:.0f} MB")
-    if task.name == "mat-to-coco":
+    if task.name in ("mat-to-coco", "gtruth-to-coco"):
         return _yes(gt["wall_s"] < 2.0, f"{gt['wall_s']:.2f} s whole process")
     if task.name == "pixels-to-rle":
         cores = gt["cpu_s"] / gt["wall_s"]
@@ -383,11 +305,15 @@ def render(results: dict) -> str:
         "warm-up round).",
         "",
     ]
+    lines += _render_charts()
     for name in TASKS:
         entry = results["tasks"].get(name)
         if entry is None:
             continue
         lines += _render_task(TASKS[name], entry)
+    import disk  # here, not at the top: disk.py imports this module
+
+    lines += disk.render()
     lines += [
         "## How to reproduce",
         "",
@@ -400,6 +326,15 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _render_charts() -> list[str]:
+    charts = [
+        ("ratio.png", "gtconvert's wall time over the fastest peer's, per task (black tick: the limit)"),
+        ("scale.png", "gtconvert COCO -> YOLO detect: wall time and peak RSS against the number of images"),
+    ]
+    lines = [f"![{alt}]({name})" for name, alt in charts if (HERE / name).exists()]
+    return ["## Charts", "", *[x for line in lines for x in (line, "")]] if lines else []
+
+
 def _render_task(task: Task, entry: dict) -> list[str]:
     lines = [f"## {task.name}", ""]
     if entry.get("status"):
@@ -409,7 +344,10 @@ def _render_task(task: Task, entry: dict) -> list[str]:
         f"Data: `{task.dataset}`. Target: {task.target}. **{entry['verdict']}**.",
         "",
         f"Run {entry['when']}, {entry['reps']} counted rounds, gtconvert `{v.get('gtconvert')}`; "
-        f"command: `{entry['command']}`.",
+        f"command: `{entry['command']}`"
+        + (
+            f"; load average {entry['load'][0]} before, {entry['load'][1]} after." if "load" in entry else "."
+        ),
         "",
         "| tool | wall s (median) | min-max | in call s | import s | CPU s | RSS MB | ratio | files out |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -453,7 +391,7 @@ def main() -> None:
     if args.render_only:
         results = json.loads(RESULTS_JSON.read_text())
         results["machine"]["output_fs"] = _fs_type(OUT)
-        RESULTS_MD.write_text(render(results))
+        save(results)
         return
 
     ensure_venv()
@@ -476,6 +414,7 @@ def main() -> None:
             results["tasks"].setdefault(name, {"status": "gtconvert's format module is not available yet."})
             continue
         print(f"{name}:", flush=True)
+        load_before = os.getloadavg()[0]
         rows = run_task(task, datasets[task.dataset], args.reps or task.reps or 5, args.warmup)
         summary = summarise(task, rows)
         if args.gtconvert_only:
@@ -488,11 +427,18 @@ def main() -> None:
             "rows": rows,
             "summary": summary,
             "verdict": verdict(task, summary),
+            "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         }
         print(f"  -> {results['tasks'][name]['verdict']}")
-    if not args.gtconvert_only:
-        RESULTS_JSON.write_text(json.dumps(results, indent=1))
-        RESULTS_MD.write_text(render(results))
+        save(results)  # after each task: a long run stopped halfway keeps what it measured
+
+
+def save(results: dict) -> None:
+    """results.json, the charts (drawn by bench/.venv's matplotlib) and RESULTS.md."""
+    RESULTS_JSON.write_text(json.dumps(results, indent=1))
+    if VENV_PY.exists():
+        subprocess.run([str(VENV_PY), str(HERE / "charts.py")], check=False)
+    RESULTS_MD.write_text(render(results))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,129 @@
+"""The benchmark's tasks: data set, tools, target, and the notes printed under each table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PEERS = ("ultralytics", "globox", "datumaro")
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    dataset: str  # a set of generate.SETS
+    tools: tuple[str, ...]  # gtconvert first, then peers, then references
+    needs: tuple[str, ...]  # gtconvert modules the task needs
+    target: str
+    output: str = "dir"  # "dir" or "file" (a COCO JSON)
+    reps: int | None = None  # overrides --reps (the 100k task is long for peers)
+
+
+TASKS = {
+    t.name: t
+    for t in [
+        Task("import", "coco5k", ("gtconvert", *PEERS), (), "import gtconvert < 0.2 s"),
+        Task("yolo-detect", "coco5k", ("gtconvert", *PEERS, "stdlib"), ("yolo",), "<= 1/3 of the fastest peer"),
+        Task("yolo-segment", "coco5k", ("gtconvert", "ultralytics"), ("yolo",), "<= 1/3 of the fastest peer"),
+        Task("voc-xml", "coco5k", ("gtconvert", "globox", "datumaro"), ("voc",), "<= 1/3 of the fastest peer"),
+        Task("voc-masks", "coco5k", ("gtconvert", "datumaro"), ("voc",), "<= 1/20 of Datumaro", reps=2),
+        Task(
+            "yolo-detect-100k", "coco100k", ("gtconvert", "ultralytics", "stdlib"), ("yolo",),
+            "gtconvert peak RSS < 1 GB", reps=2,
+        ),
+        Task("mat-to-coco", "interchange10k", ("gtconvert",), ("matlab",), "< 2 s", output="file"),
+        Task(
+            "pixels-to-rle", "pixels1k", ("gtconvert",), ("matlab",),
+            "uses both cores; images/s reported", output="file", reps=3,
+        ),
+        Task(
+            "voc-to-coco", "voc5k", ("gtconvert", "globox", "datumaro"), ("voc", "coco"),
+            "<= 1/3 of the fastest peer", output="file",
+        ),
+        Task(
+            "yolo-to-coco", "yolo5k", ("gtconvert", "globox", "datumaro"), ("yolo", "coco"),
+            "<= 1/3 of the fastest peer", output="file",
+        ),
+        Task(
+            "masks-to-coco", "masks5k", ("gtconvert", "datumaro"), ("masks", "coco"),
+            "<= 1/3 of the fastest peer", output="file", reps=3,
+        ),
+        Task(
+            "gtruth-to-coco", "gtruth-fixtures", ("gtconvert",), ("matlab", "coco"),
+            "< 2 s (no peer)", output="file",
+        ),
+    ]
+}  # fmt: skip
+
+#: Why a peer is absent from a task (printed under the task's table).
+ABSENT = {
+    "yolo-segment": "globox has no YOLO segmentation writer; Datumaro 1.13's `yolo_ultralytics` "
+    "exporter writes boxes only.",
+    "voc-xml": "Ultralytics has no VOC writer.",
+    "voc-masks": "globox and Ultralytics do not rasterise masks.",
+    "yolo-detect-100k": "globox and Datumaro are left out of the 100k run to keep it within minutes.",
+    "mat-to-coco": "no peer reads MATLAB ground truth (interchange or groundTruth); absolute target.",
+    "pixels-to-rle": "no peer reads MATLAB pixel labels; absolute target.",
+    "voc-to-coco": "Ultralytics has no VOC reader.",
+    "yolo-to-coco": "Ultralytics has no COCO writer.",
+    "masks-to-coco": "globox and Ultralytics do not read masks.",
+    "gtruth-to-coco": "no peer reads MATLAB groundTruth; gtconvert alone, on the largest real "
+    "fixtures (`../shared/fixtures`: ivan-polygon `gTruth_py_flat.mat`, 1,327 images, 261 kB; "
+    "ivan-polygon2 `gTruthPear.mat`; ssduckk `SamplegTruth.mat`), all three in one run.",
+}
+
+
+#: Where gtconvert's time goes, from profiling (py-spy / pyinstrument) on the same data.
+PROFILE_NOTES = {
+    "yolo-detect": "Profile (gtconvert, whole process ~0.6 s): interpreter, numpy and gtconvert "
+    "imports 0.12 s; COCO read 0.3 s (orjson 0.11 s, columns 0.19 s); YOLO writer 0.15 s: label "
+    "text as numpy byte records for all rows (digits exactly `%.6f`'s) 0.04 s, 5,000 files by an "
+    "`os.open`/`os.write` loop 0.04 s, paths, sidecar and data.yaml (no PyYAML emitter) the rest. "
+    "Was 1.1 s: `Path` objects and a thread-pool future per file, a regex per file, PyYAML, and "
+    "every module compiled from source in each run (PYTHONDONTWRITEBYTECODE; `run.py` now "
+    "byte-compiles gtconvert first, as pip does for the peers).",
+    "yolo-segment": "Profile (whole process ~0.9 s): COCO read 0.3 s; YOLO writer 0.4 s: boxes and "
+    "polygons of one or two parts inside their image as whole arrays 0.16 s (two-part bridges "
+    "0.04 s, `geometry.bridge_two_parts`), 1.2 M values formatted 0.1 s, files 0.05 s. Was 6.9 s: "
+    "a Python loop over all 70,000 objects with numpy calls per object.",
+    "voc-masks": "Profile (300-image subset, one process, ~3.9 ms per image): PNGs 0.67 of 1.1 s "
+    "(`voc.png_bytes`: only bands of non-zero rows are zlib-compressed, zero rows spliced from cached "
+    "deflate blocks), RLE crops 0.2 s, pycocotools rasterisation 0.05 s; images run in a process "
+    "pool over both cores (CPU 16.7 s for 8.8 s wall). Was 147 s: a full-size mask per object "
+    "(pycocotools decode 1.4 ms + whole-image boolean paint 0.7 ms at 1080p), Pillow PNGs at "
+    "level 6, one process.",
+    "yolo-detect-100k": "Files of 64 MB and more are read in slices (`gtconvert/jsonstream.py`): a numpy "
+    "scan of quotes and brackets (0.9 s) finds each record, orjson parses 4 MB of records at a time "
+    "into columns allocated once; the whole 290 MB JSON as Python objects (the stdlib script's and "
+    "Ultralytics' peak) is never built. Peak = columns (~360 MB) + one slice, then the YOLO writer.",
+    "mat-to-coco": "Profile: scipy `loadmat` 0.75 s (was 0.95 s: `chars_as_strings=False`, the "
+    "140,000 empty `objRle`/`objAttributes` cells are no longer converted one by one), normalising "
+    "0.1 s (was 0.25 s), `matlab._image_names` 0.1 s (was 0.3 s, pathlib per image); the COCO "
+    "writer 0.5 s; importing scipy.io 0.25 s.",
+    "voc-to-coco": "Profile (pyinstrument, whole process, load ~9): reading 5,000 XML files is 85%: "
+    "defusedxml's expat parser 30% (`DefusedXMLParser.feed`), walking the elements of 70,000 "
+    "objects with `find`/`findtext` 20% (`voc.reader._parse_object`), a parser built per file 3%, "
+    "the rest of `_parse_xml` 8%; building columns 9%; the COCO writer 6%. globox parses the same "
+    "XML with the same stdlib parser, so the ratio cannot reach 1/3 while each file goes through "
+    "ElementTree: it needs a byte-level reader of the VOC subset (one regex pass per file over "
+    "`<object>` blocks, the parser only for files it does not understand). Not done here: "
+    "`formats/voc/reader.py` was being edited by another helper.",
+    "yolo-to-coco": "Profile (pyinstrument, whole process, load ~9): `yolo.paths.find_entries` is "
+    "60% and is all `pathlib`: `imagefiles.find_images` (`rglob`, `relative_to`, `is_file` per "
+    "image) 20%, `label_of` building a `Path` per image twice 18%, sorting and hashing `Path`s 10%; "
+    "parsing the label texts 15%; image headers and the COCO writer the rest. The fix is plain "
+    "strings and one `os.scandir` walk in `find_entries`/`find_images` (as the writers already "
+    "do); not done in this round (behaviour around orphan labels and list files needs care).",
+    "masks-to-coco": "Profile (pyinstrument on 200 images, load ~10): two passes over the PNGs in "
+    "process pools: the reader's `pixels.values_present` (which classes each PNG holds) 2/3, the "
+    "COCO writer's RLE encoding (`pixels.encode_pixel_refs`) 1/3. Per image, `read_label_matrix` + "
+    "`bincount` cost 10.8 ms of CPU where Pillow's decode alone is 2.6 ms: the label-matrix read is "
+    "the first thing to look at; a single pass (the writer finding the classes while encoding) "
+    "would halve the decoding. Not changed here: `gtconvert/pixels.py` was being edited by another "
+    "helper.",
+    "gtruth-to-coco": "Each file alone is ~1.65 s whole process at load ~9, most of it importing "
+    "scipy.io / mat-io and numpy; the three files together in one process 2.9 s.",
+    "pixels-to-rle": "Profile: which labels each PNG holds is found in the process pool "
+    "(`pixels.values_present`, was one core in the reading process); the writer decodes each PNG "
+    "again in the pool for its RLEs. Both passes keep the two cores busy; decoding 1024x1024 PNGs "
+    "is most of the time.",
+}
