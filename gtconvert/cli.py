@@ -15,6 +15,8 @@ import sys
 import warnings
 from typing import Any
 
+from .terminal import GuardedStdout, StdoutGone, Terminated, catch_termination, finish, stdout_gone
+
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
@@ -373,77 +375,6 @@ _COMMANDS = {
 }
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so every temporary is removed on the way out."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated(signum)
-
-
-def _catch_termination() -> dict[int, Any]:
-    """SIGTERM and SIGHUP (timeout, kill, CI cancel, docker stop) clean up like SIGINT.
-
-    Returns the handlers replaced, for :func:`main` to put back.
-    """
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return {}  # only the main thread may set handlers (the library caller keeps its own)
-    replaced = {}
-    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
-            replaced[sig] = signal.signal(sig, _terminate)
-    return replaced
-
-
-class StdoutGone(Exception):
-    """Writing to stdout failed (a closed pipe, a full disk): the reader went away, not the work."""
-
-
-class _GuardedStdout:
-    """stdout whose write and flush failures raise :class:`StdoutGone` (told from the output's own)."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self.stream.write(text)
-        except (OSError, ValueError) as exc:
-            raise StdoutGone from exc
-
-    def flush(self) -> None:
-        try:
-            self.stream.flush()
-        except (OSError, ValueError) as exc:
-            raise StdoutGone from exc
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
-def _stdout_gone() -> None:
-    """The reader of stdout went away (``| head``) or it is full: drop what is left of it."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        sys.stdout = None  # type: ignore[assignment]
-
-
-def _finish(code: int) -> int:
-    """Flush stdout inside :func:`main`, where a closed or full stdout is caught."""
-    if sys.stdout is not None:
-        sys.stdout.flush()
-    return code
-
-
 def _one_line_warning(message: Warning | str, category: type, *args: object, **kwargs: object) -> None:
     """Other libraries' warnings (Pillow's decompression bomb, numpy's) as one ``warning:`` line."""
     print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
@@ -464,20 +395,20 @@ def main(argv: list[str] | None = None) -> int:
 
     progress.enabled = sys.stdout is not None and sys.stdout.isatty()
     warnings.simplefilter("ignore", GtconvertWarning)  # the Report prints them once
-    replaced = _catch_termination()
+    replaced = catch_termination()
     shown, warnings.showwarning = warnings.showwarning, _one_line_warning
     stdout = sys.stdout
     if stdout is not None:
-        sys.stdout = _GuardedStdout(stdout)  # type: ignore[assignment]
+        sys.stdout = GuardedStdout(stdout)  # type: ignore[assignment]
     try:
-        return _finish(_COMMANDS[args.command](args))
+        return finish(_COMMANDS[args.command](args))
     except GtconvertError as exc:
         one_line = " ".join(str(exc).split())  # parser messages (YAML, XML) span several lines
         print(f"error: {one_line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StdoutGone:  # only the printing failed: the work (the output) is complete
         sys.stdout = stdout
-        _stdout_gone()
+        stdout_gone()
         return EXIT_OK
     except Terminated as exc:
         print(f"terminated by signal {exc.signum}; no output was left behind", file=sys.stderr)
@@ -500,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         warnings.showwarning = shown
-        if isinstance(sys.stdout, _GuardedStdout):
+        if isinstance(sys.stdout, GuardedStdout):
             sys.stdout = stdout
         for sig, handler in replaced.items():
             signal.signal(sig, handler)
