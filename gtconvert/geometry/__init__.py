@@ -3,7 +3,7 @@
 Start with :mod:`~gtconvert.geometry.frames`: the rule of each format side by side. All
 functions take and return numpy arrays and work on whole columns at once.
 
-* ``frames``: MATLAB, VOC and YOLO <-> the COCO frame (boxes, vertices, rotated-box centres,
+* ``frames``: MATLAB, OpenLABEL, VOC and YOLO <-> the COCO frame (boxes, vertices, rotated-box centres,
   cuboid faces, the MATLAB border quirk), VOC's integer rounding.
 * ``boxes``: clipping to the image, corners, rotated boxes.
 * ``ragged``: gathers over ragged vertex arrays, the box around each annotation's vertices.
@@ -23,11 +23,14 @@ from .contours import mask_to_polygons, polygons_to_mask, rle_to_polygons
 from .frames import (
     VERTEX_SHIFT,
     coco_boxes_to_matlab,
+    coco_boxes_to_openlabel,
     coco_boxes_to_voc,
     coco_boxes_to_yolo,
     coco_cuboid_to_matlab,
     coco_points_to_matlab,
+    coco_points_to_openlabel,
     coco_rotated_to_matlab,
+    coco_rotated_to_openlabel,
     denormalise_points,
     matlab_boxes_to_coco,
     matlab_boxes_to_coco_border,
@@ -35,6 +38,9 @@ from .frames import (
     matlab_points_to_coco,
     matlab_rotated_to_coco,
     normalise_points,
+    openlabel_boxes_to_coco,
+    openlabel_points_to_coco,
+    openlabel_rotated_to_coco,
     round_half_up,
     snap_integers,
     vertex_shift,
@@ -93,12 +99,15 @@ __all__ = [
     "clip_boxes",
     "clip_polygon",
     "coco_boxes_to_matlab",
+    "coco_boxes_to_openlabel",
     "coco_boxes_to_voc",
     "coco_boxes_to_yolo",
     "coco_cuboid_to_matlab",
     "coco_keypoints_to_yolo",
     "coco_points_to_matlab",
+    "coco_points_to_openlabel",
     "coco_rotated_to_matlab",
+    "coco_rotated_to_openlabel",
     "compress_rle",
     "corners_to_rotated_box",
     "denormalise_points",
@@ -120,6 +129,9 @@ __all__ = [
     "matlab_points_to_coco",
     "matlab_rotated_to_coco",
     "normalise_points",
+    "openlabel_boxes_to_coco",
+    "openlabel_points_to_coco",
+    "openlabel_rotated_to_coco",
     "points_to_displayed",
     "points_to_stored",
     "polygon_areas",

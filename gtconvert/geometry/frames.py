@@ -14,6 +14,8 @@ MATLAB             ``[x y w h]`` 1-based pixel indices:     spatial, pixel (1, 1
                    COCO is ``[x-1, y-1, w, h]``
 MATLAB OpenLABEL   as MATLAB                                MathWorks' OpenLABEL export: ``v - 1``
                                                             (``"openlabel"``)
+OpenLABEL file     ``[cx, cy, w, h]`` centre: COCO is       MATLAB's values minus 1 (MathWorks):
+                   ``cx - w/2``                             COCO is ``v + 1 - shift``
 Pascal VOC         1-based inclusive corners:               (VOC has none)
                    ``xmin = x + 1``, ``xmax = x + w``
 YOLO               normalised centre/size:                  normalised: ``(x / W, y / H)``
@@ -134,6 +136,60 @@ def coco_cuboid_to_matlab(faces: np.ndarray) -> np.ndarray:
     lo, hi = f.min(axis=2), f.max(axis=2)  # (N, 2, 2)
     boxes = np.concatenate([lo, hi - lo], axis=2).reshape(-1, 4)
     return coco_boxes_to_matlab(boxes).reshape(-1, 8)
+
+
+# ---------------------------------------------------------------------------------------
+# OpenLABEL (ASAM OpenLABEL 1.0 as MathWorks' groundTruthToOpenLabel writes it)
+# ---------------------------------------------------------------------------------------
+# A ``bbox`` is ``[cx, cy, w, h]`` (the centre); ``rbbox`` is ``[cx, cy, w, h, alpha]`` with
+# alpha in radians from x towards y (clockwise on a y-down image, like MATLAB's yaw); vertices
+# are plain ``(x, y)``. The standard does not place pixel 0: MathWorks writes MATLAB's values
+# minus 1 ("0-based indexing"), so a vertex in the file is a MATLAB vertex ``v - 1`` and follows
+# the MATLAB vertex conventions above: COCO is ``file + 1 - shift`` (``file + 0.5`` with
+# "center", the file value itself with "openlabel", which is also how FiftyOne reads it).
+# A Rectangle's centre form needs no offset: COCO ``x = cx - w/2`` whatever the convention.
+
+
+def openlabel_boxes_to_coco(cxcywh: np.ndarray) -> np.ndarray:
+    """OpenLABEL ``bbox`` ``[cx, cy, w, h]`` -> COCO ``[cx - w/2, cy - h/2, w, h]``."""
+    b = np.asarray(cxcywh, dtype=np.float64).reshape(-1, 4)
+    return np.stack([b[:, 0] - b[:, 2] / 2, b[:, 1] - b[:, 3] / 2, b[:, 2], b[:, 3]], axis=1)
+
+
+def coco_boxes_to_openlabel(boxes: np.ndarray) -> np.ndarray:
+    """COCO ``[x, y, w, h]`` -> OpenLABEL ``bbox`` ``[x + w/2, y + h/2, w, h]``."""
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    return np.stack([b[:, 0] + b[:, 2] / 2, b[:, 1] + b[:, 3] / 2, b[:, 2], b[:, 3]], axis=1)
+
+
+def openlabel_points_to_coco(points: np.ndarray, convention: str = "center") -> np.ndarray:
+    """OpenLABEL vertices -> COCO frame: ``v + 0.5`` (center) or ``v`` (openlabel)."""
+    return np.asarray(points, dtype=np.float64) + (1.0 - vertex_shift(convention))
+
+
+def coco_points_to_openlabel(points: np.ndarray, convention: str = "center") -> np.ndarray:
+    """COCO frame -> OpenLABEL vertices; the inverse of :func:`openlabel_points_to_coco`."""
+    return np.asarray(points, dtype=np.float64) - (1.0 - vertex_shift(convention))
+
+
+def openlabel_rotated_to_coco(rows: np.ndarray, convention: str = "center") -> np.ndarray:
+    """``rbbox`` ``[cx, cy, w, h, alpha]`` (radians) -> COCO ``(cx, cy, w, h, degrees)``.
+
+    The centre moves like a vertex; alpha turns the same way as gtconvert's angle, so only the
+    unit changes.
+    """
+    out = np.array(rows, dtype=np.float64).reshape(-1, 5)
+    out[:, :2] += 1.0 - vertex_shift(convention)
+    out[:, 4] = np.rad2deg(out[:, 4])
+    return out
+
+
+def coco_rotated_to_openlabel(rbox: np.ndarray, convention: str = "center") -> np.ndarray:
+    """The inverse of :func:`openlabel_rotated_to_coco` (radians are not exact: see the writer)."""
+    out = np.array(rbox, dtype=np.float64).reshape(-1, 5)
+    out[:, :2] -= 1.0 - vertex_shift(convention)
+    out[:, 4] = np.deg2rad(out[:, 4])
+    return out
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ scene-label ``contexts``; ``text``/``num``/``boolean``/``vec`` attributes; MathW
 shape, plus ``metadata.gtconvert`` with what OpenLABEL has no field for, so a Dataset comes
 back exactly.
 
-Coordinates (:mod:`.coords`): a ``bbox`` centre gives COCO ``cx - w/2`` (MathWorks writes
+Coordinates (:mod:`gtconvert.geometry.frames`, section OpenLABEL): a ``bbox`` centre gives COCO ``cx - w/2`` (MathWorks writes
 MATLAB's box minus 1); vertices and rotated-box centres are ``file + 0.5`` with
 ``vertex_convention="center"`` (the default for MathWorks' files, as for the MATLAB format) or
 the file's value with ``"openlabel"`` (the default for other tools' files). The package:
-:mod:`.schema` (vocabulary), :mod:`.coords`, :mod:`.labels` (label definitions),
+:mod:`.schema` (vocabulary), :mod:`.labels` (label definitions),
 :mod:`.images` (image table), :mod:`.reader`, :mod:`.writer`. Details: ``docs/openlabel.md``.
 """
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from ...errors import GtconvertError
 from ...fileio import atomic_output, dump_json, gc_paused, read_json
+from ...geometry import VERTEX_SHIFT
 from ...model import Dataset
-from .coords import VERTEX_OFFSET
 
 DESCRIPTION = "ASAM OpenLABEL 1.0 JSON (MATLAB groundTruthToOpenLabel / groundTruthFromOpenLabel)"
 
@@ -90,7 +90,7 @@ def write(
     convention = vertex_convention or str(
         (dataset.info.get("openlabel") or {}).get("vertex_convention", "center")
     )
-    if convention not in VERTEX_OFFSET:
+    if convention not in VERTEX_SHIFT:
         convention = "center"
     json_dir = str(Path(path).resolve().parent)
     with gc_paused():
@@ -105,5 +105,5 @@ def write(
 
 
 def _check_convention(convention: str | None) -> None:
-    if convention is not None and convention not in VERTEX_OFFSET:
+    if convention is not None and convention not in VERTEX_SHIFT:
         raise GtconvertError(f"unknown vertex convention {convention!r}", fix="use center or openlabel")

@@ -1,6 +1,6 @@
 """The reader's rows (one per shape met) -> columnar :class:`Annotations` in the COCO frame.
 
-Every coordinate is converted in one pass (:mod:`.coords`). Where gtconvert wrote an exact
+Every coordinate is converted in one pass (:mod:`gtconvert.geometry.frames`). Where gtconvert wrote an exact
 value beside a standard one (a box whose centre form lost bits, radians that are not exact
 degrees, vertices below the shift's precision), the exact value is used only while it still
 gives the file's value: a file edited by another tool reads as that tool wrote it.
@@ -15,7 +15,6 @@ import numpy as np
 
 from ... import geometry
 from ...model import Annotations, Kind
-from . import coords
 
 _FLAT = (Kind.BOX, Kind.ROTATED_BOX)  # shapes whose values are a row, not vertices
 
@@ -44,18 +43,21 @@ def _to_coco(ann: Annotations, rows: list[dict[str, Any]], convention: str) -> N
     vertex_row = ann.part_owner()[ann.vertex_part()] if len(ann.vertices) else np.zeros(0, np.int64)
     shifted = ann.kind[vertex_row] != Kind.PROJECTED_CUBOID  # cuboid corners take the box rule
     raw_vertices = ann.vertices.copy()
-    ann.vertices[shifted] = coords.openlabel_points_to_coco(ann.vertices[shifted], convention)
+    ann.vertices[shifted] = geometry.openlabel_points_to_coco(ann.vertices[shifted], convention)
 
     def to_file(v: np.ndarray) -> np.ndarray:
-        return coords.coco_rotated_to_openlabel(v, convention)
+        return geometry.coco_rotated_to_openlabel(v, convention)
 
     def to_coco(v: np.ndarray) -> np.ndarray:
-        return coords.openlabel_rotated_to_coco(v, convention)
+        return geometry.openlabel_rotated_to_coco(v, convention)
 
     for i in np.flatnonzero(ann.kind == Kind.BOX).tolist():
         val = np.asarray(rows[i]["raw"][0], np.float64)
         ann.bbox[i] = _exact(
-            rows[i]["side"].get("xywh"), val, coords.coco_boxes_to_openlabel, coords.openlabel_boxes_to_coco
+            rows[i]["side"].get("xywh"),
+            val,
+            geometry.coco_boxes_to_openlabel,
+            geometry.openlabel_boxes_to_coco,
         )
     for i in np.flatnonzero(ann.kind == Kind.ROTATED_BOX).tolist():
         ann.rbox[i] = _exact(
@@ -105,7 +107,7 @@ def _exact_parts(ann: Annotations, i: int, stored: Any, raw: np.ndarray, convent
     except (TypeError, ValueError):
         return
     if exact.shape == (v1 - v0, 2) and np.array_equal(
-        coords.coco_points_to_openlabel(exact, convention), raw[v0:v1]
+        geometry.coco_points_to_openlabel(exact, convention), raw[v0:v1]
     ):
         ann.vertices[v0:v1] = exact
 

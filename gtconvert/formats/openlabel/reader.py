@@ -16,8 +16,9 @@ from typing import Any
 
 from ... import report
 from ...errors import GtconvertError
+from ...geometry import VERTEX_SHIFT
 from ...model import Category, Dataset, Images, Kind, PixelRef
-from . import coords, embedded, images, pixel_labels, side
+from . import embedded, images, pixel_labels, side
 from .columns import build_annotations
 from .labels import categories_from_definitions
 from .schema import (
@@ -61,7 +62,7 @@ class _Reader:
             or self.gt.get("vertex_convention")
             or ("center" if self.mathworks else "openlabel")
         )
-        if self.convention not in coords.VERTEX_OFFSET:
+        if self.convention not in VERTEX_SHIFT:
             raise GtconvertError(
                 f"unknown vertex convention {self.convention!r}", file=path, fix="center or openlabel"
             )

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ... import report
+from ... import geometry, report
 from ...model import Dataset, Kind
-from . import coords, embedded, side
+from . import embedded, side
 from .labels import definitions_from_categories, label_type_of
 from .schema import (
     CONTEXT_IMAGE_TEXT,
@@ -144,9 +144,9 @@ class _Builder:
         vertex_row = ann.part_owner()[ann.vertex_part()] if len(ann.vertices) else np.zeros(0, np.int64)
         shifted = ann.kind[vertex_row] != Kind.PROJECTED_CUBOID
         out = ann.vertices.copy()
-        out[shifted] = coords.coco_points_to_openlabel(ann.vertices[shifted], self.convention)
+        out[shifted] = geometry.coco_points_to_openlabel(ann.vertices[shifted], self.convention)
         back = out.copy()
-        back[shifted] = coords.openlabel_points_to_coco(out[shifted], self.convention)
+        back[shifted] = geometry.openlabel_points_to_coco(out[shifted], self.convention)
         lossy = np.zeros(len(ann), dtype=bool)
         lossy[vertex_row[np.any(back != ann.vertices, axis=1)]] = True
         return out.tolist(), lossy
@@ -166,13 +166,13 @@ class _Builder:
         shape = KIND_SHAPE[kind]
         side = self._side(i)
         if kind == Kind.BOX:
-            val = coords.coco_boxes_to_openlabel(ann.bbox[i])
-            if not np.array_equal(coords.openlabel_boxes_to_coco(val)[0], ann.bbox[i]):
+            val = geometry.coco_boxes_to_openlabel(ann.bbox[i])
+            if not np.array_equal(geometry.openlabel_boxes_to_coco(val)[0], ann.bbox[i]):
                 side["xywh"] = ann.bbox[i].tolist()  # the centre form lost bits: keep the exact box
             entry: Any = {"name": "shape", "val": val[0].tolist()}
         elif kind == Kind.ROTATED_BOX:
-            val = coords.coco_rotated_to_openlabel(ann.rbox[i], self.convention)
-            if not np.array_equal(coords.openlabel_rotated_to_coco(val, self.convention)[0], ann.rbox[i]):
+            val = geometry.coco_rotated_to_openlabel(ann.rbox[i], self.convention)
+            if not np.array_equal(geometry.openlabel_rotated_to_coco(val, self.convention)[0], ann.rbox[i]):
                 side["rbox"] = ann.rbox[i].tolist()  # radians are not exact degrees: keep them
             entry = {"name": "shape", "val": val[0].tolist()}
         elif kind == Kind.POINT:
