@@ -85,6 +85,10 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
         "help": "VOC masks: N-pixel 255 (void) band around objects",
     },
     "--indent": {"action": "store_true", "help": "COCO: indented, readable JSON"},
+    "--origin": {
+        "choices": ["devkit", "zero"],
+        "help": "VOC corners: devkit (1-based, the default) or zero (Datumaro, CVAT, globox)",
+    },
 }
 
 

@@ -232,7 +232,9 @@ CHECKS: list[Callable[[Dataset], Iterator[Finding]]] = [
 
 def check(dataset: Dataset) -> list[Finding]:
     """Every finding of every check, in check order."""
-    return [finding for c in CHECKS for finding in c(dataset)]
+    from .formats.voc.findings import findings as voc_findings
+
+    return [finding for c in CHECKS for finding in c(dataset)] + [Finding(*f) for f in voc_findings(dataset)]
 
 
 def render(findings: list[Finding], source: str) -> str:

@@ -14,7 +14,7 @@ from PIL import Image
 
 from gtconvert.errors import GtconvertError
 from gtconvert.formats import voc
-from gtconvert.formats.voc import reader as voc_reader
+from gtconvert.formats.voc import xml_parse as voc_reader
 
 _FOREIGN = """<?xml version="1.0" encoding="utf-8"?>
 <annotation>

@@ -14,6 +14,7 @@ from ...model import Annotations, Category, Dataset, Kind
 from ...ops.splits import require_split, split_images
 from ...png import voc_colormap
 from .._common import axis_aligned_boxes, crowd_policy, writable
+from . import origin as origins
 from .image_sets import write_sets
 from .layout import ANNOTATIONS, IMAGES
 from .segmentation import write_masks
@@ -31,8 +32,13 @@ def write(
     masks: bool = False,
     crowd: str = "keep",
     void_border: int = 0,
+    origin: str = "devkit",
 ) -> None:
     """Write ``dataset`` as a Pascal VOC folder (atomically).
+
+    ``origin``: ``devkit`` (default; 1-based inclusive corners, ``xmin = x + 1``) or ``zero``
+    (``xmin = x``, ``xmax = x + w``, as Datumaro, CVAT, globox, labelme and Roboflow write them);
+    gtconvert.json records it, so gtconvert reads the folder back the same way.
 
     ``masks``: also paint polygons and masks into ``SegmentationObject``/``SegmentationClass``
     palette PNGs (``void_border`` > 0 draws a band of that many pixels of 255 = void around each
@@ -41,6 +47,7 @@ def write(
     ``crowd``: ``keep`` (default; written as ordinary objects, ``iscrowd`` kept in
     ``gtconvert.json``) or ``skip``.
     """
+    origin = origins.resolve(origin)
     ann, img = dataset.annotations, dataset.images
     width, height = imagefiles.known_sizes(dataset, target="Pascal VOC")
     rows = _rows_to_write(ann, crowd, masks)
@@ -71,7 +78,7 @@ def write(
         if masks:
             segmented = write_masks(dataset, rows, starts, stems, width, height, tmp, void_border)
         with gc_paused():  # many strings and tuples, no cycles: the collector would rescan the heap
-            xmls = xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented)
+            xmls = xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented, origin)
         _write_files(tmp / ANNOTATIONS, stems, ".xml", xmls)
         write_sets(tmp, stems, split_of, segmented)
         _copy_images(dataset, names, tmp)
@@ -88,6 +95,7 @@ def write(
             ann_ids=ann.id[rows],
             ann_kinds=ann.kind[rows],
             ann_iscrowd=ann.iscrowd[rows],
+            extra={origins.SIDECAR_KEY: origin},
         )
 
 

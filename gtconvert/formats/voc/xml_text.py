@@ -1,6 +1,6 @@
 """The exact text of VOC annotation files: one XML document per image, made from templates.
 
-Boxes are 1-based and inclusive; integral values are written as integers, others as the
+Boxes are 1-based and inclusive (or zero-based, ``origin="zero"``); integral values are written as integers, others as the
 shortest decimal that reads back exactly (``repr``), never truncated or rounded.
 """
 
@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import geometry
 from ...model import Dataset
+from . import origin as origins
 from .layout import DEFAULTS, IMAGES, STANDARD
 
 
@@ -87,6 +88,7 @@ def xml_texts(
     width: np.ndarray,
     height: np.ndarray,
     segmented: np.ndarray,
+    origin: str = "devkit",
 ) -> list[str]:
     """One XML document per image (UTF-8, declared), objects in the order of ``rows``.
 
@@ -94,7 +96,7 @@ def xml_texts(
     formatted in one pass); only objects with attributes take the longer path.
     """
     ann = dataset.annotations
-    voc, is_int = geometry.snap_integers(geometry.coco_boxes_to_voc(boxes))
+    voc, is_int = geometry.snap_integers(origins.from_coco(boxes, origin))
     numbers = number_texts(voc, is_int).reshape(-1, 4)
     # every document is a run of pieces: header, 9 per object, footer; one join per file
     n_images, n_objects = len(names), len(rows)

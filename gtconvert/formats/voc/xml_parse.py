@@ -1,0 +1,241 @@
+"""VOC annotation files -> documents (file name, size, objects) and one array of box corners."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ... import imagefiles
+from ...errors import GtconvertError
+from ...fileio import gc_paused
+from .layout import DEFAULTS, STANDARD
+
+# ---- XML files -> documents and one array of boxes -------------------------------------
+#
+# defusedxml parses (its parser refuses DTDs and entities); the Python work per element is
+# kept small: an object's fields are read with ElementTree's C ``findtext``, its four
+# coordinates stay text until all files are read, then become one numpy array checked at once.
+
+_BOX_TAGS = ("xmin", "ymin", "xmax", "ymax")
+_DEFAULT_TEXT = {"pose": "Unspecified", "truncated": "0", "difficult": "0"}
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_CHUNK = 64  # files per thread-pool task
+
+
+def read_documents(
+    xml_files: list[Path], ann_dir: Path, slack: int = 1
+) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """Every XML file parsed (read by a small thread pool), and the (N, 4) VOC boxes of all objects.
+
+    ``slack``: how far ``xmax`` may lie below ``xmin`` (1 for the devkit's inclusive corners,
+    where ``xmax = xmin`` is one pixel; 0 for zero-based corners).
+    """
+    raw = _read_bytes(xml_files)
+    with gc_paused():  # a dict per object and a tree per file, none in a cycle
+        docs = [_parse_xml(data, path, ann_dir) for data, path in zip(raw, xml_files)]
+    return docs, _box_values(docs, slack)
+
+
+def _read_bytes(paths: list[Path]) -> list[bytes]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise GtconvertError(f"cannot read the XML file ({exc.strerror or exc})", file=path) from None
+
+    def chunk(start: int) -> list[bytes]:
+        return [one(p) for p in paths[start : start + _CHUNK]]
+
+    if len(paths) > _CHUNK:  # threads pay off where files come from disk or the network
+        with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
+            return [data for part in pool.map(chunk, range(0, len(paths), _CHUNK)) for data in part]
+    return [one(p) for p in paths]
+
+
+def defused_parser(*, namespaced: bool) -> Any:
+    """defusedxml's parser (DTDs refused, entity and external-reference handlers armed).
+
+    defusedxml builds on the pure-Python ElementTree parser, which makes two Python calls per
+    element; they only rename namespaced tags and pass the event on to the C tree builder. For
+    a file without namespaces (every VOC file) the element events go straight to the tree
+    builder: the same tree without those calls, and every defusedxml guard stays in place.
+    A DTD in an encoding the byte check cannot see (UTF-16) still fails here.
+    """
+    import xml.etree.ElementTree as ET
+
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    builder = ET.TreeBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    expat = getattr(parser, "parser", None)
+    if not namespaced and expat is not None:
+        expat.ordered_attributes = False  # attributes as a dict, as TreeBuilder.start takes them
+        expat.StartElementHandler = builder.start
+        expat.EndElementHandler = builder.end
+    return parser
+
+
+def _text(node: Any, tag: str) -> str | None:
+    child = node.find(tag)
+    if child is None or child.text is None:
+        return None
+    return child.text.strip()
+
+
+def _parse_xml(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
+    """One annotation file -> file name, size and objects (name, box texts, attributes)."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    if any(marker in data for marker in _DTD_MARKERS):  # refused before any parsing
+        raise GtconvertError(
+            "the file declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); VOC XML needs none and they "
+            "are refused (entity expansion bombs, external entities)",
+            file=path,
+            fix="remove the <!DOCTYPE ...> declaration",
+        )
+    try:
+        parser = defused_parser(namespaced=b"xmlns" in data)
+        parser.feed(data)
+        top = parser.close()
+    except (ElementTree.ParseError, DefusedXmlException, LookupError) as exc:  # LookupError: unknown encoding
+        raise GtconvertError(f"not a valid VOC XML file ({exc})", file=path) from None
+    if top.tag != "annotation":
+        raise GtconvertError(f"root element is <{top.tag}>, not <annotation>", file=path)
+    stem = _stem(path, ann_dir)
+    sub, _, base = stem.rpartition("/")
+    filename = _text(top, "filename") or f"{base}.jpg"
+    file_name = str(PurePosixPath(sub) / filename) if sub else filename
+    size = top.find("size")
+    objects, boxes = [], []
+    for k, node in enumerate(top.iterfind("object")):
+        obj, box = _parse_object(node, path, k)
+        objects.append(obj)
+        boxes.append(box)
+    return {
+        "path": path,
+        "stem": stem,
+        "file_name": file_name,
+        "width": _number_of(size, "width", path, "size") if size is not None else 0.0,
+        "height": _number_of(size, "height", path, "size") if size is not None else 0.0,
+        "objects": objects,
+        "box_text": boxes,
+    }
+
+
+def _stem(path: Path, ann_dir: Path) -> str:
+    """``Annotations/sub/a.xml`` -> ``sub/a``, by string slicing (once per file: pathlib is slow)."""
+    text, folder = str(path), str(ann_dir) + os.sep
+    if text.startswith(folder) and text.endswith(".xml"):
+        return text[len(folder) : -4].replace(os.sep, "/")
+    return path.relative_to(ann_dir).with_suffix("").as_posix()
+
+
+def _number_of(node: Any, tag: str, path: Path, record: str) -> float:
+    text = _text(node, tag)
+    if text is None:
+        return 0.0 if record == "size" else _missing(tag, path, record)
+    return _float(text, tag, path, record)
+
+
+def _float(text: str, tag: str, path: Path, record: str) -> float:
+    try:
+        value = float(text)  # tolerate 48.0 and 48.5 written by other tools
+    except ValueError:
+        raise GtconvertError(f"<{tag}> is {text!r}, not a number", file=path, record=record) from None
+    if not math.isfinite(value):
+        raise GtconvertError(f"<{tag}> is {text!r}, not a finite number", file=path, record=record)
+    return value
+
+
+def _missing(tag: str, path: Path, record: str) -> float:
+    raise GtconvertError(f"<{tag}> is missing", file=path, record=record, fix=f"add <{tag}>")
+
+
+def _value(text: str) -> Any:
+    """An attribute value: numbers and booleans as written by our writer (JSON), else the text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, (int, float, bool)) else text
+
+
+def _parse_object(node: Any, path: Path, k: int) -> tuple[dict[str, Any], list[str]]:
+    """One <object>: its name and attributes, and the texts of its four coordinates.
+
+    ``findtext`` (C) gives ``None`` for an absent child and ``""`` for an empty one; both mean
+    missing. Coordinates stay text here: :func:`_box_values` converts all files' at once.
+    """
+    name = node.findtext("name")
+    name = name.strip() if name else name
+    if not name:
+        raise GtconvertError("object has no <name>", file=path, record=f"object {k + 1}")
+    box = node.find("bndbox")
+    if box is None:
+        raise GtconvertError("object has no <bndbox>", file=path, record=f"object {k + 1} ({name})")
+    texts = [box.findtext(t) for t in _BOX_TAGS]
+    if None in texts or "" in texts:
+        missing = next(t for t, v in zip(_BOX_TAGS, texts) if not v)
+        _missing(missing, path, f"object {k + 1} ({name})")
+    attrs: dict[str, Any] = {}
+    for key in STANDARD:
+        text = node.findtext(key)
+        if text and text != _DEFAULT_TEXT.get(key):  # the writer's defaults need no parsing
+            value = _value(text.strip())
+            if value != DEFAULTS.get(key):  # keep only what says something
+                attrs[key] = value
+    if node.find("attributes") is not None:
+        for a in node.iterfind("attributes/attribute"):
+            key = _text(a, "name")
+            if key:
+                attrs[key] = _value(_text(a, "value") or "")
+    return {"name": name, "attributes": attrs or None}, texts  # type: ignore[return-value]
+
+
+def _box_values(docs: list[dict[str, Any]], slack: int) -> np.ndarray:
+    """The coordinate texts of all objects as one (N, 4) array, checked at once.
+
+    The first bad value is found again, one by one, only to name its file and object.
+    """
+    flat = [t for d in docs for box in d["box_text"] for t in box]
+    try:
+        xyxy = np.array(flat, dtype=np.float64).reshape(-1, 4)
+        bad = (
+            ~np.isfinite(xyxy).all(axis=1)
+            | (xyxy[:, 2] < xyxy[:, 0] - slack)
+            | (xyxy[:, 3] < xyxy[:, 1] - slack)
+        )
+    except ValueError:  # a text that is not a number
+        xyxy, bad = np.zeros((0, 4)), np.ones(len(flat) // 4, dtype=bool)
+    if bad.any():
+        _raise_first_bad_box(docs, int(np.flatnonzero(bad)[0]), slack)
+    return xyxy
+
+
+def _raise_first_bad_box(docs: list[dict[str, Any]], first: int, slack: int) -> None:
+    """Check the objects from row ``first`` on, one by one, and raise for the first bad one."""
+    starts = np.concatenate([[0], np.cumsum([len(d["box_text"]) for d in docs])])
+    r0 = int(np.searchsorted(starts, first, side="right")) - 1  # the file holding row ``first``
+    for r in range(r0, len(docs)):
+        d = docs[r]
+        for k in range(first - int(starts[r]) if r == r0 else 0, len(d["box_text"])):
+            record = f"object {k + 1} ({d['objects'][k]['name']})"
+            xyxy = [_float(t.strip(), tag, d["path"], record) for t, tag in zip(d["box_text"][k], _BOX_TAGS)]
+            for lo, hi, axis in ((0, 2, "x"), (1, 3, "y")):
+                if xyxy[hi] < xyxy[lo] - slack:  # devkit: width = xmax - xmin + 1 (floats allowed)
+                    less = f" - {slack}" if slack else ""
+                    raise GtconvertError(
+                        f"{axis}max {xyxy[hi]:g} < {axis}min {xyxy[lo]:g}{less}: the box has a negative size",
+                        file=d["path"],
+                        record=record,
+                        fix=f"swap {axis}min and {axis}max",
+                    )
+    raise AssertionError("a bad box was found but not again")  # pragma: no cover
