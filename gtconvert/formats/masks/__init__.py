@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import css
 from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, MARKER, png_files
 from .reader import read
 from .writer import write
@@ -28,7 +29,8 @@ DESCRIPTION = "PNG masks (index/palette label matrices + class map, per-object m
 
 
 def detect(path: str) -> bool:
-    """A folder with our ``classes.json``, or with ``index/`` or ``BW/`` PNG folders."""
+    """A folder with our ``classes.json``, with ``index/`` or ``BW/`` PNG folders, or with a
+    ``dataset_meta.json`` (or ``labelmap.txt``) beside ``masks/`` (Datumaro's layout)."""
     p = Path(path)
     if not p.is_dir():
         return False
@@ -36,4 +38,4 @@ def detect(path: str) -> bool:
     if cmap.is_file():
         with open(cmap, "rb") as f:
             return MARKER.encode() in f.read(4096)
-    return any(png_files(p / d) for d in (INDEX_DIR, BW_DIR) if (p / d).is_dir())
+    return any(png_files(p / d) for d in (INDEX_DIR, BW_DIR) if (p / d).is_dir()) or css.looks_like(p)

@@ -11,9 +11,10 @@ import numpy as np
 from ... import geometry, report
 from ...errors import GtconvertError
 from ...fileio import read_json, safe_relative
-from ...model import Annotations, Category, Dataset, Images, Kind, PixelRef
+from ...model import Category, Dataset, Images, PixelRef
 from ...pixels import map_files, mask_of, read_label_matrix
-from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, png_files
+from . import css
+from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, mask_bbox, png_files, scan_annotations
 
 
 def read(
@@ -27,7 +28,9 @@ def read(
     Objects come from the instance masks when ``classes.json`` lists them (ids kept), else
     from the index masks: one lazy pixel-label annotation per class present in an image, or,
     with ``instances=True``, one RLE mask per 8-connected component. A folder with only
-    ``BW/`` masks gives one ``foreground`` mask per image. ``images`` is the image folder.
+    ``BW/`` masks gives one ``foreground`` mask per image; one with ``dataset_meta.json`` (or
+    ``labelmap.txt``) and ``masks/`` is Datumaro's common semantic segmentation (``css.py``).
+    ``images`` is the image folder.
     """
     root = Path(path)
     if not root.is_dir():
@@ -36,16 +39,32 @@ def read(
         )
     cmap_path = root / CLASS_MAP
     doc = _read_class_map(cmap_path) if cmap_path.is_file() else None
+    if doc is None and not png_files(root / INDEX_DIR):
+        return _read_unindexed(root.resolve(), images)
     try:
-        if doc is None and not (root / INDEX_DIR).is_dir() and (root / BW_DIR).is_dir():
-            ds = _read_bw_only(root)
-        else:
-            ds = _read_indexed(root.resolve(), doc, instances)
+        ds = _read_indexed(root.resolve(), doc, instances)
     except _MALFORMED as exc:  # a class map that passed the checks but still does not fit
         raise GtconvertError(
             f"malformed masks dataset ({type(exc).__name__}: {exc})", file=cmap_path, fix="see docs/masks.md"
         ) from None
     return ds.replace(image_root=images if images is not None else str(root.resolve()))
+
+
+def _read_unindexed(root: Path, images: str | None) -> Dataset:
+    """A folder without ``classes.json`` or index masks: BW masks, Datumaro's common semantic
+    segmentation, or an error naming what is missing."""
+    if (root / BW_DIR).is_dir() and png_files(root / BW_DIR):
+        ds = _read_bw_only(root).replace(image_root=str(root))
+    elif css.looks_like(root):
+        ds = css.read(root)
+    else:
+        raise GtconvertError(
+            css.missing(root),
+            file=root,
+            fix="point at a masks folder (classes.json, index/, BW/) or a dataset_meta.json + masks/ "
+            "folder; see docs/masks.md",
+        )
+    return ds if images is None else ds.replace(image_root=images)
 
 
 _MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
@@ -55,6 +74,14 @@ def _is_value(v: Any) -> bool:
     """A class value: a non-negative int, or a list of 1 or 3 of them."""
     items = v if isinstance(v, list) else [v]
     return len(items) in (1, 3) and all(
+        isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2**31 for x in items
+    )
+
+
+def _is_pixel_id(v: Any) -> bool:
+    """A MATLAB PixelLabelID, flat: one id, several ids ([3, 5]) or RGB triplets one after another."""
+    items = v if isinstance(v, list) else [v]
+    return len(items) >= 1 and all(
         isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2**31 for x in items
     )
 
@@ -81,7 +108,7 @@ def _read_class_map(path: Path) -> dict:
         _check_record(_is_int(c.get("id", 0)), path, rec, "'id' must be an integer")
         color, pixel_id = c.get("color"), c.get("pixel_id")
         _check_record(color is None or (_is_value(color) and len(color) == 3), path, rec, "bad 'color'")
-        _check_record(pixel_id is None or _is_value(pixel_id), path, rec, "bad 'pixel_id'")
+        _check_record(pixel_id is None or _is_pixel_id(pixel_id), path, rec, "bad 'pixel_id'")
     if not isinstance(doc.get("images", []), list):
         raise GtconvertError("'images' must be a list", file=path, fix="see docs/masks.md")
     for k, r in enumerate(doc.get("images", [])):
@@ -156,34 +183,12 @@ def _read_indexed(root: Path, doc: dict | None, instances: bool | None) -> Datas
         for j, v in enumerate(unknown):
             value_row[v] = len(cats)
             cats.append(Category(id=next_id + j, name=f"value_{'_'.join(map(str, v))}", pixel_id=v))
-    ann = _annotations(scans, value_row, use_instances or bool(instances))
+    ann = scan_annotations(scans, value_row, use_instances or bool(instances))
     return Dataset(
         img,
         cats,
         ann,
         info={"masks": {k: v for k, v in (doc or {}).items() if k not in ("classes", "images")}},
-    )
-
-
-def _annotations(scans: list[dict], value_row: dict, as_rle: bool) -> Annotations:
-    image = [k for k, s in enumerate(scans) for _ in s["values"]]
-    category = [value_row[v] for s in scans for v in s["values"]]
-    bbox = [b for s in scans for b in s["bbox"]]
-    n = len(image)
-    kind = Kind.MASK if as_rle else Kind.PIXEL_REF
-    ids = [i for s in scans for i in s.get("ids", [None] * len(s["values"]))]
-    if any(i is None for i in ids):
-        ids = None
-    return Annotations.create(
-        image=np.asarray(image, dtype=np.int64),
-        category=np.asarray(category, dtype=np.int64),
-        kind=kind,
-        id=ids,
-        bbox=np.asarray(bbox, dtype=np.float64).reshape(n, 4),
-        area=[a for s in scans for a in s["area"]],
-        iscrowd=[c for s in scans for c in s.get("iscrowd", [False] * len(s["values"]))],
-        rle=[r for s in scans for r in s["rle"]] if as_rle else None,
-        pixel_ref=None if as_rle else [r for s in scans for r in s["refs"]],
     )
 
 
@@ -228,7 +233,7 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
     for v in present:
         m = mask_of(matrix, v)
         out["values"].append(v)
-        out["bbox"].append(_mask_bbox(m))
+        out["bbox"].append(mask_bbox(m))
         out["area"].append(float(np.count_nonzero(m)))
         out["refs"].append(PixelRef(path, v))
     return out
@@ -247,13 +252,6 @@ def _present_values(matrix: np.ndarray) -> list[tuple[int, ...]]:
         colours = np.unique(matrix.reshape(-1, matrix.shape[2])[:, :3], axis=0)
         return [tuple(int(c) for c in row) for row in colours if row.any()]
     return [(int(v),) for v in np.unique(matrix) if v != 0]
-
-
-def _mask_bbox(m: np.ndarray) -> list[float]:
-    rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
-    if not len(rows):
-        return [0.0, 0.0, 0.0, 0.0]
-    return [float(cols[0]), float(rows[0]), float(cols[-1] + 1 - cols[0]), float(rows[-1] + 1 - rows[0])]
 
 
 def _read_binary(path: str) -> np.ndarray:
@@ -306,7 +304,7 @@ def _read_bw_only(root: Path) -> Dataset:
     scans = map_files(_scan_bw, [(str(root / BW_DIR / n),) for n in names])
     img = Images.create(names, [s["width"] for s in scans], [s["height"] for s in scans])
     cats = [Category(id=1, name="foreground", type="pixel")]
-    return Dataset(img, cats, _annotations(scans, {(1,): 0}, True), info={"masks": {"layout": "BW"}})
+    return Dataset(img, cats, scan_annotations(scans, {(1,): 0}, True), info={"masks": {"layout": "BW"}})
 
 
 def _scan_bw(path: str) -> dict:

@@ -1,0 +1,194 @@
+"""Masks folders as other tools write them: Datumaro's common semantic segmentation
+(``dataset_meta.json`` or ``labelmap.txt``, ``images/``, ``masks/`` in colour, palette or grey),
+and a folder that is none of the masks layouts, refused with what it lacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gtconvert import registry
+from gtconvert.errors import GtconvertError
+from gtconvert.formats import coco, masks
+from gtconvert.pixels import mask_of_values, read_label_matrix
+from gtconvert.report import Report
+
+# label index -> (name, colour); 0 is the black background Datumaro's exporter marks
+LABELS = [("background", (0, 0, 0)), ("road", (128, 64, 128)), ("car", (0, 0, 142)), ("tree", (107, 142, 35))]
+
+
+def label_image(seed: int, h: int = 12, w: int = 16) -> np.ndarray:
+    """A random (h, w) matrix of label indices 0..3 in blocks, so every label has an area."""
+    rng = np.random.default_rng(seed)
+    blocks = rng.integers(0, len(LABELS), size=(h // 4, w // 4))
+    return np.kron(blocks, np.ones((4, 4), dtype=np.int64))
+
+
+def meta(background: bool = True) -> dict:
+    doc = {
+        "label_map": {str(k): n for k, (n, _) in enumerate(LABELS)},
+        "segmentation_colors": [list(c) for _, c in LABELS],
+    }
+    if background:
+        doc["background_label"] = "0"
+    return doc
+
+
+def css_folder(root: Path, mode: str, matrices: dict[str, np.ndarray], *, labels: str = "meta") -> Path:
+    """Write a common semantic segmentation folder; ``mode`` is rgb, palette or grey."""
+    (root / "masks").mkdir(parents=True)
+    (root / "images").mkdir()
+    if labels == "meta":
+        (root / "dataset_meta.json").write_text(json.dumps(meta()))
+    elif labels == "labelmap":
+        lines = ["# label:color_rgb:parts:actions"] + [f"{n}:{','.join(map(str, c))}::" for n, c in LABELS]
+        (root / "labelmap.txt").write_text("\n".join(lines) + "\n")
+    colours = np.array([c for _, c in LABELS], dtype=np.uint8)
+    for name, m in matrices.items():
+        Image.new("RGB", (m.shape[1], m.shape[0]), (9, 9, 9)).save(root / "images" / f"{name}.jpg")
+        if mode == "rgb":
+            Image.fromarray(colours[m]).save(root / "masks" / f"{name}.png")
+        elif mode == "palette":
+            # palette indices unrelated to label indices: label k at index 10 + k
+            im = Image.fromarray((m + 10).astype(np.uint8), mode="P")
+            pal = np.zeros((256, 3), dtype=np.uint8)
+            pal[10 : 10 + len(LABELS)] = colours
+            im.putpalette(pal.ravel().tolist())
+            im.save(root / "masks" / f"{name}.png")
+        else:
+            Image.fromarray(m.astype(np.uint8), mode="L").save(root / "masks" / f"{name}.png")
+    return root
+
+
+def check_read(ds, matrices: dict[str, np.ndarray]) -> None:
+    """Every label but the background is a category; each mask's pixels are exactly its label's."""
+    assert [c.name for c in ds.categories] == [n for n, _ in LABELS[1:]]
+    assert [c.id for c in ds.categories] == [1, 2, 3]
+    assert ds.categories[0].color == pytest.approx(tuple(v / 255 for v in LABELS[1][1]))
+    assert sorted(ds.images.file_name.tolist()) == sorted(f"{n}.jpg" for n in matrices)
+    ann = ds.annotations
+    for i, name in enumerate(ds.images.file_name.tolist()):
+        m = matrices[name[:-4]]
+        assert (ds.images.width[i], ds.images.height[i]) == (m.shape[1], m.shape[0])
+        rows = np.flatnonzero(ann.image == i)
+        got = {ds.categories[ann.category[r]].id: r for r in rows}
+        assert set(got) == set(np.unique(m[m > 0]).tolist())
+        for label, r in got.items():
+            ref = ann.pixel_ref[r]
+            pixels = mask_of_values(read_label_matrix(ref.path), ref.values)
+            assert np.array_equal(pixels, m == label)
+            assert ann.area[r] == np.count_nonzero(m == label)
+
+
+@pytest.mark.parametrize("mode", ["rgb", "palette", "grey"])
+def test_common_semantic_segmentation_read(tmp_path: Path, mode: str) -> None:
+    matrices = {"a": label_image(1), "b": label_image(2, 8, 8)}
+    root = css_folder(tmp_path / "css", mode, matrices)
+    assert masks.detect(str(root))
+    assert registry.detect(str(root)).name == "masks"
+    ds = masks.read(root)
+    check_read(ds, matrices)
+    assert Path(ds.image_root) == (root / "images").resolve()
+
+
+def test_labelmap_txt_and_no_background_label(tmp_path: Path) -> None:
+    matrices = {"a": label_image(3)}
+    root = css_folder(tmp_path / "css", "rgb", matrices, labels="labelmap")
+    check_read(masks.read(root), matrices)  # the black label is the background
+
+
+def test_labels_without_colours_use_the_voc_colour_map(tmp_path: Path) -> None:
+    """Datumaro generates the VOC colour map when dataset_meta.json gives no colours."""
+    from gtconvert.png import voc_colormap
+
+    m = label_image(4)
+    root = tmp_path / "css"
+    (root / "masks").mkdir(parents=True)
+    (root / "dataset_meta.json").write_text(json.dumps({"labels": [n for n, _ in LABELS]}))
+    Image.fromarray(voc_colormap(len(LABELS))[m]).save(root / "masks" / "a.png")
+    ds = masks.read(root)
+    assert [c.name for c in ds.categories] == ["road", "car", "tree"]  # VOC's 0 is black
+    ann = ds.annotations
+    for r in range(len(ann)):
+        ref = ann.pixel_ref[r]
+        label = ds.categories[ann.category[r]].id
+        assert np.array_equal(mask_of_values(read_label_matrix(ref.path), ref.values), m == label)
+    assert ds.images.file_name.tolist() == ["a.png"]  # no image: the mask's name
+
+
+def test_unknown_colours_become_categories_with_a_warning(tmp_path: Path) -> None:
+    m = label_image(5)
+    root = css_folder(tmp_path / "css", "rgb", {"a": m})
+    pixels = np.asarray(Image.open(root / "masks" / "a.png")).copy()
+    pixels[:4, :4] = (1, 2, 3)
+    Image.fromarray(pixels).save(root / "masks" / "a.png")
+    with Report() as rep, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = masks.read(root)
+    assert rep.count("masks.unknown_values") == 1
+    assert ds.categories[-1].name == "value_1_2_3"
+    row = int(np.flatnonzero(ds.annotations.category == len(ds.categories) - 1)[0])
+    assert ds.annotations.area[row] == 16
+
+
+def test_to_coco_keeps_every_pixel(tmp_path: Path) -> None:
+    from gtconvert import geometry
+
+    matrices = {"a": label_image(6)}
+    root = css_folder(tmp_path / "css", "palette", matrices)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coco.write(masks.read(root), tmp_path / "out.json")
+    doc = json.loads((tmp_path / "out.json").read_text())
+    names = {c["id"]: c["name"] for c in doc["categories"]}
+    assert sorted(names.values()) == ["car", "road", "tree"]
+    m = matrices["a"]
+    for a in doc["annotations"]:
+        label = [n for n, _ in LABELS].index(names[a["category_id"]])
+        assert np.array_equal(geometry.rle_decode(a["segmentation"]).astype(bool), m == label)
+
+
+@pytest.mark.parametrize(
+    "layout, says",
+    [
+        ({}, "neither classes.json, index/ nor BW/"),
+        ({"masks/a.png": "png"}, "no dataset_meta.json or labelmap.txt"),
+        ({"dataset_meta.json": "meta"}, "no masks/ folder"),
+        ({"index/readme.txt": "x"}, "neither classes.json"),
+    ],
+)
+def test_a_folder_that_is_no_masks_layout_is_refused(tmp_path: Path, layout: dict, says: str) -> None:
+    root = tmp_path / "d"
+    root.mkdir()
+    for rel, what in layout.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        if what == "png":
+            Image.new("L", (4, 4)).save(root / rel)
+        else:
+            (root / rel).write_text(json.dumps(meta()) if what == "meta" else what)
+    with pytest.raises(GtconvertError) as err:
+        masks.read(root)
+    assert says in str(err.value)
+    run = subprocess.run(
+        [sys.executable, "-m", "gtconvert", "convert", str(root), str(tmp_path / "o.json"), "--from", "masks"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and says in run.stderr
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_bad_label_files_name_the_record(tmp_path: Path) -> None:
+    root = css_folder(tmp_path / "css", "rgb", {"a": label_image(7)})
+    bad = meta()
+    bad["segmentation_colors"][2] = [0, 0, 300]
+    (root / "dataset_meta.json").write_text(json.dumps(bad))
+    with pytest.raises(GtconvertError, match=r"label_map\['2'\]"):
+        masks.read(root)
