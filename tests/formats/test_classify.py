@@ -103,6 +103,18 @@ def test_reading_gives_one_image_with_a_tag_per_class_folder_it_is_in(tmp_path) 
     assert back.images.width.tolist() == [30] * 5
 
 
+def test_a_classification_layout_written_again_is_the_same_layout(tmp_path) -> None:
+    gtconvert.write(_dataset(tmp_path / "src"), tmp_path / "out", "classify")
+    again = tmp_path / "again"
+    gtconvert.write(gtconvert.read(tmp_path / "out", "classify"), again, "classify")
+
+    def files(root: Path) -> list[str]:
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+    assert files(again) == files(tmp_path / "out")  # cat/c.png and dog_puppy/c.png, not nested
+    assert (again / "dog_puppy" / "c.png").read_bytes() == (tmp_path / "src" / "c.png").read_bytes()
+
+
 def test_objects_without_tags_need_crops(tmp_path, capsys) -> None:
     ds = _dataset(tmp_path / "src")
     boxes_only = ds.replace(annotations=ds.annotations.take(ds.annotations.kind == Kind.BOX))

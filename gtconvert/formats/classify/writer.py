@@ -95,8 +95,14 @@ def _write_tagged(
     if not _images_known(dataset, len(pairs[0])):
         return
     out = f"{tmp}/"
+    tag_folders: dict[int, set[str]] = {}
+    for i, c in zip(pairs[0].tolist(), pairs[1].tolist()):
+        tag_folders.setdefault(i, set()).add(folders[c])
     pairs_io = [
-        (os.path.join(dataset.image_root, names[i]), out + _prefix(split_of[i], folders[c]) + targets[i])
+        (
+            os.path.join(dataset.image_root, names[i]),
+            out + _prefix(split_of[i], folders[c]) + _within_class(targets[i], tag_folders[i]),
+        )
         for i, c in zip(pairs[0].tolist(), pairs[1].tolist())
     ]
     frames = imagefiles.video_frames(dataset)
@@ -106,6 +112,14 @@ def _write_tagged(
         f"classify: {missing} images not found under {dataset.image_root}; not written",
         missing,
     )
+
+
+def _within_class(target: str, own_folders: set[str]) -> str:
+    """An image's path inside a class folder. A path that already starts with the folder of one
+    of the image's own classes (a classification layout read back: ``cat/1.jpg``, tagged cat
+    and dog) loses that folder, so writing it again gives ``cat/1.jpg`` and ``dog/1.jpg``."""
+    first, sep, rest = target.partition("/")
+    return rest if sep and first in own_folders else target
 
 
 def _write_crops(
