@@ -68,6 +68,7 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
         "help": "with --split: the frames of a video, the images of a folder or of an attribute value stay in one split",
     },
     "--crops": {"action": "store_true", "help": "classify: one image per object (its box)"},
+    "--background": {"metavar": "NAME", "help": "semantic: unlabelled pixels are class 0 NAME, not 255"},
     "--map": {"metavar": "OLD=NEW,...", "help": "rename categories (equal names merge)"},
     "--keep": {"metavar": "NAME,...", "help": "only these categories and their objects"},
     "--drop": {"metavar": "NAME,...", "help": "leave out these categories and their objects"},
@@ -85,6 +86,8 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
         "help": "VOC masks: N-pixel 255 (void) band around objects",
     },
     "--indent": {"action": "store_true", "help": "COCO: indented, readable JSON"},
+    "--exif": {"choices": ["keep", "bake"], "help": "bake: write upright images (EXIF tag applied)"},
+    "--exif-frame": {"choices": ["displayed", "stored"], "help": "EXIF frame of COCO/VOC/... labels"},
     "--origin": {
         "choices": ["devkit", "zero"],
         "help": "VOC corners: devkit (1-based, the default) or zero (Datumaro, CVAT, globox)",

@@ -65,6 +65,30 @@ def test_pixel_label_ids_become_0_to_n_minus_1_and_unlabelled_becomes_255(tmp_pa
     assert report.count("semantic.unwritable.tag") == 1 and report.count("semantic.unwritable.polyline") == 1
 
 
+def test_a_background_class_takes_the_unlabelled_pixels(tmp_path) -> None:
+    ds, label = _matlab_like(tmp_path)
+    gtconvert.write(ds, tmp_path / "bg", "semantic", background="background")
+    doc = yaml.safe_load((tmp_path / "bg" / "data.yaml").read_text())
+    assert doc["names"] == {0: "background", 1: "road", 2: "grass"}
+    expected = np.select([label == 3, label == 7], [1, 2], 0).astype(np.uint8)
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "bg" / "masks" / "a.png")), expected)
+    # a category of that name is the same class: its pixels and the unlabelled ones are 0
+    gtconvert.write(ds, tmp_path / "road", "semantic", background="road")
+    doc = yaml.safe_load((tmp_path / "road" / "data.yaml").read_text())
+    assert doc["names"] == {0: "road", 1: "grass"}
+    expected = np.where(label == 7, 1, 0).astype(np.uint8)
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "road" / "masks" / "a.png")), expected)
+
+
+def test_a_copied_dataset_reads_from_its_new_place(tmp_path) -> None:
+    ds, _ = _matlab_like(tmp_path)
+    gtconvert.write(ds, tmp_path / "out", "semantic")
+    assert "path" not in yaml.safe_load((tmp_path / "out" / "data.yaml").read_text())
+    (tmp_path / "out").rename(tmp_path / "moved")
+    back = gtconvert.read(tmp_path / "moved", "semantic")
+    assert len(back.images) == len(ds.images)
+
+
 def test_reading_back_gives_the_same_pixels_per_class(tmp_path) -> None:
     ds, label = _matlab_like(tmp_path)
     gtconvert.write(ds, tmp_path / "out", "semantic")

@@ -16,9 +16,6 @@ from ...pixels import map_files
 from .._common import writable
 from .layout import AREA_KINDS, DATA_YAML, IGNORE, IMAGES, MASKS, SPLIT_NAMES, class_rows, mask_name
 
-#: Painted value (class index + 1; 0 = unpainted) -> mask value (class index; 255 = ignore).
-_TO_MASK = (np.arange(256) - 1).astype(np.uint8)
-
 
 def write(
     dataset: Dataset,
@@ -28,20 +25,20 @@ def write(
     split: dict[str, float] | None = None,
     seed: int | None = None,
     split_by: str | None = None,
+    background: str | None = None,
 ) -> None:
     """Write class-index masks (0..N-1, 255 where no class is), the images and ``data.yaml``.
 
     ``split``/``seed``/``split_by``: as for YOLO; without them the source's own split, if any.
-    Later objects of an image are painted over earlier ones (a warning counts overlaps).
+    ``background``: pixels no object covers become class 0 of that name instead of 255 (a
+    category of that name, if any, is the same class). Later objects of an image are painted
+    over earlier ones (a warning counts overlaps).
     """
     ann = dataset.annotations
     classes = class_rows(dataset)
-    if len(classes) > IGNORE:
-        raise GtconvertError(
-            f"{len(classes)} classes do not fit 8-bit masks with 255 as ignore (at most 255)"
-        )
     value = np.zeros(len(dataset.categories), dtype=np.int64)
     value[classes] = np.arange(1, len(classes) + 1)
+    names_out, lut = _class_table(dataset, classes, background)
     rows = np.flatnonzero(_painted(dataset, value))
     width, height = imagefiles.known_sizes(dataset, target="semantic masks")
     names = [
@@ -67,12 +64,34 @@ def write(
                 int(height[i]),
                 int(width[i]),
                 [(int(value[ann.category[r]]), raster.object_shape(ann, r)) for r in rows[a:b].tolist()],
+                lut,
             )
             for i, (a, b) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist()))
         )
         _warn_results(map_files(_write_mask, jobs, len(names)))
         _copy_images(dataset, names, rel, Path(tmp))
-        _write_data_yaml(Path(tmp), out, dataset, classes, split_of)
+        _write_data_yaml(Path(tmp), out, names_out, split_of)
+
+
+def _class_table(
+    dataset: Dataset, classes: np.ndarray, background: str | None
+) -> tuple[list[str], np.ndarray]:
+    """The class names of the masks, and the table from painted values (class row position + 1;
+    0 = unpainted) to mask values: 0..N-1, unpainted 255, or 0 with a ``background`` class."""
+    names = [dataset.categories[c].name for c in classes.tolist()]
+    out = names if background is None else [background, *(n for n in names if n != background)]
+    if len(out) > IGNORE:
+        raise GtconvertError(
+            f"{len(out)} classes do not fit 8-bit masks with 255 as ignore (at most 255)",
+            fix="merge or drop categories (--map, --drop)",
+        )
+    lut = np.full(256, IGNORE, dtype=np.uint8)
+    if background is None:
+        lut[1 : len(names) + 1] = np.arange(len(names))
+    else:
+        lut[0] = 0
+        lut[1 : len(names) + 1] = [out.index(n) for n in names]
+    return out, lut
 
 
 def _painted(dataset: Dataset, value: np.ndarray) -> np.ndarray:
@@ -119,8 +138,8 @@ def _mask_paths(rel: list[str]) -> list[str]:
     return masks
 
 
-def _write_mask(path: str, height: int, width: int, objects: list[tuple]) -> dict[str, int]:
-    """Paint one image's objects (value = class index + 1) and save the class-index mask."""
+def _write_mask(path: str, height: int, width: int, objects: list[tuple], lut: np.ndarray) -> dict[str, int]:
+    """Paint one image's objects (value = class row position + 1) and save the class-index mask."""
     from PIL import Image
 
     painter = raster.Painter(height, width, (np.uint8,))
@@ -128,7 +147,7 @@ def _write_mask(path: str, height: int, width: int, objects: list[tuple]) -> dic
     os.makedirs(os.path.dirname(path), exist_ok=True)
     # grey ('L'), not a palette PNG: a palette image read as grey (OpenCV's IMREAD_GRAYSCALE)
     # gives the palette colours' luminance, not the class indices
-    Image.fromarray(_TO_MASK[painter.layers[0]]).save(path)  # uint8: mode L
+    Image.fromarray(lut[painter.layers[0]]).save(path)  # uint8: mode L
     return {"overlapped": painter.overlapping, "resized": painter.resized, "empty": empty}
 
 
@@ -170,13 +189,12 @@ def _copy_images(dataset: Dataset, names: list[str], rel: list[str], tmp: Path) 
     )
 
 
-def _write_data_yaml(
-    tmp: Path, final: Path, dataset: Dataset, classes: np.ndarray, split_of: np.ndarray
-) -> None:
+def _write_data_yaml(tmp: Path, final: Path, names: list[str], split_of: np.ndarray) -> None:
     """``data.yaml``: where the folder is, each split's image folder, ``masks_dir`` and ``names``."""
     import yaml
 
-    doc: dict[str, object] = {"path": str(final.resolve())}
+    # no ``path``: Ultralytics then takes the YAML's own folder, so a copied dataset still reads
+    doc: dict[str, object] = {}
     present = [s for s in SPLIT_NAMES if (split_of == s).any()]
     for s in present:
         doc[s] = f"{IMAGES}/{s}"
@@ -184,6 +202,6 @@ def _write_data_yaml(
         doc["train"] = doc[present[0]] if present else IMAGES
     doc.setdefault("val", doc["train"])  # trainers require val: reuse train rather than invent one
     doc["masks_dir"] = MASKS
-    doc["names"] = {k: dataset.categories[c].name for k, c in enumerate(classes.tolist())}
+    doc["names"] = dict(enumerate(names))
     with open(tmp / DATA_YAML, "w", encoding="utf-8") as f:
         yaml.safe_dump(doc, f, sort_keys=False, allow_unicode=True)
