@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from gtconvert.errors import GtconvertWarning
+from gtconvert.errors import GtconvertError, GtconvertWarning
 from gtconvert.formats import yolo
 from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 
@@ -49,3 +51,137 @@ def test_coco_file_names_with_folders_get_labels_where_ultralytics_looks(tmp_pat
     assert sorted(back.images.file_name.tolist()) == sorted(names)
     per_image = dict(zip(back.images.file_name.tolist(), np.bincount(back.annotations.image, minlength=4)))
     assert per_image == {"images/x.jpg": 1, "images/sub/y.jpg": 2, "a/images/z.jpg": 1, "plain.jpg": 1}
+
+
+def _roboflow(folder: Path, train: str) -> None:
+    (folder / "train" / "images").mkdir(parents=True)
+    (folder / "train" / "labels").mkdir(parents=True)
+    (folder / "train" / "images" / "a.jpg").write_bytes(b"")
+    (folder / "train" / "labels" / "a.txt").write_text("0 0.5 0.5 0.2 0.2\n")
+    (folder / "data.yaml").write_text(f"train: {train}\nnc: 1\nnames: ['a']\n")
+
+
+def test_roboflow_parent_relative_split_is_retried_without_the_dots(tmp_path: Path) -> None:
+    _roboflow(tmp_path, "../train/images")
+    back = yolo.read(tmp_path, image_size=(40, 30))
+    assert len(back.annotations.id) == 1
+
+
+def test_a_split_naming_nothing_is_an_error_naming_the_entry(tmp_path: Path) -> None:
+    _roboflow(tmp_path, "../valid/images")
+    with pytest.raises(GtconvertError, match=re.escape("train: '../valid/images' names nothing")):
+        yolo.read(tmp_path, image_size=(40, 30))
+
+
+# ---- data.yaml splits, resolved as Ultralytics' check_det_dataset + get_img_files do ----
+
+
+def _tree(folder: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (relative path -> text) under ``folder``; images are empty files."""
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+
+
+def _count_by_image(ds: Dataset) -> dict[str, int]:
+    counts = np.bincount(ds.annotations.image, minlength=len(ds.images.id))
+    return dict(zip(ds.images.file_name.tolist(), counts.tolist()))
+
+
+_BOX = "0 0.5 0.5 0.2 0.2\n"
+_TWO_SPLITS = {
+    "images/train/a.jpg": "",
+    "images/train/sub/b.jpg": "",
+    "images/val/c.jpg": "",
+    "labels/train/a.txt": _BOX,
+    "labels/train/sub/b.txt": _BOX * 2,
+    "labels/val/c.txt": _BOX * 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        # path absent: the folder of data.yaml
+        ("train: images/train\nval: images/val\n", {"train/a.jpg": 1, "train/sub/b.jpg": 2, "val/c.jpg": 3}),
+        # a list of folders
+        (
+            "train: [images/train/sub, images/train]\nval: images/val\n",
+            {"train/a.jpg": 1, "train/sub/b.jpg": 2, "val/c.jpg": 3},
+        ),
+        # a list of image files (Datumaro's yolov8_with_list_of_imgs)
+        ("train:\n  - images/train/a.jpg\nval:\n  - images/val/c.jpg\n", {"train/a.jpg": 1, "val/c.jpg": 3}),
+        # a list file; ./ lines are relative to its folder
+        ("train: lists/train.txt\nval: images/val\n", {"train/sub/b.jpg": 2, "val/c.jpg": 3}),
+        # Datumaro's and CVAT's list file: lines under a data/ prefix
+        ("train: datumaro.txt\nval: images/val\n", {"train/a.jpg": 1, "val/c.jpg": 3}),
+        # Ultralytics renames validation to val
+        (
+            "train: images/train\nvalidation: images/val\n",
+            {"train/a.jpg": 1, "train/sub/b.jpg": 2, "val/c.jpg": 3},
+        ),
+    ],
+)
+def test_data_yaml_splits_as_ultralytics_resolves_them(tmp_path: Path, yaml_text: str, expected) -> None:
+    _tree(tmp_path, _TWO_SPLITS)
+    _tree(
+        tmp_path,
+        {"lists/train.txt": "./../images/train/sub/b.jpg\n", "datumaro.txt": "data/images/train/a.jpg\n"},
+    )
+    (tmp_path / "data.yaml").write_text(yaml_text + "names: [a]\n")
+    back = yolo.read(tmp_path, image_size=(40, 30))
+    assert _count_by_image(back) == expected
+    splits = {n: (e or {}).get("split") for n, e in zip(back.images.file_name.tolist(), back.images.extra)}
+    assert splits["val/c.jpg"] == "val"
+
+
+def test_absolute_and_relative_path_keys(tmp_path: Path, monkeypatch) -> None:
+    _tree(tmp_path / "ds", _TWO_SPLITS)
+    splits = "train: images/train\nval: images/val\nnames: {0: a}\n"
+    (tmp_path / "abs.yaml").write_text(f"path: {tmp_path / 'ds'}\n{splits}")
+    (tmp_path / "rel.yaml").write_text(f"path: ds\n{splits}")
+    monkeypatch.chdir(tmp_path / "ds")  # a relative path is the yaml's folder's, wherever we run
+    for name in ("abs.yaml", "rel.yaml"):
+        assert sum(_count_by_image(yolo.read(tmp_path / name, image_size=(4, 3))).values()) == 6
+
+
+def test_names_list_dict_or_nc_alone(tmp_path: Path) -> None:
+    _tree(tmp_path, {"images/a.jpg": "", "labels/a.txt": "1 0.5 0.5 0.2 0.2\n"})
+    for names, expected in [
+        ("names: [x, y]", ["x", "y"]),
+        ("names: {1: y, 0: x}", ["x", "y"]),
+        ("names: {'0': x, '1': y}", ["x", "y"]),
+        ("nc: 2", ["class_0", "class_1"]),  # Ultralytics' own names for nc alone
+    ]:
+        (tmp_path / "data.yaml").write_text(f"train: images\nval: images\n{names}\n")
+        assert [c.name for c in yolo.read(tmp_path, image_size=(4, 3)).categories] == expected
+    (tmp_path / "data.yaml").write_text("train: images\nval: images\nnc: 3\nnames: [x, y]\n")
+    with pytest.raises(GtconvertError, match="names 2 classes but says nc: 3"):
+        yolo.read(tmp_path, image_size=(4, 3))
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("train: images/train\nval: images/valid\n", "val: 'images/valid' names nothing"),
+        ("train: [images/train, images/nope]\nval: images/train\n", "train: 'images/nope' names nothing"),
+        ("train: empty\nval: empty\n", "train: empty names no image and no label file"),
+        ("train: missing.txt\nval: images/train\n", "train: 'missing.txt' names nothing"),
+        ("train: bad.txt\nval: images/train\n", "none of the 1 images it lists exists"),
+    ],
+)
+def test_a_split_naming_nothing_is_an_error_and_validate_says_so(
+    tmp_path: Path, yaml_text: str, message: str, capsys
+) -> None:
+    from gtconvert.cli import main
+
+    _tree(tmp_path, {"images/train/a.jpg": "", "labels/train/a.txt": _BOX, "bad.txt": "nowhere/x.jpg\n"})
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "data.yaml").write_text(yaml_text + "names: [a]\n")
+    with pytest.raises(GtconvertError, match=re.escape(message)):
+        yolo.read(tmp_path, image_size=(40, 30))
+    code = main(["validate", str(tmp_path), "--image-size", "40x30"])
+    out = capsys.readouterr()
+    assert code == 2
+    assert "no problems found" not in out.out + out.err
+    assert message in out.out + out.err

@@ -39,7 +39,8 @@ def load(path: Path) -> tuple[Path, dict[str, Any] | None]:
         if yaml_path is None:
             if not (path / "labels").is_dir():
                 raise GtconvertError(
-                    "not a YOLO folder (no data.yaml and no labels/)",
+                    "not a YOLO folder (no data.yaml, no obj.data, no labels/ or annotations/ with"
+                    " obj.names or classes.txt)",
                     file=path,
                     fix="point at the dataset folder",
                 )
@@ -71,13 +72,31 @@ def _declared_root(yaml_dir: Path, declared: str) -> Path:
 
 
 def class_names(doc: dict[str, Any] | None, side: dict[str, Any] | None, root: Path) -> list[str]:
+    """The class names: data.yaml's ``names`` (a list, or a mapping of 0..K-1), else ``nc``
+    numbered ``class_0 ...`` (as Ultralytics does), else the sidecar's."""
     if doc is None:
         if side:
             return [c["name"] for c in side["categories"]]
         raise GtconvertError(
-            "no data.yaml: the class names are unknown", file=root, fix="add a data.yaml with names"
+            "no data.yaml, obj.data, obj.names or classes.txt: the class names are unknown",
+            file=root,
+            fix="add a data.yaml with names, or a classes.txt with one name a line",
         )
     names = doc.get("names")
+    nc = doc.get("nc")
+    if names is None and isinstance(nc, int) and nc >= 0:
+        return [f"class_{i}" for i in range(nc)]
+    out = _names(names, root)
+    if isinstance(nc, int) and nc != len(out):
+        raise GtconvertError(
+            f"data.yaml names {len(out)} classes but says nc: {nc}",
+            file=root / "data.yaml",
+            fix="make the two agree (or remove nc)",
+        )
+    return out
+
+
+def _names(names: Any, root: Path) -> list[str]:
     if isinstance(names, dict):
         try:
             keys = sorted(int(k) for k in names)

@@ -14,10 +14,11 @@ import numpy as np
 from ... import geometry, imagefiles, report, sidecar
 from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images, Kind
-from .datayaml import class_names, load
-from .paths import Entry, find_entries
+from .datayaml import class_names
+from .layout import locate, split_of_folder
 from .pose import attach_keypoints, pose_shape, split_pose_rows, with_flip_idx
 from .rows import check_task
+from .splits import Entry, find_entries
 
 
 def read(
@@ -35,19 +36,22 @@ def read(
     boxes (default: what ``gtconvert.json`` says, else 9-column rows are 4-vertex polygons).
     """
     check_task(task)
-    root, doc = load(Path(path))
+    lay = locate(Path(path))
+    root, doc = lay.root, lay.doc
     side = sidecar.load(root)
     task = task or (side or {}).get("task")
-    names = class_names(doc, side, root)
+    names = lay.names if lay.names is not None else class_names(doc, side, root)
     pose = pose_shape(doc, root)
     if pose is not None and task in (None, "pose"):
         task = "pose"
     else:
         pose = None
-    image_root, entries = find_entries(root, doc, side)
+    image_root, entries = find_entries(root, lay.sources, side, lay.labels)
+    if lay.split_from_folder:
+        entries = [e._replace(split=e.split or split_of_folder(e.rel)) for e in entries]
     if images is not None:
         image_root = Path(images)
-        entries = [e._replace(image=image_root / e.rel) for e in entries]
+        entries = [e._replace(image=os.path.join(images, e.rel)) for e in entries]
     texts = _read_texts([e.label for e in entries])
     parsed = [_parse(text, e.label, len(names), pose) for text, e in zip(texts, entries)]
     if pose is not None:  # box rows, and their keypoints apart
@@ -73,25 +77,33 @@ def read(
     return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
 
 
-def _read_texts(labels: list[Path]) -> list[str]:
+def _read_texts(labels: list[str]) -> list[str]:
+    """The text of every label file ("" for a missing one), read in batches from a few threads."""
+    if len(labels) <= 256:
+        return _read_batch(labels)
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(p: Path) -> str:
+    size = max(64, len(labels) // (4 * imagefiles.IO_THREADS) + 1)
+    batches = [labels[i : i + size] for i in range(0, len(labels), size)]
+    with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
+        return [text for batch in pool.map(_read_batch, batches) for text in batch]
+
+
+def _read_batch(labels: list[str]) -> list[str]:
+    out = []
+    for p in labels:
         try:
-            return p.read_text(encoding="utf-8")
+            with open(p, "rb") as f:
+                out.append(f.read().decode("utf-8"))
         except FileNotFoundError:
-            return ""  # an image without a label file has no objects (Ultralytics' rule)
+            out.append("")  # an image without a label file has no objects (Ultralytics' rule)
         except UnicodeDecodeError as exc:
             raise GtconvertError(f"label file is not UTF-8 text ({exc})", file=p) from None
-
-    if len(labels) > 64:
-        with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
-            return list(pool.map(one, labels, chunksize=64))
-    return [one(p) for p in labels]
+    return out
 
 
 def _parse(
-    text: str, label: Path, n_classes: int, pose: tuple[int, int] | None = None
+    text: str, label: str, n_classes: int, pose: tuple[int, int] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Column counts and flat values of one label file, checked like a trainer checks them."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -128,7 +140,7 @@ def _parse(
     return cols, values
 
 
-def _check_pose_columns(cols: np.ndarray, pose: tuple[int, int], label: Path) -> None:
+def _check_pose_columns(cols: np.ndarray, pose: tuple[int, int], label: str) -> None:
     k, dims = pose
     bad = np.flatnonzero(cols != 5 + k * dims)
     if len(bad):
