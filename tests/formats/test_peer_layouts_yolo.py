@@ -185,3 +185,25 @@ def test_a_split_naming_nothing_is_an_error_and_validate_says_so(
     assert code == 2
     assert "no problems found" not in out.out + out.err
     assert message in out.out + out.err
+
+
+# ---- pose: with kpt_shape a row is a box and K points, never a polygon ----
+
+
+def test_pose_rows_of_datumaro_layout_are_keypoints_never_polygons(tmp_path: Path) -> None:
+    # Datumaro's yolov8_pose asset in shape: path: ., kpt_shape, names mapping; 3 points of 2
+    # values make an 11-column row, which without kpt_shape would be a 5-vertex polygon
+    row = "0 0.5 0.5 0.4 0.4 0.4 0.4 0.5 0.5 0.6 0.6\n"
+    _tree(tmp_path, {"images/train/1.jpg": "", "labels/train/1.txt": row})
+    (tmp_path / "data.yaml").write_text(
+        "path: .\ntrain: images/train\nkpt_shape: [3, 2]\nnames:\n  0: person\n"
+    )
+    back = yolo.read(tmp_path, image_size=(100, 50))
+    assert back.annotations.kind.tolist() == [Kind.BOX]
+    assert np.diff(back.annotations.keypoint_start).tolist() == [3]
+    assert back.annotations.keypoints[:, :2].tolist() == [[40, 20], [50, 25], [60, 30]]
+    assert back.annotations.vertices.size == 0
+    for task in ("segment", "obb", "detect"):
+        with pytest.raises(GtconvertError, match=f"pose rows, not {task} rows"):
+            yolo.read(tmp_path, image_size=(100, 50), task=task)
+    assert len(yolo.read(tmp_path, image_size=(100, 50), task="pose").annotations.id) == 1

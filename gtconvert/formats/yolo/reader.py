@@ -39,13 +39,17 @@ def read(
     lay = locate(Path(path))
     root, doc = lay.root, lay.doc
     side = sidecar.load(root)
-    task = task or (side or {}).get("task")
     names = lay.names if lay.names is not None else class_names(doc, side, root)
     pose = pose_shape(doc, root)
-    if pose is not None and task in (None, "pose"):
+    if pose is not None:  # kpt_shape: every row is a box and K points, never a polygon
+        if task not in (None, "pose"):
+            raise GtconvertError(
+                f"data.yaml has kpt_shape {list(pose)}: its rows are pose rows, not {task} rows",
+                file=lay.described_by,
+                fix="leave out --task (or give --task pose)",
+            )
         task = "pose"
-    else:
-        pose = None
+    task = task or (side or {}).get("task")
     image_root, entries = find_entries(root, lay.sources, side, lay.labels)
     if lay.split_from_folder:
         entries = [e._replace(split=e.split or split_of_folder(e.rel)) for e in entries]
