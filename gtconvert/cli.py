@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"gtconvert {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("convert", help="convert a dataset from one format to another")
@@ -192,6 +193,10 @@ def _parser() -> argparse.ArgumentParser:
         app.add_argument("--overwrite", action="store_true", help="replace an existing output")
         app.add_argument("--shared", action="store_true", help="use a running shared MATLAB session")
         app.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for the export")
+    for command in sub.choices.values():  # also after the command; SUPPRESS keeps a --quiet given before it
+        command.add_argument(
+            "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bars"
+        )
     return p
 
 
@@ -400,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import progress
     from .errors import GtconvertError, GtconvertWarning
 
-    progress.enabled = sys.stdout is not None and sys.stdout.isatty()
+    progress.enabled = not args.quiet and sys.stdout is not None and sys.stdout.isatty()
     warnings.simplefilter("ignore", GtconvertWarning)  # the Report prints them once
     replaced = catch_termination()
     shown, warnings.showwarning = warnings.showwarning, _one_line_warning

@@ -9,7 +9,7 @@ for it. Memory stays bounded by the images in flight, never the whole dataset.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ def map_files(
     workers: int | None = None,
     per_task: int = 8,
     min_jobs: int = POOL_MIN_FILES,
+    desc: str | None = None,
 ) -> list[Any]:
     """``[fn(*job) for job in jobs]``, in a process pool when there are ``min_jobs`` or more.
 
@@ -38,16 +39,32 @@ def map_files(
     jobs to a task and holds at most :data:`TASKS_IN_FLIGHT` tasks per worker, so jobs are made,
     and images held, only a few tasks ahead of the workers. Results come in the order of
     ``jobs``. ``fn`` is sent to the workers by name: a function defined at module level.
+    A progress bar (:mod:`gtconvert.progress`) counts the jobs done, named ``desc`` or after
+    ``fn``'s module (``masks writer``).
     """
+    from .progress import progress
+
     n = len(jobs) if count is None else count  # type: ignore[arg-type]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or n < min_jobs:
-        return [fn(*job) for job in jobs]
+        results: Iterable[Any] = (fn(*job) for job in jobs)
+    else:
+        results = _pooled(fn, jobs, workers, per_task)
+    return list(progress(results, n, desc or _describe(fn)))
+
+
+def _describe(fn: Callable[..., Any]) -> str:
+    """``gtconvert.formats.masks.writer`` -> ``masks writer``: what a bar of ``fn``'s jobs is."""
+    parts = [p for p in fn.__module__.split(".") if p not in ("gtconvert", "formats")]
+    return " ".join(parts) or fn.__name__
+
+
+def _pooled(fn: Callable[..., Any], jobs: Iterable[tuple], workers: int, per_task: int) -> Iterator[Any]:
+    """The results of ``fn`` over ``jobs`` from a process pool, in order, as they come."""
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is slow to import
     from itertools import islice
 
-    out: list[Any] = []
     pending: deque[Any] = deque()
     queue = iter(jobs)
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -58,8 +75,8 @@ def map_files(
                     break
                 pending.append(pool.submit(_run_batch, fn, batch))
             if not pending:
-                return out
-            out += pending.popleft().result()
+                return
+            yield from pending.popleft().result()
 
 
 def _run_batch(fn: Callable[..., Any], batch: list[tuple]) -> list[Any]:

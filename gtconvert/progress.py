@@ -20,4 +20,4 @@ def progress(items: Iterable[T], total: int, desc: str) -> Iterator[T]:
     from rich.console import Console  # lazy: only a terminal run with a long step pays the import
     from rich.progress import track
 
-    yield from track(items, description=desc, total=total, console=Console(stderr=True))
+    yield from track(items, description=desc, total=total, console=Console(file=sys.stderr))
