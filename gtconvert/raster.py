@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from . import geometry
+from . import geometry, limits
 from .errors import GtconvertError
 from .model import Annotations, Kind, PixelRef
 from .pixels import mask_of_values, read_label_matrix
@@ -73,6 +73,7 @@ class Painter:
 
     def __init__(self, height: int, width: int, dtypes: tuple[Any, ...], *, exact_size: bool = False) -> None:
         self.height, self.width = height, width
+        limits.check_raster(height, width)
         self.layers = [np.zeros((height, width), dtype=d) for d in dtypes]
         self.overlapping = 0  #: objects painted over pixels of earlier objects
         self.resized = 0  #: objects whose mask or label PNG is not of the image's size
@@ -133,7 +134,10 @@ def _polygon_crop(parts: list[list[float]], h: int, w: int) -> Crop | None:
         return None
     from pycocotools import mask as mask_utils
 
-    ready = [geometry.pycocotools_ready(np.array(p, dtype=np.float64)).tolist() for p in parts]
+    bounded = [limits.clip_polygon(p, h, w) for p in parts]  # the rasteriser's work bounded
+    ready = [geometry.pycocotools_ready(p).tolist() for p in bounded if p.size >= 6]
+    if not ready:
+        return None
     return geometry.rle_crop(mask_utils.merge(mask_utils.frPyObjects(ready, h, w)))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..limits import clip_polygon
 from .polygons import pycocotools_ready
 
 
@@ -21,7 +22,8 @@ def polygon_to_rle(parts: Sequence[np.ndarray], height: int, width: int) -> dict
     """Rasterise the parts of one polygon (COCO frame) into one compressed RLE."""
     from pycocotools import mask as mask_utils
 
-    flat = [pycocotools_ready(p).ravel().tolist() for p in parts if len(p) >= 3]
+    bounded = [clip_polygon(p, height, width) for p in parts if len(p) >= 3]  # rasterising work bounded
+    flat = [pycocotools_ready(p).ravel().tolist() for p in bounded if p.size >= 6]
     if not flat:
         return mask_to_rle(np.zeros((height, width), dtype=np.uint8))
     rles = mask_utils.frPyObjects(flat, int(height), int(width))
