@@ -177,7 +177,16 @@ def test_a_folder_that_is_no_masks_layout_is_refused(tmp_path: Path, layout: dic
         masks.read(root)
     assert says in str(err.value)
     run = subprocess.run(
-        [sys.executable, "-m", "gtconvert", "convert", str(root), str(tmp_path / "o.json"), "--from", "masks"],
+        [
+            sys.executable,
+            "-m",
+            "gtconvert",
+            "convert",
+            str(root),
+            str(tmp_path / "o.json"),
+            "--from",
+            "masks",
+        ],
         capture_output=True,
         text=True,
     )

@@ -16,6 +16,7 @@ import numpy as np
 from ... import geometry
 from ...errors import GtconvertError
 from ...model import PER_ROW_COLUMNS, Annotations, Category, Images, Kind, concat_starts
+from . import peers
 from .records import ANN_KEYS, check_unique, describe, extras, int_column
 
 
@@ -145,6 +146,7 @@ def _annotation_batch(
     # Optional keys absent from every record need no pass over the records at all.
     keys: set = set().union(*records)
     segs = [r.get("segmentation") for r in records]
+    peers.kwcoco_to_mscoco(segs, path, ids)
     seg_code = np.fromiter(
         (
             (1 if s else 0) if type(s) is list else (2 if isinstance(s, dict) else 0)
@@ -163,6 +165,7 @@ def _annotation_batch(
     kind[is_poly] = Kind.POLYGON
     kind[is_rle] = Kind.MASK
     kind[has_rbox] = Kind.ROTATED_BOX
+    attributes = _optional_objects(records, "attributes", keys)
 
     part_start, vertex_start, vertices = _read_polygons(segs, is_poly, ids, path)
     rle = np.empty(n, dtype=object)
@@ -181,6 +184,8 @@ def _annotation_batch(
     rbox = np.full((n, 5), np.nan)
     for i in np.flatnonzero(has_rbox):
         rbox[i] = records[i]["rbox"]
+    if "attributes" in keys:
+        peers.cvat_rotated(kind, bbox, rbox, attributes)
     ann = Annotations(
         image=image_rows,
         category=cat_rows,
@@ -196,7 +201,7 @@ def _annotation_batch(
         vertices=vertices,
         rle=rle,
         pixel_ref=np.full(n, None, dtype=object),
-        attributes=_optional_objects(records, "attributes", keys),
+        attributes=attributes,
         parent=_no_parent(n),  # resolved over all slices by the caller
         extra=_object_column([extras(r, ANN_KEYS) for r in records])
         if not keys.issubset(ANN_KEYS)

@@ -12,6 +12,7 @@ import numpy as np
 from ...errors import GtconvertError
 from ...fileio import gc_paused, read_json
 from ...model import Category, Dataset, Images
+from . import peers
 from .annotations import read_annotations
 from .records import (
     CATEGORY_EXTRAS,
@@ -64,8 +65,8 @@ def _read(path: str | os.PathLike, images: str | None) -> Dataset:
     for key in ("images", "annotations", "categories"):
         if not isinstance(data.get(key, []), list):
             raise GtconvertError(f"'{key}' is not a list", file=path)
-    img = _read_images(batches["images"], path)
-    cats = _read_categories(data.get("categories", []), path)
+    img = read_images(batches["images"], path)
+    cats = read_categories(data.get("categories", []), path)
     ann = read_annotations(
         batches["annotations"], img, cats, path, totals.get("annotations")
     )
@@ -74,7 +75,7 @@ def _read(path: str | os.PathLike, images: str | None) -> Dataset:
         for k, v in data.items()
         if k not in ("images", "annotations", "categories")
     }
-    root = images if images is not None else _guess_image_root(Path(path), img)
+    root = image_root(path, img, images)
     return Dataset(img, cats, ann, info={"coco": top}, image_root=root)
 
 
@@ -106,7 +107,14 @@ def _load_streamed(
     return data, batches, totals
 
 
-def _guess_image_root(path: Path, img: Images) -> str:
+def image_root(path: str | os.PathLike, img: Images, images: str | None) -> str:
+    """The image folder: ``images`` if given, else guessed; absolute file names (kwcoco's)
+    are made relative to it in place (``peers.images_relative``)."""
+    relative_to = peers.images_relative(img, path, images)
+    return images if images is not None else relative_to or guess_image_root(Path(path), img)
+
+
+def guess_image_root(path: Path, img: Images) -> str:
     """The folder the file names are relative to: beside the JSON, or the usual neighbours.
 
     COCO files sit beside their images, or in ``annotations/`` next to ``images/``; one file
@@ -134,7 +142,7 @@ def _need(record: dict, key: str, path: Any, what: str) -> Any:
         ) from None
 
 
-def _read_images(batches: Iterable[list], path: Any) -> Images:
+def read_images(batches: Iterable[list], path: Any) -> Images:
     """The images of one or more slices of image records (ids unique over all of them)."""
     parts = [_image_batch(records, path) for records in batches]
     if len(parts) == 1:
@@ -170,7 +178,7 @@ def _image_batch(records: list, path: Any) -> Images:
     )
 
 
-def _read_categories(records: list, path: Any) -> list[Category]:
+def read_categories(records: list, path: Any) -> list[Category]:
     cats = []
     for r in records:
         cid = _need(r, "id", path, "category")

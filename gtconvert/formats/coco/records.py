@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import GtconvertError
+from ...limits import integers
 
 IMAGE_KEYS = ("id", "file_name", "width", "height", "frame_time", "video")
 ANN_KEYS = (
@@ -43,14 +44,7 @@ def extras(record: dict, known: tuple[str, ...]) -> dict | None:
 
 
 def int_column(values: list, path: Any, what: str) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise GtconvertError(f"every {what} must be a number", file=path) from None
-    if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
-        bad = values[int(np.flatnonzero(~np.isfinite(arr) | (arr != np.round(arr)))[0])]
-        raise GtconvertError(f"{what} {bad!r} is not an integer", file=path)
-    return arr.astype(np.int64)
+    return integers(values, file=path, what=what)  # exact beyond 2^53 (float64 would merge ids)
 
 
 def check_unique(ids: np.ndarray, path: Any, what: str) -> None:
