@@ -28,7 +28,7 @@ from ... import geometry
 from ...errors import GtconvertError
 from ...fileio import atomic_output
 from ...model import Dataset
-from . import interchange, paths, reader, writer
+from . import interchange, paths, pixel_writer, reader, writer
 
 DESCRIPTION = "MATLAB groundTruth .mat (raw, via mat-io) and the gtconvert interchange .mat"
 
@@ -92,7 +92,11 @@ def write(
     mat_version: str | None = None,
     vertex_convention: str | None = None,
 ) -> None:
-    """Write the interchange file (``docs/interchange.md``): v7 (default) or v7.3."""
+    """Write the interchange file (``docs/interchange.md``): v7 (default) or v7.3.
+
+    Pixel labels that no existing label PNG holds as MATLAB needs (RLE masks from COCO, a
+    masks folder's class values) are painted into ``<name>_PixelLabelData/`` beside it.
+    """
     version = mat_version or "7"
     if version not in ("7", "7.3"):
         raise GtconvertError(f"unknown --mat-version {version!r}", fix="use 7 or 7.3")
@@ -100,6 +104,10 @@ def write(
     if convention not in geometry.VERTEX_SHIFT:
         convention = "center"
     mat_dir = str(Path(path).resolve().parent)
-    ic = writer.from_dataset(dataset, mat_dir, convention)
+    folder = pixel_writer.folder_for(path)
+    ic, jobs = writer.from_dataset(dataset, mat_dir, convention, folder)
     with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
+        if jobs:  # label PNGs for MATLAB's PixelLabelData column, beside the .mat
+            with atomic_output(folder, is_dir=True, overwrite=overwrite) as pngs:
+                pixel_writer.paint(jobs, pngs)
         interchange.save(ic, tmp, version)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ import numpy as np
 from ... import geometry, report
 from ...errors import GtconvertError
 from ...model import Category, Dataset, Kind
+from . import pixel_writer
 from .interchange import Interchange
 from .labels import BY_CATEGORY_TYPE, BY_KIND
 from .paths import is_absolute, relative
@@ -43,7 +45,9 @@ def _home_type(category: Category, kinds: np.ndarray, counts: np.ndarray) -> tup
     shapes = kinds != Kind.MASK
     if shapes.any():  # any label may hold RLE masks: type it by the rest
         kinds, counts = kinds[shapes], counts[shapes]
-    if (kinds == Kind.PIXEL_REF).any():  # a pixel label keeps its name and PixelLabelID
+    if (kinds == Kind.PIXEL_REF).any() or (category.pixel_id and (kinds == Kind.MASK).all()):
+        # a pixel label keeps its name and PixelLabelID; so do the RLE masks of a category that
+        # has one (COCO from a pixel label): they are painted into label PNGs (.pixel_writer)
         return "PixelLabel", int(Kind.PIXEL_REF)
     if len(kinds):
         home = int(kinds[np.argmax(counts)])  # the majority kind (the first on a tie)
@@ -104,8 +108,14 @@ def _free_name(name: str, parent: str, taken: set[tuple[str, str]]) -> str:
 # ---- the interchange columns -------------------------------------------------------------
 
 
-def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> Interchange:
-    """Dataset (COCO frame) -> Interchange (MATLAB frame), the exact inverse of :func:`to_dataset`."""
+def from_dataset(
+    dataset: Dataset, mat_dir: str, convention: str = "center", pixel_folder: Path | None = None
+) -> tuple[Interchange, list[tuple]]:
+    """Dataset (COCO frame) -> Interchange (MATLAB frame), the exact inverse of :func:`to_dataset`.
+
+    Also the label PNGs still to paint (:func:`.pixel_writer.paint`) into ``pixel_folder``
+    (default ``<mat_dir>/gtconvert_PixelLabelData``), which the interchange names.
+    """
     img, ann = dataset.images, dataset.annotations
     n = len(img)
     info = dataset.info.get("matlab", {})
@@ -125,14 +135,21 @@ def from_dataset(dataset: Dataset, mat_dir: str, convention: str = "center") -> 
     videos = {v for v in img.video.tolist() if v}
     ic.sourceName = videos.pop() if len(videos) == 1 and all(img.video) else ""
     labels, label_of = _plan_labels(dataset)
-    _write_labels(ic, dataset, labels, label_of)
-    pixel = ann.kind == Kind.PIXEL_REF
-    ic.pixelLabelFiles = _write_pixel_files(dataset, pixel, mat_dir)
-    _write_objects(ic, dataset, np.flatnonzero(~pixel), label_of, convention)
+    _write_labels(ic, dataset, labels)
+    folder = pixel_folder or Path(mat_dir) / f"gtconvert{pixel_writer.FOLDER_SUFFIX}"
+    pixel_labels = [k for k, lab in enumerate(labels) if lab.type == "PixelLabel"]
+    pixels = pixel_writer.plan(
+        dataset, pixel_labels, [lab.category for lab in labels], label_of, mat_dir, folder
+    )
+    for k, rows in pixels.ids.items():
+        ic.labelPixelIds[k] = rows
+    ic.pixelLabelFiles = pixels.files
+    objects = (ann.kind != Kind.PIXEL_REF) & ~np.isin(np.arange(len(ann)), pixels.painted_rows)
+    _write_objects(ic, dataset, np.flatnonzero(objects), label_of, convention)
     ic.imageSize = _mask_sizes(ic, dataset, np.flatnonzero(ann.kind == Kind.MASK))
     stored = _stored_info(dataset, mat_dir, labels)
     ic.infoJson = json.dumps(stored, ensure_ascii=False, default=str)
-    return ic
+    return ic, pixels.jobs
 
 
 def _stored_info(dataset: Dataset, mat_dir: str, labels: list[_Label]) -> dict[str, Any]:
@@ -166,7 +183,7 @@ def _stored_info(dataset: Dataset, mat_dir: str, labels: list[_Label]) -> dict[s
     return out
 
 
-def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label], label_of: np.ndarray) -> None:
+def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label]) -> None:
     cats = dataset.categories
     source = [cats[lab.category] for lab in labels]
     ic.labelNames = [lab.name for lab in labels]
@@ -180,19 +197,6 @@ def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label], label
         else np.zeros((0, 0))
         for c, lab in zip(source, labels)
     ]  # fmt: skip
-    ann = dataset.annotations
-    for k in np.unique(label_of[ann.kind == Kind.PIXEL_REF]):
-        values = {
-            ann.pixel_ref[i].values for i in np.flatnonzero((label_of == k) & (ann.kind == Kind.PIXEL_REF))
-        }
-        if len(values) > 1:
-            raise GtconvertError(
-                f"label {labels[k].name!r} refers to different pixel values in different images "
-                f"{sorted(values)}",
-                fix="a MATLAB pixel label has one PixelLabelID in every image",
-            )
-        # one row per value: an Mx1 column of ids or Mx3 RGB triplets, as PixelLabelID holds them
-        ic.labelPixelIds[k] = np.asarray(values.pop(), dtype=np.float64)
     ic.labelGroups = [c.group or "" for c in source]
     ic.labelDescriptions = [c.description or "" for c in source]
     ic.labelParents = [c.parent or "" for c in source]
@@ -219,21 +223,6 @@ def _pixel_id_rows(pixel_id: tuple[int, ...]) -> np.ndarray:
     """
     arr = np.asarray(pixel_id, dtype=np.float64)
     return arr.reshape(-1, 3) if len(arr) % 3 == 0 else arr.reshape(-1, 1)
-
-
-def _write_pixel_files(dataset: Dataset, pixel: np.ndarray, mat_dir: str) -> list[str]:
-    out = [""] * len(dataset.images)
-    ann = dataset.annotations
-    for i in np.flatnonzero(pixel):
-        row, ref = int(ann.image[i]), ann.pixel_ref[i]
-        rel = relative(os.path.abspath(ref.path), mat_dir)
-        if out[row] and out[row] != rel:
-            raise GtconvertError(
-                f"image {dataset.images.file_name[row]!r} has pixel labels in two PNGs ({out[row]}, {rel})",
-                fix="the interchange file holds one label PNG per image",
-            )
-        out[row] = rel
-    return out
 
 
 def _write_objects(

@@ -1,0 +1,72 @@
+"""Interchange files written by Python, opened by the MATLAB code (``matlab/+gtconvert``) in Octave.
+
+What ``importGroundTruth`` would build in MATLAB is its plain struct in Octave (no toolbox):
+pixel labels from COCO masks fill the ``PixelLabelData`` column with label PNGs that hold the
+labels' ``PixelLabelID``.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import gtconvert
+
+from ..test_octave import OCTAVE, octave
+from .test_matlab_pixel_writer import _coco, _masks
+
+pytestmark = [pytest.mark.octave, pytest.mark.skipif(OCTAVE is None, reason="octave-cli is not installed")]
+
+
+def _write(ds: gtconvert.Dataset, path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.write(ds, path, "matlab")
+
+
+def test_import_ground_truth_gets_the_pixel_label_data(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = gtconvert.read(_coco(tmp_path, sky_id=[9]), "coco")
+    _write(ds, tmp_path / "labels.mat")
+    out = octave(
+        "warning('off', 'gtconvert:importGroundTruth:noToolbox');\n"
+        "g = gtconvert.importGroundTruth('labels.mat');\n"
+        "f = g.LabelData(1).PixelLabelData; assert(ischar(f) && exist(f, 'file') == 2);\n"
+        "L = imread(f); assert(isa(L, 'uint8'));\n"
+        "ids = {g.LabelDefinitions.PixelLabelID}; names = {g.LabelDefinitions.Name};\n"
+        "for k = 1:numel(names), printf('%s %d %d\\n', names{k}, ids{k}, nnz(L == ids{k})); end\n",
+        tmp_path,
+    )
+    road_a, road_b, sky = _masks()
+    counts = {
+        line.split()[0]: (int(line.split()[1]), int(line.split()[2])) for line in out.split("\n") if line
+    }
+    assert counts == {"road": (7, int((road_a | road_b).sum())), "sky": (9, int(sky.sum()))}
+
+
+def test_exported_again_the_pixel_labels_come_back(tmp_path: Path) -> None:
+    """COCO masks -> interchange -> Octave's readInterchange + exportStruct -> Python: same pixels."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = gtconvert.read(_coco(tmp_path, sky_id=[9]), "coco")
+    _write(ds, tmp_path / "labels.mat")
+    octave(
+        "spec = gtconvert.internal.readInterchange('labels.mat');\n"
+        "gtconvert.exportStruct(spec, 'again.mat', 'ReadImageSize', false, 'ImageSize', [20 30]);\n",
+        tmp_path,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back = gtconvert.read(tmp_path / "again.mat", "matlab")
+        gtconvert.write(back, tmp_path / "back.json", "coco")
+    areas = {
+        a["category_id"]: a["area"] for a in json.loads((tmp_path / "back.json").read_text())["annotations"]
+    }
+    road_a, road_b, sky = _masks()
+    assert areas == {1: int((road_a | road_b).sum()), 2: int(sky.sum())}
+    assert np.array_equal([c.pixel_id for c in back.categories], [(7,), (9,)])
