@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import imagefiles, report, sidecar
+from ... import imagefiles, report, sidecar, stream
 from ...errors import GtconvertError
-from ...fileio import atomic_output, safe_relative
+from ...fileio import safe_relative
 from ...model import Dataset
 from ...ops.splits import require_split, split_images
 from .datayaml import SPLIT_NAMES, write_data_yaml
@@ -54,19 +54,23 @@ def write(
     )
 
     out = Path(path)
-    with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
+    with stream.output(out, overwrite=overwrite) as tmp:  # one staged folder for all chunks when streamed
         folder = os.path.join(tmp, "")  # label_paths are relative to the dataset folder
         upper = 2.0 if task == "pose" else 1.0  # pose rows end in visibilities 0/1/2
         for first, texts in format_labels(dataset, rows, row_start, coords, upper):  # chunk by chunk
             imagefiles.write_texts([(folder + lr, t) for lr, t in zip(label_rel[first:], texts)])
         _copy_images(dataset, rel, tmp)
-        write_data_yaml(tmp, out, dataset, rel, split_of)
+        stream.dataset_files(
+            write_data_yaml, tmp, out, dataset, rel=rel, split_of=split_of, concat=("rel", "split_of")
+        )
         if task == "pose":
             add_to_data_yaml(Path(tmp), dataset, rows)
         order = np.argsort(ann.image[rows], kind="stable")
         rows_sorted = rows[order]
-        sidecar.write(
+        stream.dataset_files(
+            sidecar.write,
             tmp,
+            concat=stream.SIDECAR_COLUMNS,
             fmt="yolo",
             categories=dataset.categories,
             file_names=rel,
