@@ -7,12 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import imagefiles, report
+from ... import report
 from ...errors import GtconvertError
 from ...fileio import atomic_output, safe_relative
 from ...model import Dataset, Kind
 from ...ops.splits import require_split, source_splits, split_images
 from .._common import axis_aligned_boxes, writable
+from .._image_copies import copy_images_or_warn
 from .crops import crop_jobs, write_crops
 from .layout import SPLIT_NAMES, class_folders
 
@@ -49,6 +50,17 @@ def write(
             _write_crops(dataset, names, targets, folders, split_of, Path(tmp))
         else:
             _write_tagged(dataset, names, targets, folders, split_of, Path(tmp))
+        _every_class_in_every_split(Path(tmp), folders, split_of)
+
+
+def _every_class_in_every_split(tmp: Path, folders: list[str], split_of: np.ndarray) -> None:
+    """Every class folder in every split, empty where no image of the class fell: the loaders
+    index classes by each split's own sorted folders (Ultralytics takes the names from train's,
+    torchvision's ImageFolder from each root's), so a class missing from one split would shift
+    the indices of the classes after it there; Datumaro refuses splits whose classes differ."""
+    for split in sorted(set(split_of.tolist())):
+        for folder in folders:
+            (tmp / _prefix(split, folder)).mkdir(parents=True, exist_ok=True)
 
 
 def _prefix(split: str, folder: str) -> str:
@@ -92,26 +104,15 @@ def _write_tagged(
         f"classify: {several} images have several labels; written once into each of their class folders",
         several,
     )
-    if not _images_known(dataset, len(pairs[0])):
-        return
     out = f"{tmp}/"
     tag_folders: dict[int, set[str]] = {}
     for i, c in zip(pairs[0].tolist(), pairs[1].tolist()):
         tag_folders.setdefault(i, set()).add(folders[c])
-    pairs_io = [
-        (
-            os.path.join(dataset.image_root, names[i]),
-            out + _prefix(split_of[i], folders[c]) + _within_class(targets[i], tag_folders[i]),
-        )
+    copies = [
+        (i, out + _prefix(split_of[i], folders[c]) + _within_class(targets[i], tag_folders[i]))
         for i, c in zip(pairs[0].tolist(), pairs[1].tolist())
     ]
-    frames = imagefiles.video_frames(dataset)
-    missing = imagefiles.copy_images(pairs_io, [frames[i] for i in pairs[0]] if frames else None)
-    report.warn(
-        "classify.images_missing",
-        f"classify: {missing} images not found under {dataset.image_root}; not written",
-        missing,
-    )
+    copy_images_or_warn(dataset, copies, fmt="classify", kept="not written", under=None, names=names)
 
 
 def _within_class(target: str, own_folders: set[str]) -> str:

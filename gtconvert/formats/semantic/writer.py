@@ -14,6 +14,7 @@ from ...model import Dataset, Kind
 from ...ops.splits import require_split, source_splits, split_images
 from ...pixels import map_files
 from .._common import writable
+from .._image_copies import copy_images_or_warn
 from .layout import AREA_KINDS, DATA_YAML, IGNORE, IMAGES, MASKS, SPLIT_NAMES, class_rows, mask_name
 
 
@@ -69,7 +70,14 @@ def write(
             for i, (a, b) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist()))
         )
         _warn_results(map_files(_write_mask, jobs, len(names)))
-        _copy_images(dataset, names, rel, Path(tmp))
+        copy_images_or_warn(
+            dataset,
+            [(i, f"{tmp}/{IMAGES}/{r}") for i, r in enumerate(rel)],
+            fmt="semantic",
+            kept="masks written",
+            under=f"{IMAGES}/",
+            names=names,
+        )
         _write_data_yaml(Path(tmp), out, names_out, split_of)
 
 
@@ -168,24 +176,6 @@ def _warn_results(results: list[dict[str, int]]) -> None:
         "semantic.empty",
         f"semantic masks: {total['empty']} objects cover no pixel (too small or outside the image)",
         total["empty"],
-    )
-
-
-def _copy_images(dataset: Dataset, names: list[str], rel: list[str], tmp: Path) -> None:
-    if not dataset.image_root:
-        report.warn(
-            "semantic.images_missing",
-            f"semantic: the {len(rel)} images were not copied (their folder is unknown); put them under {IMAGES}/",
-            len(rel),
-        )
-        return
-    pairs = [(os.path.join(dataset.image_root, n), f"{tmp}/{IMAGES}/{r}") for n, r in zip(names, rel)]
-    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))
-    report.warn(
-        "semantic.images_missing",
-        f"semantic: {missing} images not found under {dataset.image_root}; masks written, "
-        f"put the images under {IMAGES}/",
-        missing,
     )
 
 
