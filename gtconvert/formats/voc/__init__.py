@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .layout import ANNOTATIONS
+from .layout import ANNOTATIONS, SETS, has_segmentation
 from .reader import read
 from .writer import write
 
@@ -25,6 +25,8 @@ def detect(path: str) -> bool:
     p = Path(path)
     if p.is_dir() and (p / ANNOTATIONS).is_dir():
         return True
+    if p.is_dir() and has_segmentation(p) and ((p / SETS).is_dir() or (p / "labelmap.txt").is_file()):
+        return True  # CVAT's "Segmentation mask" export: PNGs, lists and a label map, no XML
     if p.is_dir():
         xml = next(iter(sorted(p.glob("*.xml"))), None)
         return xml is not None and b"<annotation" in xml.read_bytes()[:4096]

@@ -8,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from ... import imagefiles, sidecar
+from ... import geometry, imagefiles, sidecar
 from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images, Kind
+from . import labelmap
 from . import origin as origins
-from .image_sets import read_sets
-from .layout import ANNOTATIONS, IMAGES
-from .segmentation import read_masks
+from .image_sets import read_sets, unannotated_documents
+from .layout import ANNOTATIONS, IMAGES, has_segmentation
+from .seg_read import read_segmentation
 from .xml_parse import read_documents
 
 
@@ -41,17 +42,23 @@ def read(
     ann_dir = root / ANNOTATIONS if (root / ANNOTATIONS).is_dir() else root
     image_root = Path(images) if images else (root / IMAGES if (root / IMAGES).is_dir() else root)
     xml_files = sorted(ann_dir.rglob("*.xml"))
-    if not xml_files:
+    if not xml_files and not has_segmentation(root):
         raise GtconvertError(
             "no VOC XML files found", file=ann_dir, fix="point at the VOC folder (with Annotations/)"
         )
     side = sidecar.load(root)
     origin = origins.resolve(origin, side)
     docs, xyxy = read_documents(xml_files, ann_dir, origins.slack(origin))
+    docs += unannotated_documents(root, docs, image_root)
+    entries = labelmap.read(root)
+    masks = read_segmentation(docs, root, entries)
+    for d, m in zip(docs, masks):
+        if m is not None and m.extra:
+            d["objects"] = d["objects"] + [{"name": name, "attributes": None} for name, _ in m.extra]
     names = [d["file_name"] for d in docs]
     rows_per_image = np.array([len(d["objects"]) for d in docs], dtype=np.int64)
     restored = sidecar.restore(side, names, rows_per_image, source="voc")
-    width, height = _sizes(docs, image_root, image_size)
+    width, height = _sizes(docs, masks, image_root, image_size)
     splits = read_sets(root)
     img = Images.create(
         names,
@@ -60,25 +67,33 @@ def read(
         id=restored.image_ids,
         extra=[{"split": splits[d["stem"]]} if d["stem"] in splits else None for d in docs],
     )
-    cats = _categories(docs, side, root)
-    ann = _annotations(docs, origins.to_coco(xyxy, origin), cats, restored, root)
+    cats = _categories(docs, side, entries)
+    ann = _annotations(docs, origins.to_coco(xyxy, origin), masks, cats, restored)
     return Dataset(img, cats, ann, info={"voc": {"origin": origin}}, image_root=str(image_root))
 
 
 def _sizes(
-    docs: list[dict], image_root: Path, image_size: tuple[int, int] | None
+    docs: list[dict], masks: list, image_root: Path, image_size: tuple[int, int] | None
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Each image's size: the XML's, else the image header's, the PNGs', ``image_size``.
+
+    An XML without a size whose image is missing is an error; an image listed in ImageSets
+    without an XML and without a file keeps an unknown size (0).
+    """
     width = np.array([d["width"] for d in docs], dtype=np.float64)
     height = np.array([d["height"] for d in docs], dtype=np.float64)
     unknown = np.flatnonzero((width <= 0) | (height <= 0))
     if len(unknown):
         w, h = imagefiles.header_sizes([image_root / docs[i]["file_name"] for i in unknown])
+        png = [masks[i].size if masks[i] is not None else None for i in unknown.tolist()]
+        w = np.where(w > 0, w, [s[0] if s else 0 for s in png])
+        h = np.where(h > 0, h, [s[1] if s else 0 for s in png])
         if image_size is not None:
             w = np.where(w > 0, w, image_size[0])
             h = np.where(h > 0, h, image_size[1])
         width[unknown], height[unknown] = w, h
-        still = unknown[(w <= 0) | (h <= 0)]
-        if len(still):
+        still = [i for i in unknown[(w <= 0) | (h <= 0)].tolist() if docs[i]["path"] is not None]
+        if still:
             files = ", ".join(str(docs[i]["path"]) for i in still[:5])
             raise GtconvertError(
                 f"{len(still)} XML files have no <size> and their images are missing: {files}",
@@ -87,18 +102,13 @@ def _sizes(
     return np.rint(width).astype(np.int64), np.rint(height).astype(np.int64)
 
 
-def _categories(docs: list[dict], side: dict[str, Any] | None, root: Path) -> list[Category]:
+def _categories(docs: list[dict], side: dict[str, Any] | None, entries: list | None) -> list[Category]:
     """The sidecar's categories (with ids), then labelmap.txt order, then first appearance."""
     cats = [sidecar.category_from_record(r) for r in side["categories"]] if side else []
     known = {c.name for c in cats}
     order: list[str] = []
-    labelmap = root / "labelmap.txt"
-    if labelmap.is_file() and not side:
-        for line in labelmap.read_text(encoding="utf-8").splitlines():
-            if line and not line.startswith("#"):
-                name = line.rsplit(":", 3)[0]  # name:r,g,b:parts:actions; names may hold ':'
-                if name != "background":
-                    order.append(name)
+    if entries and not side:
+        order += [e.name for e in entries if e.name != labelmap.BACKGROUND]
     order += [o["name"] for d in docs for o in d["objects"]]
     next_id = max((c.id for c in cats), default=0) + 1
     for name in dict.fromkeys(order):
@@ -112,10 +122,12 @@ def _categories(docs: list[dict], side: dict[str, Any] | None, root: Path) -> li
 def _annotations(
     docs: list[dict],
     boxes: np.ndarray,
+    masks: list,
     cats: list[Category],
     restored: sidecar.Restored,
-    root: Path,
 ) -> Annotations:
+    """One row per object, image by image: the XML's objects (a mask where their PNG has one),
+    then the objects only the PNGs hold."""
     objects = [(r, o) for r, d in enumerate(docs) for o in d["objects"]]
     n = len(objects)
     if n == 0:
@@ -123,14 +135,30 @@ def _annotations(
     row_of = {c.name: k for k, c in enumerate(cats)}
     attributes = np.empty(n, dtype=object)
     attributes[:] = [o["attributes"] for _, o in objects]
-    ann = Annotations.create(
+    bbox = np.zeros((n, 4))
+    kind = np.full(n, Kind.BOX, dtype=np.uint8)
+    rle = np.empty(n, dtype=object)
+    first, box_row = 0, 0
+    for d, m in zip(docs, masks):
+        n_xml = len(d["box_text"])
+        bbox[first : first + n_xml] = boxes[box_row : box_row + n_xml]
+        if m is not None:
+            for k, r in m.paired.items():
+                kind[first + k], rle[first + k] = Kind.MASK, r
+            extra = first + n_xml + np.arange(len(m.extra))
+            kind[extra] = Kind.MASK
+            rle[extra] = [r for _, r in m.extra]
+            if len(extra):
+                bbox[extra] = geometry.rle_bbox([r for _, r in m.extra])
+        first += len(d["objects"])
+        box_row += n_xml
+    return Annotations.create(
         [r for r, _ in objects],
         [row_of[o["name"]] for _, o in objects],
-        Kind.BOX,
+        kind,
         id=restored.ann_ids,
-        bbox=boxes,
+        bbox=bbox,
         iscrowd=restored.ann_iscrowd,
+        rle=rle,
         attributes=attributes,
     )
-    read_masks(docs, ann, root)
-    return ann

@@ -1,4 +1,4 @@
-"""``SegmentationObject``/``SegmentationClass`` palette PNGs: painted when writing, read as masks.
+"""``SegmentationObject``/``SegmentationClass`` palette PNGs, painted when writing (reading: ``seg_read``).
 
 The main process turns each image's shaped objects into a small job (their shapes, nothing
 else of the dataset); worker processes paint them with :class:`gtconvert.raster.Painter` and
@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from ... import geometry, raster, report
+from ... import raster, report
 from ...errors import GtconvertError
 from ...model import Annotations, Dataset, Kind
-from ...pixels import map_files, read_label_matrix
+from ...pixels import map_files
 from ...png import write_palette_png
+from .labelmap import class_values
 from .layout import SEG_CLASS, SEG_OBJECT
 
 VOID = 255  # the devkit's "ignore" value: object borders, and never an object or class
@@ -60,9 +61,11 @@ def write_masks(
         for sub in (SEG_OBJECT, SEG_CLASS)
     }:
         os.makedirs(folder, exist_ok=True)
+    class_value = class_values(dataset.categories)
     jobs = (
         _mask_job(
             dataset.annotations,
+            class_value,
             rows[starts[r] : starts[r + 1]],
             int(height[r]),
             int(width[r]),
@@ -87,7 +90,14 @@ def write_masks(
 
 
 def _mask_job(
-    ann: Annotations, rows: np.ndarray, h: int, w: int, root: str, stem: str, void_border: int
+    ann: Annotations,
+    class_value: np.ndarray,
+    rows: np.ndarray,
+    h: int,
+    w: int,
+    root: str,
+    stem: str,
+    void_border: int,
 ) -> tuple[Any, ...]:
     """What a worker needs to paint one image: its size, file names and shapes.
 
@@ -105,7 +115,7 @@ def _mask_job(
                 record=f"annotation id {ann.id[i]}",
                 fix="fix the image size or the mask",
             )
-        shapes.append((k + 1, int(ann.category[i]) + 1, raster.object_shape(ann, i)))
+        shapes.append((k + 1, int(class_value[ann.category[i]]), raster.object_shape(ann, i)))
     paths = (f"{root}/{SEG_OBJECT}/{stem}.png", f"{root}/{SEG_CLASS}/{stem}.png")
     return h, w, paths, void_border, shapes
 
@@ -135,28 +145,3 @@ def _draw_void(obj: np.ndarray, cls: np.ndarray, width: int) -> None:
     # an edge is wherever a pixel's neighbourhood holds more than one object value
     edge = cv2.dilate(obj, kernel) != cv2.erode(obj, kernel)
     obj[edge], cls[edge] = VOID, VOID
-
-
-def read_masks(docs: list[dict], ann: Annotations, root: Path) -> None:
-    """Objects painted in ``SegmentationObject/<stem>.png`` (value = object index) become masks.
-
-    ``docs`` are the parsed XML files in the order of ``ann``'s rows (their ``stem`` and
-    ``objects``); ``ann``'s kinds and RLEs are set in place.
-    """
-    seg_dir = root / SEG_OBJECT
-    if not seg_dir.is_dir():
-        return
-    first = 0
-    for d in docs:
-        n = len(d["objects"])
-        png = seg_dir / f"{d['stem']}.png"
-        if n and png.is_file():
-            matrix = read_label_matrix(str(png))
-            if matrix.ndim == 3:
-                raise GtconvertError("SegmentationObject PNG is not a palette image", file=png)
-            for k in range(n):
-                m = matrix == k + 1
-                if m.any():
-                    ann.kind[first + k] = Kind.MASK
-                    ann.rle[first + k] = geometry.mask_to_rle(m)
-        first += n

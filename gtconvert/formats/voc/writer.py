@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import geometry, imagefiles, report, sidecar
+from ... import geometry, imagefiles, report, sidecar, stream
 from ...errors import GtconvertError
-from ...fileio import atomic_output, gc_paused, safe_relative
-from ...model import Annotations, Category, Dataset, Kind
+from ...fileio import gc_paused, safe_relative
+from ...model import Annotations, Dataset, Kind
 from ...ops.splits import require_split, split_images
-from ...png import voc_colormap
 from .._common import axis_aligned_boxes, crowd_policy, writable
+from . import labelmap
 from . import origin as origins
 from .image_sets import write_sets
 from .layout import ANNOTATIONS, IMAGES
@@ -73,18 +73,27 @@ def write(
     starts = np.searchsorted(ann.image[rows], np.arange(len(img) + 1))
 
     out = Path(path)
-    with atomic_output(out, is_dir=True, overwrite=overwrite) as tmp:
+    with stream.output(out, overwrite=overwrite) as tmp:  # one staged folder for all chunks when streamed
         segmented = np.zeros(len(img), dtype=bool)
         if masks:
             segmented = write_masks(dataset, rows, starts, stems, width, height, tmp, void_border)
         with gc_paused():  # many strings and tuples, no cycles: the collector would rescan the heap
             xmls = xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented, origin)
         _write_files(tmp / ANNOTATIONS, stems, ".xml", xmls)
-        write_sets(tmp, stems, split_of, segmented)
-        _copy_images(dataset, names, tmp)
-        _write_labelmap(tmp, dataset.categories)
-        sidecar.write(
+        stream.dataset_files(
+            write_sets,
             tmp,
+            stems=stems,
+            split_of=split_of,
+            segmented=segmented,
+            concat=("stems", "split_of", "segmented"),
+        )
+        _copy_images(dataset, names, tmp)
+        labelmap.write(tmp / labelmap.FILE, dataset.categories)
+        stream.dataset_files(
+            sidecar.write,
+            tmp,
+            concat=stream.SIDECAR_COLUMNS,
             fmt="voc",
             categories=dataset.categories,
             file_names=names,
@@ -188,11 +197,3 @@ def _copy_images(dataset: Dataset, names: list[str], tmp: Path) -> None:
         f"put the images under {IMAGES}/",
         missing,
     )
-
-
-def _write_labelmap(tmp: Path, categories: list[Category]) -> None:
-    """``labelmap.txt`` as CVAT writes it (``name:r,g,b::``), colours = the PNG palette."""
-    cmap = voc_colormap(len(categories) + 1)
-    lines = ["# label:color_rgb:parts:actions", "background:0,0,0::"]
-    lines += [f"{c.name}:{','.join(map(str, cmap[k + 1]))}::" for k, c in enumerate(categories)]
-    (tmp / "labelmap.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
