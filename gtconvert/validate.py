@@ -232,10 +232,11 @@ CHECKS: list[Callable[[Dataset], Iterator[Finding]]] = [
 
 def check(dataset: Dataset) -> list[Finding]:
     """Every finding of every check, in check order."""
+    from .formats.coco.findings import findings as coco_findings
     from .formats.keypoint_findings import findings as keypoint_findings
     from .formats.voc.findings import findings as voc_findings
 
-    extra = [*voc_findings(dataset), *keypoint_findings(dataset)]
+    extra = [*voc_findings(dataset), *keypoint_findings(dataset), *coco_findings(dataset)]
     return [finding for c in CHECKS for finding in c(dataset)] + [Finding(*f) for f in extra]
 
 
