@@ -182,7 +182,7 @@ def test_a_split_naming_nothing_is_an_error_and_validate_says_so(
         yolo.read(tmp_path, image_size=(40, 30))
     code = main(["validate", str(tmp_path), "--image-size", "40x30"])
     out = capsys.readouterr()
-    assert code == 2
+    assert code == 2, out
     assert "no problems found" not in out.out + out.err
     assert message in out.out + out.err
 
@@ -207,3 +207,134 @@ def test_pose_rows_of_datumaro_layout_are_keypoints_never_polygons(tmp_path: Pat
         with pytest.raises(GtconvertError, match=f"pose rows, not {task} rows"):
             yolo.read(tmp_path, image_size=(100, 50), task=task)
     assert len(yolo.read(tmp_path, image_size=(100, 50), task="pose").annotations.id) == 1
+
+
+# ---- Darknet, CVAT, Datumaro and Label Studio layouts (fixtures/peers/yolo) ----
+
+PEERS = Path(__file__).resolve().parents[2] / "fixtures" / "peers" / "yolo"
+
+
+def _summary(ds: Dataset) -> list[tuple[str, str, int]]:
+    """(split, image, objects) of every image, sorted."""
+    counts = np.bincount(ds.annotations.image, minlength=len(ds.images.id)).tolist()
+    splits = [(e or {}).get("split", "") for e in ds.images.extra]
+    return sorted(zip(splits, ds.images.file_name.tolist(), counts))
+
+
+@pytest.mark.parametrize(
+    ("folder", "names", "summary"),
+    [
+        (
+            "cvat_yolo_1_1",
+            ["cat", "dog"],
+            [
+                ("train", "obj_train_data/frame_000000.jpg", 2),
+                ("train", "obj_train_data/frame_000001.jpg", 0),
+            ],
+        ),
+        (
+            "datumaro_yolo",
+            ["label_0", "label_1"],
+            [("train", "obj_train_data/1.jpg", 1), ("val", "obj_valid_data/2.jpg", 2)],
+        ),
+        ("datumaro_yolo_loose", ["label_0", "label_1"], [("train", "train/1.jpg", 1)]),
+        ("label_studio", ["Airplane", "Car"], [("", "0f2c5a1b-photo.jpg", 1)]),
+    ],
+)
+def test_peer_layouts_are_detected_and_read(folder: str, names: list[str], summary) -> None:
+    from gtconvert import registry
+
+    path = PEERS / folder
+    assert registry.detect(path).name == "yolo"
+    ds = yolo.read(path)
+    assert [c.name for c in ds.categories] == names
+    assert _summary(ds) == summary
+    assert (ds.images.width == 16).all() and (ds.images.height == 12).all()  # from the JPEG headers
+
+
+def test_cvat_boxes_are_read_in_pixels() -> None:
+    ds = yolo.read(PEERS / "cvat_yolo_1_1")
+    first = ds.annotations.image == ds.images.file_name.tolist().index("obj_train_data/frame_000000.jpg")
+    np.testing.assert_allclose(ds.annotations.bbox[first], [[6, 3, 4, 6], [3, 2, 2, 2]], atol=1e-5)
+    assert ds.annotations.category[first].tolist() == [0, 1]
+
+
+def test_darknet_obj_data_file_itself_and_alexeyab_layout(tmp_path: Path) -> None:
+    # AlexeyAB's darknet: data/obj.data names data/train.txt and data/obj/x.jpg, relative to
+    # the darknet folder; pointing at the data/ folder itself strips the prefix
+    data = tmp_path / "data"
+    _tree(
+        data,
+        {
+            "obj.data": "classes= 1\ntrain  = data/train.txt\nvalid  = data/test.txt\nnames = data/obj.names\n",
+            "obj.names": "bird\n",
+            "train.txt": "data/obj/x.jpg\n",
+            "test.txt": "data/obj/y.jpg\n",
+            "obj/x.jpg": "",
+            "obj/x.txt": _BOX,
+            "obj/y.jpg": "",
+            "obj/y.txt": _BOX * 2,
+        },
+    )
+    for path in (data, data / "obj.data"):
+        ds = yolo.read(path, image_size=(8, 8))
+        assert _summary(ds) == [("train", "obj/x.jpg", 1), ("val", "obj/y.jpg", 2)]
+        assert [c.name for c in ds.categories] == ["bird"]
+
+
+def test_darknet_errors_name_the_entry(tmp_path: Path) -> None:
+    _tree(tmp_path, {"obj.data": "classes = 3\ntrain = data/train.txt\nnames = data/obj.names\n"})
+    _tree(tmp_path, {"obj.names": "a\nb\n", "train.txt": "data/obj_train_data/x.jpg\n"})
+    with pytest.raises(GtconvertError, match=re.escape("classes = 3, but obj.names names 2 classes")):
+        yolo.read(tmp_path, image_size=(8, 8))
+    (tmp_path / "obj.data").write_text("classes = 2\ntrain = data/nope.txt\nnames = data/obj.names\n")
+    with pytest.raises(GtconvertError, match=re.escape("train = 'data/nope.txt' names nothing")):
+        yolo.read(tmp_path, image_size=(8, 8))
+
+
+@pytest.mark.parametrize("names_at", ["obj.names", "classes.txt", "labels/classes.txt"])
+def test_a_names_file_beside_the_labels_names_the_classes(tmp_path: Path, names_at: str) -> None:
+    # once "class names are unknown" with obj.names right beside; labels/classes.txt is LabelImg's
+    _tree(tmp_path, {names_at: "cat\ndog\n", "images/a.jpg": "", "labels/a.txt": "1 0.5 0.5 0.2 0.2\n"})
+    ds = yolo.read(tmp_path, image_size=(8, 8))
+    assert [c.name for c in ds.categories] == ["cat", "dog"]
+    assert ds.annotations.category.tolist() == [1]
+    assert ds.images.file_name.tolist() == ["a.jpg"]  # classes.txt is no label file
+
+
+def test_datumaro_capital_annotations_folder_is_yolo_not_voc(tmp_path: Path) -> None:
+    from gtconvert import registry
+
+    _tree(tmp_path, {"obj.names": "a\n", "images/val/1.jpg": "", "Annotations/val/1.txt": _BOX})
+    assert registry.detect(tmp_path).name == "yolo"
+    assert _summary(yolo.read(tmp_path, image_size=(8, 8))) == [("val", "val/1.jpg", 1)]
+    voc_like = tmp_path / "voc"
+    _tree(voc_like, {"classes.txt": "a\n", "Annotations/1.xml": "<annotation></annotation>"})
+    assert registry.detect(voc_like).name == "voc"
+
+
+def test_no_names_anywhere_says_where_it_looked(tmp_path: Path) -> None:
+    _tree(tmp_path, {"images/a.jpg": "", "labels/a.txt": _BOX})
+    with pytest.raises(GtconvertError, match=re.escape("no data.yaml, obj.data, obj.names or classes.txt")):
+        yolo.read(tmp_path, image_size=(8, 8))
+
+
+def test_datumaro_reads_the_darknet_fixtures_as_we_do() -> None:
+    dm = pytest.importorskip("datumaro")
+    for folder in ("cvat_yolo_1_1", "datumaro_yolo", "datumaro_yolo_loose"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = dm.Dataset.import_from(str(PEERS / folder), "yolo")
+        boxes = sorted(
+            (item.id.rsplit("/", 1)[-1], a.label, round(a.x, 4), round(a.y, 4), round(a.w, 4), round(a.h, 4))
+            for item in theirs
+            for a in item.annotations
+        )
+        ours = yolo.read(PEERS / folder)
+        stems = [Path(n).stem for n in ours.images.file_name.tolist()]
+        a = ours.annotations
+        mine = sorted(
+            (stems[i], int(c), *(round(float(v), 4) for v in b))
+            for i, c, b in zip(a.image, a.category, a.bbox)
+        )
+        assert mine == boxes, folder

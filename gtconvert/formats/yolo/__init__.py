@@ -16,22 +16,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from .datayaml import SPLIT_NAMES, YAML_NAMES, looks_like_data_yaml
+from .layout import darknet_config, is_yolo_layout
 from .reader import read
 from .rows import TASKS
 from .writer import write
 
-__all__ = ["DESCRIPTION", "SPLIT_NAMES", "TASKS", "detect", "read", "write"]
+__all__ = ["DESCRIPTION", "SPLIT_NAMES", "TASKS", "claims_first", "detect", "read", "write"]
 
-DESCRIPTION = "YOLO / Ultralytics folder (detect, segment, obb; images/, labels/, data.yaml)"
+DESCRIPTION = (
+    "YOLO / Ultralytics folder (detect, segment, obb, pose; images/, labels/, data.yaml;"
+    " Darknet obj.data, obj.names or classes.txt)"
+)
 
 
 def detect(path: str) -> bool:
-    """Whether ``path`` is a YOLO dataset: a data.yaml, a folder holding one, or ``images/`` + ``labels/``."""
+    """Whether ``path`` is a YOLO dataset: a data.yaml or obj.data, a folder holding one,
+    ``images/`` + ``labels/``, or a names file beside a label folder."""
     p = Path(path)
     if p.is_file():
+        if p.suffix.lower() == ".data":
+            return darknet_config(p.parent) == p or b"names" in p.read_bytes()[:4096]
         return p.suffix.lower() in (".yaml", ".yml") and looks_like_data_yaml(p)
     if not p.is_dir():
         return False
-    if any(looks_like_data_yaml(p / n) for n in YAML_NAMES):
+    if any(looks_like_data_yaml(p / n) for n in YAML_NAMES) or is_yolo_layout(p):
         return True
     return (p / "labels").is_dir() and (p / "images").is_dir()
+
+
+def claims_first(path: str) -> bool:
+    """Whether ``path`` is a YOLO layout that another format's sniffing would take (detected
+    before every other format): Darknet's ``obj.data``, or a names file beside Datumaro's
+    ``annotations/`` folder of label text files (VOC's folder has that name too)."""
+    p = Path(path)
+    if p.is_file():
+        return p.suffix.lower() == ".data" and detect(path)
+    return p.is_dir() and is_yolo_layout(p)

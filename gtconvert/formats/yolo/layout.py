@@ -21,7 +21,7 @@ from typing import Any
 
 from ...errors import GtconvertError
 from .datayaml import YAML_NAMES, load, looks_like_data_yaml
-from .splits import Source, yaml_sources
+from .splits import NOT_LABELS, Source, yaml_sources
 
 #: Files that hold one class name a line, in the order they are looked for.
 NAMES_FILES = ("obj.names", "classes.txt", "classes.names", "obj.names.txt")
@@ -67,8 +67,20 @@ def names_file(folder: Path) -> Path | None:
 
 
 def label_folder(folder: Path) -> str | None:
-    """The label folder of a layout without data.yaml (``labels`` or Datumaro's ``annotations``)."""
-    return next((d for d in LABEL_FOLDERS if (folder / d).is_dir()), None)
+    """The label folder of a layout without data.yaml (``labels`` or Datumaro's ``annotations``):
+    one holding label text files (VOC's ``Annotations`` holds XML)."""
+    return next((d for d in LABEL_FOLDERS if _holds_label_texts(folder / d)), None)
+
+
+def _holds_label_texts(folder: Path) -> bool:
+    """Whether ``folder`` or one of its subfolders holds a ``.txt`` file that may be labels."""
+    if not folder.is_dir():
+        return False
+    for where in [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]:
+        with os.scandir(where) as entries:
+            if any(e.name.endswith(".txt") and e.name.lower() not in NOT_LABELS for e in entries):
+                return True
+    return False
 
 
 def is_yolo_layout(folder: Path) -> bool:
@@ -87,7 +99,7 @@ def locate(path: Path) -> Layout:
         if config is not None:
             return _darknet(config)
         names = names_file(path)
-        labels = label_folder(path)
+        labels = label_folder(path) or ("labels" if (path / "labels").is_dir() else None)
         if names is not None and labels is not None:
             return _folders(path, read_names(names), labels, str(names))
     root, doc = load(path)
