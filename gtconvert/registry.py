@@ -115,6 +115,8 @@ def detect(path: str | os.PathLike) -> Format:
     """The first format whose ``detect`` recognises ``path``."""
     if not os.path.exists(path):
         raise GtconvertError("no such file or folder", file=path)
+    if get("yolo").module.claims_first(os.fspath(path)):  # Datumaro's annotations/ is not VOC's
+        return get("yolo")
     for fmt in available():
         sniff = getattr(fmt.module, "detect", None)
         if sniff is not None and fmt.can_read() and sniff(os.fspath(path)):
