@@ -51,7 +51,7 @@ def write(dataset: Dataset, path: str | os.PathLike, format: str | None = None, 
 
     fmt = registry.writer_for(path, format)
     _, kwargs = registry.route_options(options, writer=fmt)
-    fmt.module.write(dataset, path, **kwargs)
+    fmt.write(dataset, path, **kwargs)
 
 
 def convert(
@@ -68,9 +68,11 @@ def convert(
 
     ``options`` go to the reader and/or the writer that accepts each, as on the command line;
     ``read_options`` and ``write_options`` go to one side only. Both formats and every option
-    are checked before anything is read.
+    are checked before anything is read. A COCO file of 256 MB or more converted to YOLO or VOC
+    is streamed in chunks of images (:mod:`gtconvert.stream`); the result is then a
+    :class:`gtconvert.stream.Streamed` with the counts, as the dataset was never whole.
     """
-    from . import fileio, registry
+    from . import fileio, registry, stream
 
     reader = registry.reader_for(src, src_format)
     writer = registry.writer_for(dst, dst_format)
@@ -79,9 +81,14 @@ def convert(
     write_kwargs.update(registry.route_options(write_options or {}, writer=writer)[1])
     inputs = (src, options.get("images"), read_kwargs.get("images"))
     fileio.check_output(dst, overwrite=bool(write_kwargs.get("overwrite")), inputs=inputs)
+    if stream.applies(reader, writer, src, read_kwargs, write_kwargs):  # a big COCO file, chunk by chunk
+        with fileio.protected(*inputs):
+            streamed = stream.convert(src, dst, writer, read_kwargs, write_kwargs)
+        if streamed is not None:
+            return streamed  # type: ignore[return-value]  # its counts; the dataset was never whole
     dataset = reader.read(src, **read_kwargs)
     with fileio.protected(*inputs):
-        writer.module.write(dataset, dst, **write_kwargs)
+        writer.write(dataset, dst, **write_kwargs)
     return dataset
 
 

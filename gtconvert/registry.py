@@ -35,6 +35,26 @@ _FORMATS: dict[str, str] = {
 }
 
 
+#: The EXIF frame each format's labels live in (docs/orientation.md): "stored" (the pixels as
+#: the file holds them) or "displayed" (the orientation tag applied). The first is the default;
+#: a second can be chosen with the ``exif_frame`` option. A format not named here is "stored".
+EXIF_FRAMES: dict[str, tuple[str, ...]] = {
+    "matlab": ("stored",),  # imread ignores the tag
+    "yolo": ("displayed",),  # Ultralytics loads images with OpenCV, which applies it
+    "coco": ("displayed", "stored"),  # CVAT, Label Studio label the displayed image; others differ
+    "voc": ("displayed", "stored"),
+    "openlabel": ("displayed", "stored"),  # labelled in browsers, which apply the tag
+    "semantic": ("displayed", "stored"),  # image and mask both loaded by OpenCV
+    "masks": ("stored", "displayed"),  # the PNG's own pixels: MATLAB Image Segmenter, Datumaro
+    "classify": ("stored",),  # crops are cut from the stored pixels
+}
+
+#: Writers that put the images beside the labels: ``--exif bake`` gives them upright copies.
+#: Those in ``BAKES_BESIDE`` name images elsewhere; baked images go to ``images/`` beside them.
+CARRIES_IMAGES = frozenset({"yolo", "voc", "semantic", "classify"})
+BAKES_BESIDE = frozenset({"coco", "matlab", "openlabel"})
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -50,18 +70,53 @@ class Format:
     def can_write(self) -> bool:
         return hasattr(self.module, "write")
 
+    @property
+    def exif_frames(self) -> tuple[str, ...]:
+        """The EXIF frames this format's labels may be in, the default first (:data:`EXIF_FRAMES`)."""
+        return tuple(getattr(self.module, "EXIF_FRAMES", None) or EXIF_FRAMES.get(self.name, ("stored",)))
+
     def options(self, action: str) -> list[str]:
-        """Keyword options accepted by ``read`` or ``write``."""
+        """Keyword options accepted by ``read`` or ``write`` (the EXIF ones included)."""
         fn = getattr(self.module, action, None)
-        return keyword_options(fn) if fn is not None else []
+        if fn is None:
+            return []
+        extra = ["exif_frame"] if len(self.exif_frames) > 1 else []
+        if action == "write" and self.name in CARRIES_IMAGES | BAKES_BESIDE:
+            extra.append("exif")
+        return keyword_options(fn) + extra
+
+    def exif_frame(self, chosen: str | None = None) -> str:
+        """The frame of this reading or writing: ``chosen`` (checked) or the default."""
+        if chosen is None:
+            return self.exif_frames[0]
+        if chosen not in self.exif_frames:
+            raise GtconvertError(
+                f"--exif-frame {chosen} does not apply to {self.name}",
+                fix=f"{self.name} labels are in the {' or '.join(self.exif_frames)} frame",
+            )
+        return chosen
 
     def read(self, path: str | os.PathLike, **options: Any) -> Any:
-        """The format's ``read``, then the dataset options (:func:`dataset_options`) on its result."""
+        """The format's ``read`` in its EXIF frame, brought to the stored frame (:mod:`gtconvert.exif`),
+        then the dataset options (:func:`dataset_options`) on its result."""
+        from .exif import after_read
+        from .imagefiles import header_scope
         from .ops.categories import apply_options
 
         ops = {k: options.pop(k) for k in dataset_options() if k in options}
-        dataset = self.module.read(path, **options)
+        frame = self.exif_frame(options.pop("exif_frame", None))
+        with header_scope(frame) as seen:
+            dataset = after_read(self.module.read(path, **options), frame, seen)
         return apply_options(dataset, **ops) if ops else dataset
+
+    def write(self, dataset: Any, path: str | os.PathLike, **options: Any) -> None:
+        """The format's ``write``, the labels first turned into its EXIF frame (or baked upright)."""
+        from .exif import write_in_frame
+
+        frame = self.exif_frame(options.pop("exif_frame", None))
+        mode = options.pop("exif", None)
+        carries = self.name in CARRIES_IMAGES
+        write_in_frame(self, dataset, path, frame=frame, mode=mode, carries_images=carries, options=options)
 
 
 def dataset_options() -> list[str]:

@@ -128,7 +128,7 @@ def test_an_option_no_side_accepts_is_the_same_error_everywhere(
         gtconvert.read(SAMPLE, vertex_convention="openlabel")
     message = str(reading.value)
     assert message.startswith("--vertex-convention does not apply to reading coco")
-    assert "reading coco accepts --images" in message
+    assert "reading coco accepts --exif-frame, --images" in message
     for command in ("info", "validate"):
         assert _cli_error([command, str(SAMPLE), "--vertex-convention", "openlabel"], capsys) == message
 

@@ -55,6 +55,9 @@ _ANGLE = np.array(
     [[1, 0], [1, 0], [-1, 180], [1, 180], [-1, 0], [-1, 90], [1, 90], [-1, -90], [1, -90]],
     dtype=np.float64,
 )
+#: The maps back to the stored frame, by the image's own tag: angle = sign * angle' - sign * offset
+#: undoes each row of ``_ANGLE`` exactly (tag 3 subtracts 180 again rather than adding it).
+_ANGLE_BACK = np.column_stack([_ANGLE[:, 0], -_ANGLE[:, 0] * _ANGLE[:, 1]])
 
 
 def _tags(orientation: Any) -> np.ndarray:
@@ -119,11 +122,14 @@ def boxes_to_stored(boxes: np.ndarray, orientation: Any, width: Any, height: Any
     return _map_boxes(boxes, INVERSE[_tags(orientation)], width, height)
 
 
-def _map_rotated(rbox: np.ndarray, tags: np.ndarray, width: Any, height: Any) -> np.ndarray:
+def _map_rotated(
+    rbox: np.ndarray, tags: np.ndarray, width: Any, height: Any, angle: np.ndarray
+) -> np.ndarray:
+    """Centres by the map of ``tags``; angles by the row of ``angle`` at the image's own tag."""
     r = np.array(rbox, dtype=np.float64).reshape(-1, 5)
     tags = np.broadcast_to(tags, (len(r),))
     r[:, :2] = _map_points(r[:, :2], tags, width, height)
-    sign, offset = _ANGLE[tags].T
+    sign, offset = angle.T
     r[:, 4] = sign * r[:, 4] + offset
     return r
 
@@ -133,12 +139,18 @@ def rotated_to_displayed(rbox: np.ndarray, orientation: Any, width: Any, height:
 
     The box keeps its own ``w`` and ``h`` (along its own axes); the angle turns or mirrors.
     """
-    return _map_rotated(rbox, _tags(orientation), width, height)
+    tags = _tags(orientation)
+    return _map_rotated(rbox, tags, width, height, _ANGLE[_per_row(tags, rbox)])
 
 
 def rotated_to_stored(rbox: np.ndarray, orientation: Any, width: Any, height: Any) -> np.ndarray:
     """Rotated boxes in the displayed frame (``width, height`` displayed) -> stored frame."""
-    return _map_rotated(rbox, INVERSE[_tags(orientation)], width, height)
+    tags = _tags(orientation)
+    return _map_rotated(rbox, INVERSE[tags], width, height, _ANGLE_BACK[_per_row(tags, rbox)])
+
+
+def _per_row(tags: np.ndarray, rbox: np.ndarray) -> np.ndarray:
+    return np.broadcast_to(tags, (len(np.reshape(rbox, (-1, 5))),))
 
 
 def mask_to_displayed(mask: np.ndarray, orientation: int) -> np.ndarray:

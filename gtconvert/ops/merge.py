@@ -100,10 +100,10 @@ def merge_files(
     write_kwargs = routed[0][1] if routed else {}
     inputs = (*sources, given.get("images"))
     fileio.check_output(dst, overwrite=bool(write_kwargs.get("overwrite")), inputs=inputs)
-    datasets = [fmt.module.read(src, **kw) for src, fmt, (kw, _) in zip(sources, readers, routed)]
+    datasets = [fmt.read(src, **kw) for src, fmt, (kw, _) in zip(sources, readers, routed)]
     merged = apply_options(merge(datasets, mapping=map, by=by, keep_ids=keep_ids), keep=keep, drop=drop)
     with fileio.protected(*inputs):
-        writer.module.write(merged, dst, **write_kwargs)
+        writer.write(merged, dst, **write_kwargs)
     return merged
 
 

@@ -1,0 +1,347 @@
+"""EXIF orientation at the edge of every format: the frame labels live in, and upright images.
+
+The canonical :class:`~gtconvert.model.Dataset` is in the *stored* frame (the pixels as the
+file holds them, what MATLAB's ``imread`` gives): ``Images.width``/``height`` are the header
+size and ``Images.orientation`` the tag. A format whose labels live in the *displayed* frame
+(the tag applied, as OpenCV and the labelling tools show the image) is converted here, once,
+by the registry: :func:`after_read` turns what its reader produced into the stored frame and
+:func:`to_frame` turns a dataset into the writer's frame. The maps are exact
+(:mod:`gtconvert.geometry.orientation`); images without a tag (or whose files are absent, so
+their tag is unknown) are left as they are.
+
+:func:`bake_images` writes upright copies (pixels turned, tag removed) for ``--exif bake``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from . import report
+from .errors import GtconvertError
+from .geometry import orientation as orient
+from .model import Annotations, Dataset, Kind
+
+STORED, DISPLAYED = "stored", "displayed"
+FRAMES = (STORED, DISPLAYED)
+
+#: ``--exif``: keep the images as they are (labels in the format's frame), or bake them upright.
+EXIF_MODES = ("keep", "bake")
+
+
+# ---- reading: the orientation from the headers, then the stored frame ------------------------
+
+
+def image_paths(dataset: Dataset) -> list[str | None]:
+    """Each image's file on this machine (None for video frames and unresolvable names)."""
+    root = dataset.image_root
+    img = dataset.images
+    out: list[str | None] = []
+    for name, video in zip(img.file_name.tolist(), img.video.tolist()):
+        name = str(name)
+        if video or not (root or os.path.isabs(name)):
+            out.append(None)
+        else:
+            out.append(os.path.join(root, name))
+    return out
+
+
+def after_read(dataset: Dataset, frame: str, seen: Any) -> Dataset:
+    """Fill ``Images.orientation`` from the headers and bring a ``frame`` dataset to the stored frame.
+
+    ``seen`` is the :class:`~gtconvert.imagefiles.HeaderScope` the reader ran in: headers the
+    reader already opened for their size are not opened again. Sizes the reader did not know
+    (0) are taken from the header, in ``frame``.
+    """
+    from .imagefiles import header_infos
+
+    paths = image_paths(dataset)
+    infos: list[Any] = [seen.lookup(p) if p else None for p in paths]
+    todo = [i for i, (p, info) in enumerate(zip(paths, infos)) if p and info is None]
+    for i, info in zip(todo, header_infos([paths[i] for i in todo], strict=False)):
+        infos[i] = info
+    found = np.array([info is not None for info in infos], dtype=bool)
+    if not found.any():
+        return dataset
+    img = dataset.images
+    tags = img.orientation.copy()
+    header = np.array([info if info else (0, 0, 1) for info in infos], dtype=np.int64).reshape(-1, 3)
+    tags[found] = header[found, 2]
+    width, height = img.width.copy(), img.height.copy()
+    _warn_other_frame(dataset, frame, tags, header, found)
+    unknown = found & ((width <= 0) | (height <= 0))
+    if unknown.any():
+        w, h = header[unknown, 0], header[unknown, 1]
+        if frame == DISPLAYED:
+            w, h = orient.displayed_size(tags[unknown], w, h)
+        width[unknown], height[unknown] = w, h
+    images = type(img)(**{**vars(img), "orientation": tags, "width": width, "height": height})
+    dataset = dataset.replace(images=images)
+    return to_stored(dataset) if frame == DISPLAYED else dataset
+
+
+def _warn_other_frame(
+    dataset: Dataset, frame: str, tags: np.ndarray, header: np.ndarray, found: np.ndarray
+) -> None:
+    """The labels' image sizes are those of the other frame (tags 5 to 8, not square): one warning.
+
+    A file in the displayed frame gives a 6-tagged 4000 x 3000 photo as 3000 x 4000; one that
+    gives 4000 x 3000 was written by a tool that ignores the tag (its labels are stored-frame).
+    """
+    img = dataset.images
+    w, h = header[:, 0], header[:, 1]
+    other_w, other_h = (w, h) if frame == DISPLAYED else (h, w)
+    odd = found & (tags >= 5) & (w != h) & (img.width == other_w) & (img.height == other_h)
+    if odd.any():
+        other = STORED if frame == DISPLAYED else DISPLAYED
+        names = [str(n) for n in img.file_name[odd][:5].tolist()]
+        report.warn(
+            "exif.other_frame_size",
+            f"{int(odd.sum())} images turned by their EXIF tag have their {other} size in the labels, "
+            f"which are read in the {frame} frame: if the labels are {other}-frame, read with "
+            f"--exif-frame {other}",
+            int(odd.sum()),
+            names,
+        )
+
+
+# ---- converting between the frames ----------------------------------------------------------
+
+
+def to_frame(dataset: Dataset, frame: str) -> Dataset:
+    """The stored-frame ``dataset`` in ``frame``: itself, or every geometry turned as displayed.
+
+    Width and height become the displayed size; ``orientation`` is kept (the images still carry
+    their tags).
+    """
+    return to_displayed(dataset) if frame == DISPLAYED else dataset
+
+
+def to_displayed(dataset: Dataset) -> Dataset:
+    """Stored frame -> displayed frame (sizes swap for tags 5 to 8)."""
+    return _turn(dataset, to_displayed=True)
+
+
+def to_stored(dataset: Dataset) -> Dataset:
+    """Displayed frame -> stored frame (``width``/``height`` given in the displayed frame)."""
+    return _turn(dataset, to_displayed=False)
+
+
+def _turn(dataset: Dataset, *, to_displayed: bool) -> Dataset:
+    img = dataset.images
+    tags = img.orientation
+    if not np.any(tags > 1):
+        return dataset
+    _check_sizes(dataset)
+    ann = _turn_annotations(dataset, tags, img.width, img.height, to_displayed)
+    width, height = orient.displayed_size(tags, img.width, img.height)
+    images = type(img)(**{**vars(img), "width": width, "height": height})
+    return dataset.replace(images=images, annotations=ann)
+
+
+def _check_sizes(dataset: Dataset) -> None:
+    img = dataset.images
+    bad = np.flatnonzero((img.orientation > 1) & ((img.width <= 0) | (img.height <= 0)))
+    if len(bad):
+        raise GtconvertError(
+            f"{len(bad)} images have an EXIF orientation but no size, so their labels cannot be turned",
+            record=str(img.file_name[bad[0]]),
+            fix="give the images' sizes (or --images DIR where they are)",
+        )
+
+
+def _turn_annotations(
+    dataset: Dataset, tags: np.ndarray, width: np.ndarray, height: np.ndarray, forward: bool
+) -> Annotations:
+    """Every geometry column of the annotations of tagged images, mapped to the other frame."""
+    ann = dataset.annotations
+    if not len(ann):
+        return ann
+    points = orient.points_to_displayed if forward else orient.points_to_stored
+    boxes = orient.boxes_to_displayed if forward else orient.boxes_to_stored
+    rotated = orient.rotated_to_displayed if forward else orient.rotated_to_stored
+    row_img = ann.image
+    moving = tags[row_img] > 1
+    rows = np.flatnonzero(moving)
+    out = dict(vars(ann))
+    r_img = row_img[rows]
+    bbox = ann.bbox.copy()
+    bbox[rows] = boxes(ann.bbox[rows], tags[r_img], width[r_img], height[r_img])
+    out["bbox"] = bbox
+    rot = rows[np.isfinite(ann.rbox[rows]).all(axis=1)]
+    if len(rot):
+        rbox = ann.rbox.copy()
+        ri = row_img[rot]
+        rbox[rot] = rotated(ann.rbox[rot], tags[ri], width[ri], height[ri])
+        out["rbox"] = rbox
+    if len(ann.vertices):
+        owner = row_img[ann.part_owner()[ann.vertex_part()]]
+        vi = np.flatnonzero(tags[owner] > 1)
+        vertices = ann.vertices.copy()
+        vo = owner[vi]
+        vertices[vi] = points(ann.vertices[vi], tags[vo], width[vo], height[vo])
+        out["vertices"] = vertices
+    if len(ann.keypoints):
+        owner = row_img[np.repeat(np.arange(len(ann)), np.diff(ann.keypoint_start))]
+        ki = np.flatnonzero((tags[owner] > 1) & (ann.keypoints[:, 2] > 0))  # unlabelled points stay 0
+        keypoints = ann.keypoints.copy()
+        ko = owner[ki]
+        keypoints[ki, :2] = points(ann.keypoints[ki, :2], tags[ko], width[ko], height[ko])
+        out["keypoints"] = keypoints
+    out.update(_turn_masks(ann, rows, tags[r_img], forward))
+    return Annotations(**out)
+
+
+def _turn_masks(ann: Annotations, rows: np.ndarray, tags: np.ndarray, forward: bool) -> dict[str, Any]:
+    """RLE masks turned pixel for pixel; lazy PNG references decoded (their image is tagged)."""
+    kind = ann.kind[rows]
+    refs = np.flatnonzero(kind == Kind.PIXEL_REF)
+    masks = np.flatnonzero((kind == Kind.MASK) | (kind == Kind.PIXEL_REF))
+    if not len(masks):
+        return {}
+    rle, pixel_ref, kinds = ann.rle.copy(), ann.pixel_ref.copy(), ann.kind.copy()
+    if len(refs):
+        from .pixels import encode_pixel_refs
+
+        for j, decoded in zip(refs.tolist(), encode_pixel_refs(ann.pixel_ref[rows[refs]].tolist())):
+            rle[rows[j]] = decoded
+        pixel_ref[rows[refs]] = None
+        kinds[rows[refs]] = Kind.MASK
+    turn = orient.rle_to_displayed if forward else orient.rle_to_stored
+    for j in masks.tolist():
+        if rle[rows[j]] is not None:
+            rle[rows[j]] = turn(rle[rows[j]], int(tags[j]))
+    return {"rle": rle, "pixel_ref": pixel_ref, "kind": kinds}
+
+
+# ---- baking: upright images, tags removed ------------------------------------------------------
+
+
+def baked(dataset: Dataset) -> Dataset:
+    """The dataset as it is once its images are upright: the displayed frame, every tag 1."""
+    ds = to_displayed(dataset)
+    images = type(ds.images)(**{**vars(ds.images), "orientation": np.ones(len(ds.images), np.int64)})
+    return ds.replace(images=images)
+
+
+#: JPEG quality of re-encoded upright images (Pillow cannot turn a JPEG losslessly).
+JPEG_QUALITY = 95
+
+
+def bake_images(dataset: Dataset, folder: str | os.PathLike) -> int:
+    """Write every image of ``dataset`` under ``folder`` (same relative names), tagged ones upright.
+
+    Untagged images are hard-linked (or copied) as they are; tagged ones are turned by Pillow's
+    ``exif_transpose`` (which also removes the tag) and saved in their own format, JPEG at
+    quality :data:`JPEG_QUALITY` with the same chroma subsampling, EXIF and ICC profile.
+    Returns how many images were not found (a warning counts them).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .fileio import link_or_copy, safe_relative
+
+    jobs = []
+    missing = 0
+    tags = dataset.images.orientation.tolist()
+    for path, name, tag in zip(image_paths(dataset), dataset.images.file_name.tolist(), tags):
+        if path is None:
+            continue
+        if not os.path.isfile(path):
+            missing += 1
+            continue
+        jobs.append((path, os.path.join(folder, safe_relative(str(name))), tag))
+    with ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as pool:  # Pillow decodes without the GIL
+        list(pool.map(lambda job: _bake_one(*job) if job[2] > 1 else link_or_copy(*job[:2]), jobs))
+    report.warn(
+        "exif.bake_missing",
+        f"--exif bake: {missing} images not found; their labels are upright but no image was written",
+        missing,
+    )
+    return missing
+
+
+def _bake_one(src: str, dst: str, tag: int) -> None:
+    from PIL import Image, ImageOps
+
+    os.makedirs(os.path.dirname(dst) or ".", exist_ok=True)
+    with Image.open(src) as im:
+        fmt = im.format
+        options: dict[str, Any] = {}
+        if fmt == "JPEG":
+            from PIL import JpegImagePlugin
+
+            options = {"quality": JPEG_QUALITY, "subsampling": JpegImagePlugin.get_sampling(im)}
+        if im.info.get("icc_profile"):
+            options["icc_profile"] = im.info["icc_profile"]
+        upright = ImageOps.exif_transpose(im)  # turned; the tag is removed from its EXIF
+        exif = upright.getexif()
+        exif.pop(0x0112, None)
+        options["exif"] = exif.tobytes()
+        if options.get("subsampling", 0) < 0:
+            del options["subsampling"]
+        upright.save(dst, format=fmt, **options)
+
+
+# ---- writing ------------------------------------------------------------------------------------
+
+
+def write_in_frame(
+    fmt: Any,
+    dataset: Dataset,
+    path: str | os.PathLike,
+    *,
+    frame: str,
+    mode: str | None,
+    carries_images: bool,
+    options: dict,
+) -> None:
+    """Write ``dataset`` (stored frame) with ``fmt``: labels in ``frame``, or baked upright.
+
+    ``mode`` "bake" (``--exif bake``) writes upright images and labels in their frame, so that
+    every consumer agrees whatever it does with tags. A writer that carries the images gets the
+    upright ones in their place (``carries_images``: a staging folder beside the output, linked
+    into it); one that only names them (COCO, MATLAB, OpenLABEL) gets them in ``images/`` beside its output.
+    """
+    from .imagefiles import header_scope
+
+    mode = mode or "keep"
+    if mode not in EXIF_MODES:
+        raise GtconvertError(f"--exif {mode} is not known", fix=f"use one of: {', '.join(EXIF_MODES)}")
+    if mode == "keep":
+        with header_scope(frame):
+            fmt.module.write(to_frame(dataset, frame), path, **options)
+        return
+    upright = baked(dataset)
+    with header_scope(STORED):  # the baked images have no tag: both frames are one
+        if carries_images:
+            _write_staged(fmt, dataset, upright, path, options)
+        else:
+            _write_beside(fmt, dataset, upright, path, options)
+
+
+def _write_staged(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, options: dict) -> None:
+    import shutil
+    import tempfile
+
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    stage = tempfile.mkdtemp(prefix=".gtconvert-bake-", dir=parent)  # same disk: the writer links
+    try:
+        bake_images(dataset, stage)
+        fmt.module.write(upright.replace(image_root=stage), path, **options)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _write_beside(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, options: dict) -> None:
+    from .fileio import atomic_output, protected
+
+    folder = os.path.join(os.path.dirname(os.path.abspath(path)), "images")
+    with (
+        protected(dataset.image_root or None),
+        atomic_output(folder, is_dir=True, overwrite=bool(options.get("overwrite"))) as tmp,
+    ):
+        bake_images(dataset, tmp)
+        fmt.module.write(upright.replace(image_root=folder), path, **options)
