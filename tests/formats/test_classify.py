@@ -90,6 +90,22 @@ def test_splits_make_the_layout_ultralytics_classify_reads(tmp_path) -> None:
     assert {e["split"] for e in back.images.extra} == {"train", "val"}
 
 
+def test_every_split_has_every_class_folder_so_class_indices_agree(tmp_path) -> None:
+    """A class without an image in a split still gets its (empty) folder there: Ultralytics
+    takes the class names from train's folders and ImageFolder indexes each split's sorted
+    folders, so a missing one would shift the indices of the classes after it."""
+    ds = _dataset(tmp_path / "src")
+    ds.categories.insert(0, Category(9, "ant", type="scene"))  # a class no image has
+    ds.annotations.category += 1
+    gtconvert.write(ds, tmp_path / "out", "classify", split={"train": 0.5, "val": 0.5}, seed=2)
+    for split in ("train", "val"):
+        classes, _ = image_folder(tmp_path / "out" / split)
+        assert classes == ["ant", "cat", "dog_puppy"]
+    back = gtconvert.read(tmp_path / "out", "classify")
+    assert back.category_names() == ["ant", "cat", "dog_puppy"]  # an empty class folder is a class
+    assert int((back.annotations.kind == Kind.TAG).sum()) == 6
+
+
 def test_reading_gives_one_image_with_a_tag_per_class_folder_it_is_in(tmp_path) -> None:
     gtconvert.write(_dataset(tmp_path / "src"), tmp_path / "out", "classify")
     back = gtconvert.read(tmp_path / "out", "classify")

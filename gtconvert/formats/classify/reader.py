@@ -24,10 +24,12 @@ def read(path: str | os.PathLike) -> Dataset:
     if not root.is_dir():
         raise GtconvertError("not a folder of class folders", file=root, fix="point at the dataset folder")
     found: list[tuple[str, str, str]] = []  # split, class, name below the class folder
+    folders: set[str] = set()  # every class folder, empty ones too (ImageFolder's classes)
     for split, folder in split_roots(root):
         for cls in sorted(p.name for p in folder.iterdir() if p.is_dir()):
+            folders.add(cls)
             found += [(split, cls, rel) for rel in imagefiles.find_images(folder / cls)]
-    classes = sorted({cls for _, cls, _ in found})
+    classes = sorted(folders)
     class_row = {c: i for i, c in enumerate(classes)}
     image_row: dict[tuple[str, str], int] = {}
     names, splits, tag_image, tag_class = [], [], [], []
