@@ -338,3 +338,47 @@ def test_datumaro_reads_the_darknet_fixtures_as_we_do() -> None:
             for i, c, b in zip(a.image, a.category, a.bbox)
         )
         assert mine == boxes, folder
+
+
+# ---- portable outputs: data.yaml without a path, read from wherever the folder is copied ----
+
+
+def test_written_dataset_reads_from_its_new_place(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    import yaml
+
+    ds = Dataset(
+        Images.create(
+            ["a.jpg", "b.jpg"], width=[40, 40], height=[30, 30], extra=[{"split": "train"}, {"split": "val"}]
+        ),
+        [Category(id=1, name="a")],
+        Annotations.create([0, 1, 1], 0, Kind.BOX, bbox=[[1, 2, 10, 8]] * 3),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        yolo.write(ds, tmp_path / "y")
+    text = (tmp_path / "y" / "data.yaml").read_text()
+    assert "path" not in yaml.safe_load(text) and str(tmp_path) not in text
+    shutil.copytree(tmp_path / "y", tmp_path / "moved" / "y")
+    shutil.rmtree(tmp_path / "y")
+    moved = tmp_path / "moved" / "y"
+    (moved / "images").mkdir(exist_ok=True)
+    for name in ("a.jpg", "b.jpg"):  # no --images: the images are put in place by hand
+        (moved / "images" / name).write_bytes(b"")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    back = yolo.read(moved / "data.yaml", image_size=(40, 30))
+    assert _summary(back) == [("train", "a.jpg", 1), ("val", "b.jpg", 2)]
+    pytest.importorskip("ultralytics")
+    from ultralytics.data.base import BaseDataset
+    from ultralytics.data.utils import check_det_dataset
+
+    data = check_det_dataset(str(moved / "data.yaml"), autodownload=False)
+
+    class Stub:  # get_img_files reads only these two attributes
+        prefix, fraction = "", 1.0
+
+    for split, name in (("train", "a.jpg"), ("val", "b.jpg")):
+        assert [Path(p) for p in BaseDataset.get_img_files(Stub(), data[split])] == [moved / "images" / name]

@@ -113,8 +113,13 @@ def _names(names: Any, root: Path) -> list[str]:
 
 
 def write_data_yaml(tmp: Path, final: Path, dataset: Dataset, rel: list[str], split_of: np.ndarray) -> None:
-    """``data.yaml``: ``path`` (absolute, where the folder is written), splits and ``names``."""
-    doc: dict[str, Any] = {"path": str(final.resolve())}
+    """``data.yaml``: splits and ``names``, and no ``path``.
+
+    Without ``path`` Ultralytics takes the folder of data.yaml as the root (``check_det_dataset``),
+    so a copied or moved dataset is read from its new place; an absolute path would point at
+    the old one, and a relative one is the current directory's for Ultralytics, not the yaml's.
+    """
+    doc: dict[str, Any] = {}
     present = [s for s in SPLIT_NAMES if (split_of == s).any()]
     if not present:
         doc["train"] = doc["val"] = "images"
