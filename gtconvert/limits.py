@@ -65,12 +65,18 @@ def _exact_integers(values: Sequence[Any], file: Any, what: str) -> np.ndarray:
 
 
 def image_sizes(
-    width: Any, height: Any, *, file: Any, names: Sequence[Any] | None = None
+    width: Any,
+    height: Any,
+    *,
+    file: Any,
+    names: Sequence[Any] | None = None,
+    files: Sequence[Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Image widths and heights from a file as int64; 0 (or less, or missing) means unknown.
+    """Image widths and heights from a file as int64; 0 means unknown.
 
     A size must be a whole number of pixels up to :data:`MAX_IMAGE_SIDE`: ``1e30``, ``NaN``
-    or ``40.5`` is refused naming the image, before anything is sized after it.
+    or ``40.5`` is refused, naming the image (``names``: one per image) and its file
+    (``files``: one per image, else ``file``), before anything is sized after it.
     """
     sizes = []
     for what, values in (("width", width), ("height", height)):
@@ -78,21 +84,17 @@ def image_sizes(
             arr = np.asarray(values, dtype=np.float64).reshape(-1)
         except (TypeError, ValueError):
             raise GtconvertError(f"every image {what} must be a number", file=file) from None
-        bad = ~np.isfinite(arr) | (arr != np.round(arr)) | (arr > MAX_IMAGE_SIDE)
+        bad = ~np.isfinite(arr) | (arr != np.round(arr)) | (arr > MAX_IMAGE_SIDE) | (arr < 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise GtconvertError(
-                f"image {what} {arr[i]!r} is not a whole number of pixels up to {MAX_IMAGE_SIDE}",
-                file=_nth(names, i) or file,
-                record=None if names is None else f"image {_nth(names, i)!r}",
+                f"image {what} {arr[i]:g} is not a whole number of pixels from 0 (unknown) to {MAX_IMAGE_SIDE}",
+                file=file if files is None else files[i],
+                record=None if names is None else f"image {names[i]!r}",
                 fix=f"write the image's real {what}",
             )
-        sizes.append(np.maximum(arr, 0).astype(np.int64))
+        sizes.append(arr.astype(np.int64))
     return sizes[0], sizes[1]
-
-
-def _nth(names: Sequence[Any] | None, i: int) -> Any:
-    return None if names is None else names[i]
 
 
 def check_images(images: Any, *, file: Any) -> None:
@@ -103,7 +105,7 @@ def check_images(images: Any, *, file: Any) -> None:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise GtconvertError(
-                f"image {what} {int(values[i])} is not a whole number of pixels up to {MAX_IMAGE_SIDE}",
+                f"image {what} {int(values[i])} is not a whole number of pixels from 0 (unknown) to {MAX_IMAGE_SIDE}",
                 file=file,
                 record=f"image {images.file_name[i]!r}",
                 fix=f"write the image's real {what}",
@@ -169,7 +171,9 @@ def _cut(v: np.ndarray, axis: int, at: float, *, keep_above: bool) -> np.ndarray
     return out[keep]
 
 
-def check_rle_strings(rles: Sequence[dict[str, Any]], *, file: Any, records: Sequence[Any]) -> None:
+def check_rle_strings(
+    rles: Sequence[dict[str, Any]], *, file: Any, ids: Sequence[Any], what: str = "annotation id"
+) -> None:
     """Refuse compressed RLE ``counts`` strings that pycocotools would decode past the image.
 
     pycocotools trusts the string: counts summing past height x width write past its buffer,
@@ -190,7 +194,7 @@ def check_rle_strings(rles: Sequence[dict[str, Any]], *, file: Any, records: Seq
             f"the compressed RLE counts do not decode to {h} x {w} pixels "
             "(negative counts, counts past the image, or characters outside '0'..'o')",
             file=file,
-            record=str(records[k]),
+            record=f"{what} {ids[k]}",
             fix="write the mask again with pycocotools (mask.encode)",
         )
 
@@ -213,7 +217,9 @@ def _string_counts_ok(strings: list[str], sizes: list[Any]) -> np.ndarray:
     string_of_char = np.repeat(np.arange(n), lengths)
     ok &= np.bincount(string_of_char, weights=~valid_char, minlength=n) == 0
     chars = np.where(valid_char, chars, 0)
-    last = np.flatnonzero((chars & 0x20) == 0)  # the final character of each value
+    value_end = (chars & 0x20) == 0
+    value_end[ends - 1] = True  # a value cut by the end of its string ends there (and is refused)
+    last = np.flatnonzero(value_end)  # the final character of each value
     ended = lengths == 0
     ended[lengths > 0] = (chars[ends[lengths > 0] - 1] & 0x20) == 0
     ok &= ended  # a string cut inside a value

@@ -15,6 +15,7 @@ import numpy as np
 
 from ... import geometry
 from ...errors import GtconvertError
+from ...limits import check_rle_strings
 from ...model import PER_ROW_COLUMNS, Annotations, Category, Images, Kind, concat_starts
 from . import peers
 from .records import ANN_KEYS, check_unique, describe, extras, int_column
@@ -171,6 +172,7 @@ def _annotation_batch(
     rle = np.empty(n, dtype=object)
     for i in np.flatnonzero(is_rle):
         rle[i] = _read_rle(segs[i], path, ids[i])
+    check_rle_strings(rle[is_rle], file=path, ids=ids[is_rle])  # pycocotools trusts them
 
     bbox = _read_bboxes(records, path, ids)
     missing = np.isnan(bbox).any(axis=1)

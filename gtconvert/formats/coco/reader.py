@@ -11,6 +11,7 @@ import numpy as np
 
 from ...errors import GtconvertError
 from ...fileio import gc_paused, read_json
+from ...limits import image_sizes
 from ...model import Category, Dataset, Images
 from . import peers
 from .annotations import read_annotations
@@ -167,10 +168,13 @@ def _image_batch(records: list, path: Any) -> Images:
         ) from None
     ids_arr = int_column(ids, path, "image id")
     check_unique(ids_arr, path, "image")
+    width, height = image_sizes(
+        [r.get("width") or 0 for r in records], [r.get("height") or 0 for r in records], file=path, names=names
+    )
     return Images.create(
         names,
-        width=[r.get("width") or 0 for r in records],
-        height=[r.get("height") or 0 for r in records],
+        width=width,
+        height=height,
         id=ids_arr,
         time=[r.get("frame_time", np.nan) for r in records],
         video=[r.get("video", "") for r in records],
