@@ -335,3 +335,89 @@ def test_our_labelmap_loads_in_datumaro(tmp_path: Path) -> None:
 
     voc.write(_boxes_dataset(), tmp_path / "v")
     assert list(parse_label_map(str(tmp_path / "v" / "labelmap.txt"))) == ["background", "cat"]
+
+
+# ---- person layout: parts and actions ---------------------------------------------------------
+
+_LAYOUT_XML = """<annotation>
+  <filename>2007_000170.jpg</filename>
+  <size><width>500</width><height>375</height><depth>3</depth></size>
+  <object>
+    <name>person</name>
+    <pose>Frontal</pose><truncated>0</truncated><difficult>0</difficult>
+    <bndbox><xmin>10</xmin><ymin>20</ymin><xmax>200</xmax><ymax>300</ymax></bndbox>
+    <part><name>head</name><bndbox><xmin>50</xmin><ymin>25</ymin><xmax>90</xmax><ymax>70</ymax></bndbox></part>
+    <part><name>hand</name><bndbox><xmin>12</xmin><ymin>150</ymin><xmax>30</xmax><ymax>170</ymax></bndbox></part>
+    <actions><jumping>1</jumping><phoning>0</phoning><reading>0</reading></actions>
+  </object>
+  <object>
+    <name>dog</name>
+    <bndbox><xmin>300</xmin><ymin>200</ymin><xmax>400</xmax><ymax>300</ymax></bndbox>
+  </object>
+</annotation>
+"""
+
+
+def voc_layout_folder(root: Path) -> Path:
+    """The VOC devkit's person layout and action files (as in VOC2012's Layout/Action tasks)."""
+    (root / "Annotations").mkdir(parents=True)
+    (root / "Annotations" / "2007_000170.xml").write_text(_LAYOUT_XML, encoding="utf-8")
+    (root / "ImageSets" / "Layout").mkdir(parents=True)
+    (root / "ImageSets" / "Layout" / "train.txt").write_text("2007_000170 1\n", encoding="utf-8")
+    return root
+
+
+def test_parts_are_sub_objects_and_actions_attributes(tmp_path: Path) -> None:
+    ds = voc.read(voc_layout_folder(tmp_path / "v"))
+    ann, cats = ds.annotations, ds.categories
+    assert [cats[c].name for c in ann.category] == ["person", "head", "hand", "dog"]
+    assert ann.parent.tolist() == [-1, 0, 0, -1]
+    assert [(c.name, c.parent) for c in cats] == [
+        ("person", ""),
+        ("head", "person"),
+        ("hand", "person"),
+        ("dog", ""),
+    ]
+    np.testing.assert_array_equal(ann.bbox[1], [49, 24, 41, 46])  # devkit corners, as the object's
+    assert ann.attributes[0] == {"pose": "Frontal", "jumping": True, "phoning": False, "reading": False}
+    assert cats[0].extra["voc_actions"] == ["jumping", "phoning", "reading"]
+    assert ds.images.file_name.tolist() == ["2007_000170.jpg"]  # the Layout list names no new image
+
+
+def test_parts_and_actions_are_written_back(tmp_path: Path) -> None:
+    ds = voc.read(voc_layout_folder(tmp_path / "v"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        voc.write(ds, tmp_path / "out")
+    top = ET.parse(tmp_path / "out" / "Annotations" / "2007_000170.xml").getroot()
+    person = top.findall("object")[0]
+    assert len(top.findall("object")) == 2  # parts are inside their object, not objects
+    assert [p.findtext("name") for p in person.findall("part")] == ["head", "hand"]
+    assert person.find("part/bndbox").findtext("xmin") == "50"
+    assert {a.tag: a.text for a in person.find("actions")} == {"jumping": "1", "phoning": "0", "reading": "0"}
+    assert person.find("attributes") is None  # actions are not written twice
+    labelmap = (tmp_path / "out" / "labelmap.txt").read_text(encoding="utf-8")
+    assert "person:128,0,0:head,hand:jumping,phoning,reading\n" in labelmap
+    assert "\nhead:" not in labelmap  # a part is named on its parent's line only
+    back = voc.read(tmp_path / "out")
+    np.testing.assert_array_equal(back.annotations.bbox, ds.annotations.bbox)
+    assert back.annotations.parent.tolist() == ds.annotations.parent.tolist()
+    assert back.annotations.id.tolist() == ds.annotations.id.tolist()
+    assert list(back.annotations.attributes) == list(ds.annotations.attributes)
+
+
+def test_parts_from_another_order_are_nested_under_their_object(tmp_path: Path) -> None:
+    img = Images.create(["a.jpg", "b.jpg"], width=[100, 100], height=[100, 100])
+    boxes = [[1, 1, 5, 5], [10, 10, 50, 50], [20, 20, 5, 5], [0, 0, 80, 80]]
+    ann = Annotations.create([0, 1, 0, 0], [1, 0, 0, 1], Kind.BOX, bbox=boxes, parent=[1, -1, -1, 2])
+    cats = [Category(1, "person"), Category(2, "head", parent="person")]
+    ds = Dataset(img, cats, ann)  # row 0's parent is on another image: it stays an object
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        voc.write(ds, tmp_path / "out")
+    a = ET.parse(tmp_path / "out" / "Annotations" / "a.xml").getroot()
+    assert [o.findtext("name") for o in a.findall("object")] == ["head", "person"]
+    assert [p.findtext("name") for p in a.findall("object")[1].findall("part")] == ["head"]
+    back = voc.read(tmp_path / "out")
+    by_id = dict(zip(back.annotations.id.tolist(), back.annotations.parent.tolist()))
+    assert by_id[4] == back.annotations.id.tolist().index(3) and by_id[1] == -1

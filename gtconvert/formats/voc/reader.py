@@ -103,19 +103,40 @@ def _sizes(
 
 
 def _categories(docs: list[dict], side: dict[str, Any] | None, entries: list | None) -> list[Category]:
-    """The sidecar's categories (with ids), then labelmap.txt order, then first appearance."""
+    """The sidecar's categories (with ids), then labelmap.txt order, then first appearance.
+
+    A part (``<part>`` of a person) is a category of its own whose ``parent`` is the class of
+    the object holding it, as a MATLAB sublabel; a class's action names (``<actions>``, the
+    labelmap's fourth field) are kept in its ``extra["voc_actions"]``.
+    """
     cats = [sidecar.category_from_record(r) for r in side["categories"]] if side else []
-    known = {c.name for c in cats}
-    order: list[str] = []
+    order: list[tuple[str, str]] = []
+    actions: dict[tuple[str, str], list[str]] = {}
     if entries and not side:
-        order += [e.name for e in entries if e.name != labelmap.BACKGROUND]
-    order += [o["name"] for d in docs for o in d["objects"]]
+        order += [("", e.name) for e in entries if e.name != labelmap.BACKGROUND]
+        order += [(e.name, p) for e in entries for p in e.parts]
+        for e in entries:
+            actions.setdefault(("", e.name), []).extend(e.actions)
+    for d in docs:
+        for o in d["objects"]:
+            key = (o.get("parent_name", ""), o["name"])
+            order.append(key)
+            if "actions" in o:
+                actions.setdefault(key, []).extend(o["actions"])
+    known = {(c.parent, c.name): c for c in cats}
     next_id = max((c.id for c in cats), default=0) + 1
-    for name in dict.fromkeys(order):
-        if name not in known:
-            cats.append(Category(id=next_id, name=name))
-            known.add(name)
+    for parent, name in dict.fromkeys(order):
+        if (parent, name) not in known:
+            known[parent, name] = Category(id=next_id, name=name, parent=parent)
+            cats.append(known[parent, name])
             next_id += 1
+    for key, names in actions.items():
+        if names and key in known:
+            c = known[key]
+            c.extra = {
+                **c.extra,
+                labelmap.ACTIONS_KEY: list(dict.fromkeys([*c.extra.get(labelmap.ACTIONS_KEY, []), *names])),
+            }
     return cats
 
 
@@ -126,25 +147,30 @@ def _annotations(
     cats: list[Category],
     restored: sidecar.Restored,
 ) -> Annotations:
-    """One row per object, image by image: the XML's objects (a mask where their PNG has one),
-    then the objects only the PNGs hold."""
+    """One row per object, image by image: the XML's objects, each followed by its parts (a
+    mask where their PNG has one), then the objects only the PNGs hold."""
     objects = [(r, o) for r, d in enumerate(docs) for o in d["objects"]]
     n = len(objects)
     if n == 0:
         return Annotations.empty()
-    row_of = {c.name: k for k, c in enumerate(cats)}
+    row_of = {(c.parent, c.name): k for k, c in enumerate(cats)}
     attributes = np.empty(n, dtype=object)
     attributes[:] = [o["attributes"] for _, o in objects]
     bbox = np.zeros((n, 4))
     kind = np.full(n, Kind.BOX, dtype=np.uint8)
     rle = np.empty(n, dtype=object)
+    parent = np.full(n, -1, dtype=np.int64)
     first, box_row = 0, 0
     for d, m in zip(docs, masks):
         n_xml = len(d["box_text"])
         bbox[first : first + n_xml] = boxes[box_row : box_row + n_xml]
+        tops = [j for j, o in enumerate(d["objects"][:n_xml]) if "parent" not in o]
+        for j, o in enumerate(d["objects"][:n_xml]):
+            if "parent" in o:
+                parent[first + j] = first + o["parent"]
         if m is not None:
             for k, r in m.paired.items():
-                kind[first + k], rle[first + k] = Kind.MASK, r
+                kind[first + tops[k]], rle[first + tops[k]] = Kind.MASK, r
             extra = first + n_xml + np.arange(len(m.extra))
             kind[extra] = Kind.MASK
             rle[extra] = [r for _, r in m.extra]
@@ -154,11 +180,12 @@ def _annotations(
         box_row += n_xml
     return Annotations.create(
         [r for r, _ in objects],
-        [row_of[o["name"]] for _, o in objects],
+        [row_of[o.get("parent_name", ""), o["name"]] for _, o in objects],
         kind,
         id=restored.ann_ids,
         bbox=bbox,
         iscrowd=restored.ann_iscrowd,
         rle=rle,
         attributes=attributes,
+        parent=parent,
     )

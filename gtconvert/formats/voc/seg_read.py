@@ -83,7 +83,7 @@ def _image_masks(
         return None
     h, w = (obj if obj is not None else cls).shape[:2]  # type: ignore[union-attr]
     masks = ImageMasks(size=(w, h))
-    n = len(doc["objects"])
+    n = sum(1 for o in doc["objects"] if "parent" not in o)  # the XML's objects, not their parts
     if obj is not None:
         _instances(obj, cls, n, names, masks, counts)
     elif n == 0:

@@ -35,6 +35,7 @@ def write_masks(
     height: np.ndarray,
     tmp: Path,
     void_border: int,
+    parent_at: np.ndarray | None = None,
 ) -> np.ndarray:
     """Paint SegmentationObject (object index in the XML) and SegmentationClass (class + 1).
 
@@ -47,11 +48,13 @@ def write_masks(
             fix="write without --masks",
         )
     kind = dataset.annotations.kind[rows]
-    shaped = np.isin(kind, SHAPED)
+    top = np.ones(len(rows), dtype=bool) if parent_at is None else parent_at < 0  # parts are not objects
+    shaped = np.isin(kind, SHAPED) & top
     per_image = np.diff(starts)
     segmented = np.zeros(len(stems), dtype=bool)
     segmented[np.repeat(np.arange(len(stems)), per_image)[shaped]] = True
-    position = np.arange(len(rows)) - np.repeat(starts[:-1], per_image)  # index in its image's XML
+    before = np.concatenate([[0], np.cumsum(top)])  # objects (not parts) before each row
+    position = before[:-1] - np.repeat(before[starts[:-1]], per_image)  # index in its image's XML
     too_many = int(np.count_nonzero(shaped & (position + 1 >= VOID)))
     images = np.flatnonzero(segmented)
     root = str(tmp)
@@ -67,6 +70,7 @@ def write_masks(
             dataset.annotations,
             class_value,
             rows[starts[r] : starts[r + 1]],
+            position[starts[r] : starts[r + 1]],
             int(height[r]),
             int(width[r]),
             root,
@@ -93,6 +97,7 @@ def _mask_job(
     ann: Annotations,
     class_value: np.ndarray,
     rows: np.ndarray,
+    positions: np.ndarray,
     h: int,
     w: int,
     root: str,
@@ -101,10 +106,11 @@ def _mask_job(
 ) -> tuple[Any, ...]:
     """What a worker needs to paint one image: its size, file names and shapes.
 
-    A shape comes with its object value (index in the XML, from 1) and class value.
+    A shape comes with its object value (index among the XML's objects, from 1; ``positions``
+    counts objects, not parts) and class value.
     """
     shapes = []
-    for k, i in enumerate(rows.tolist()):
+    for k, i in zip(positions.tolist(), rows.tolist()):
         kind = int(ann.kind[i])
         if kind not in SHAPED or k + 1 >= VOID:
             continue

@@ -17,6 +17,7 @@ from . import labelmap
 from . import origin as origins
 from .image_sets import write_sets
 from .layout import ANNOTATIONS, IMAGES
+from .parts import nest_parts
 from .segmentation import write_masks
 from .xml_text import xml_texts
 
@@ -70,15 +71,19 @@ def write(
     )
     order = np.argsort(ann.image[rows], kind="stable")
     rows, boxes, clipped = rows[order], boxes[order], clipped[order]
+    order, parent_at = nest_parts(ann, rows)  # <part> boxes follow the object holding them
+    rows, boxes, clipped = rows[order], boxes[order], clipped[order]
     starts = np.searchsorted(ann.image[rows], np.arange(len(img) + 1))
 
     out = Path(path)
     with stream.output(out, overwrite=overwrite) as tmp:  # one staged folder for all chunks when streamed
         segmented = np.zeros(len(img), dtype=bool)
         if masks:
-            segmented = write_masks(dataset, rows, starts, stems, width, height, tmp, void_border)
+            segmented = write_masks(dataset, rows, starts, stems, width, height, tmp, void_border, parent_at)
         with gc_paused():  # many strings and tuples, no cycles: the collector would rescan the heap
-            xmls = xml_texts(dataset, names, rows, starts, boxes, clipped, width, height, segmented, origin)
+            xmls = xml_texts(
+                dataset, names, rows, starts, boxes, clipped, width, height, segmented, origin, parent_at
+            )
         _write_files(tmp / ANNOTATIONS, stems, ".xml", xmls)
         stream.dataset_files(
             write_sets,

@@ -117,8 +117,15 @@ def _parse_xml(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
     objects, boxes = [], []
     for k, node in enumerate(top.iterfind("object")):
         obj, box = _parse_object(node, path, k)
+        obj["top"] = k  # its position among the XML's objects (SegmentationObject value - 1)
+        parent_row = len(objects)
         objects.append(obj)
         boxes.append(box)
+        for j, part in enumerate(node.iterfind("part")):  # person layout: head, hand, foot
+            sub, sub_box = _parse_object(part, path, k, f"part {j + 1} of ")
+            sub["parent"], sub["parent_name"] = parent_row, obj["name"]
+            objects.append(sub)
+            boxes.append(sub_box)
     return {
         "path": path,
         "stem": stem,
@@ -168,8 +175,11 @@ def _value(text: str) -> Any:
     return value if isinstance(value, (int, float, bool)) else text
 
 
-def _parse_object(node: Any, path: Path, k: int) -> tuple[dict[str, Any], list[str]]:
-    """One <object>: its name and attributes, and the texts of its four coordinates.
+def _parse_object(node: Any, path: Path, k: int, what: str = "") -> tuple[dict[str, Any], list[str]]:
+    """One <object> (or <part>): its name and attributes, and the texts of its four coordinates.
+
+    ``<actions><jumping>1</jumping>...`` become boolean attributes named by the action, as
+    Datumaro reads them; the object's ``actions`` lists their names in file order.
 
     ``findtext`` (C) gives ``None`` for an absent child and ``""`` for an empty one; both mean
     missing. Coordinates stay text here: :func:`_box_values` converts all files' at once.
@@ -177,14 +187,14 @@ def _parse_object(node: Any, path: Path, k: int) -> tuple[dict[str, Any], list[s
     name = node.findtext("name")
     name = name.strip() if name else name
     if not name:
-        raise GtconvertError("object has no <name>", file=path, record=f"object {k + 1}")
+        raise GtconvertError(f"{what}object has no <name>", file=path, record=f"{what}object {k + 1}")
     box = node.find("bndbox")
     if box is None:
-        raise GtconvertError("object has no <bndbox>", file=path, record=f"object {k + 1} ({name})")
+        raise GtconvertError("object has no <bndbox>", file=path, record=f"{what}object {k + 1} ({name})")
     texts = [box.findtext(t) for t in _BOX_TAGS]
     if None in texts or "" in texts:
         missing = next(t for t, v in zip(_BOX_TAGS, texts) if not v)
-        _missing(missing, path, f"object {k + 1} ({name})")
+        _missing(missing, path, f"{what}object {k + 1} ({name})")
     attrs: dict[str, Any] = {}
     for key in STANDARD:
         text = node.findtext(key)
@@ -197,7 +207,16 @@ def _parse_object(node: Any, path: Path, k: int) -> tuple[dict[str, Any], list[s
             key = _text(a, "name")
             if key:
                 attrs[key] = _value(_text(a, "value") or "")
-    return {"name": name, "attributes": attrs or None}, texts  # type: ignore[return-value]
+    actions = node.find("actions")
+    names: list[str] = []
+    if actions is not None:
+        for flag in actions:
+            names.append(flag.tag)
+            attrs[flag.tag] = (flag.text or "").strip() not in ("", "0", "false", "False")
+    out: dict[str, Any] = {"name": name, "attributes": attrs or None}
+    if names:
+        out["actions"] = names
+    return out, texts  # type: ignore[return-value]
 
 
 def _box_values(docs: list[dict[str, Any]], slack: int) -> np.ndarray:
@@ -227,7 +246,7 @@ def _raise_first_bad_box(docs: list[dict[str, Any]], first: int, slack: int) -> 
     for r in range(r0, len(docs)):
         d = docs[r]
         for k in range(first - int(starts[r]) if r == r0 else 0, len(d["box_text"])):
-            record = f"object {k + 1} ({d['objects'][k]['name']})"
+            record = _record(d["objects"], k)
             xyxy = [_float(t.strip(), tag, d["path"], record) for t, tag in zip(d["box_text"][k], _BOX_TAGS)]
             for lo, hi, axis in ((0, 2, "x"), (1, 3, "y")):
                 if xyxy[hi] < xyxy[lo] - slack:  # devkit: width = xmax - xmin + 1 (floats allowed)
@@ -239,3 +258,12 @@ def _raise_first_bad_box(docs: list[dict[str, Any]], first: int, slack: int) -> 
                         fix=f"swap {axis}min and {axis}max",
                     )
     raise AssertionError("a bad box was found but not again")  # pragma: no cover
+
+
+def _record(objects: list[dict[str, Any]], row: int) -> str:
+    """``object 3 (person)``, or ``object 3 (person), part head`` for a part's row."""
+    obj = objects[row]
+    if "parent" in obj:
+        parent = objects[obj["parent"]]
+        return f"object {parent['top'] + 1} ({parent['name']}), part {obj['name']}"
+    return f"object {obj['top'] + 1} ({obj['name']})"

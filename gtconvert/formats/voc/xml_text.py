@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from typing import Any
 
 import numpy as np
 
-from ... import geometry
+from ... import geometry, report
 from ...model import Dataset
 from . import origin as origins
+from .labelmap import ACTIONS_KEY
 from .layout import DEFAULTS, IMAGES, STANDARD
+
+_TAG = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # an action name that is an XML tag
 
 
 def escape(text: str) -> str:
@@ -89,11 +93,13 @@ def xml_texts(
     height: np.ndarray,
     segmented: np.ndarray,
     origin: str = "devkit",
+    parent_at: np.ndarray | None = None,
 ) -> list[str]:
     """One XML document per image (UTF-8, declared), objects in the order of ``rows``.
 
     Every object's text is made from one template (names escaped once per category, numbers
-    formatted in one pass); only objects with attributes take the longer path.
+    formatted in one pass); only objects with attributes or parts take the longer path.
+    ``parent_at[j]`` >= 0: row ``j`` is a ``<part>`` of the object at that position.
     """
     ann = dataset.annotations
     voc, is_int = geometry.snap_integers(origins.from_coco(boxes, origin))
@@ -118,18 +124,54 @@ def xml_texts(
         pieces[base + 2 * k + 1] = numbers[:, k]
         pieces[base + 2 * k + 2] = separator
     attributes = ann.attributes[rows].tolist()
-    for j in [j for j, a in enumerate(attributes) if a]:  # the rare objects with attributes
-        name = escape(dataset.categories[ann.category[rows[j]]].name)
+    parts = _part_texts(dataset, rows, numbers, parent_at)
+    for j in sorted({j for j, a in enumerate(attributes) if a} | set(parts)):  # the rare longer ones
+        category = dataset.categories[ann.category[rows[j]]]
         bndbox = _BNDBOX % tuple(numbers[j])
-        pieces[base[j]] = _object_with_attributes(name, attributes[j], bndbox, bool(clipped[j]))
+        actions = category.extra.get(ACTIONS_KEY, []) if isinstance(category.extra, dict) else []
+        pieces[base[j]] = _object_with_attributes(
+            escape(category.name), attributes[j] or {}, bndbox, bool(clipped[j]), parts.get(j, []), actions
+        )
         pieces[base[j] + 1 : base[j] + 9] = ""
+    if parent_at is not None:
+        for j in np.flatnonzero(parent_at >= 0).tolist():  # written inside their object
+            pieces[base[j] : base[j] + 9] = ""
     flat = pieces.tolist()
     bounds = (2 * np.arange(n_images + 1) + 9 * starts).tolist()
     return ["".join(flat[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
-def _object_with_attributes(name: str, attributes: dict[str, Any], bndbox: str, clipped: bool) -> str:
-    """One ``<object>`` whose standard fields or ``<attributes>`` come from its attributes."""
+def _part_texts(
+    dataset: Dataset, rows: np.ndarray, numbers: np.ndarray, parent_at: np.ndarray | None
+) -> dict[int, list[str]]:
+    """The ``<part>`` elements of each object position that holds parts."""
+    out: dict[int, list[str]] = {}
+    if parent_at is None:
+        return out
+    nested = np.flatnonzero(parent_at >= 0)
+    for j in nested.tolist():
+        name = escape(dataset.categories[dataset.annotations.category[rows[j]]].name)
+        box = _BNDBOX % tuple(numbers[j])
+        out.setdefault(int(parent_at[j]), []).append(
+            f"    <part>\n      <name>{name}</name>\n  {box}    </part>\n"
+        )
+    lost = sum(1 for j in nested.tolist() if dataset.annotations.attributes[rows[j]])
+    report.warn(
+        "voc.part_attributes", f"VOC: the attributes of {lost} parts not written (a <part> has none)", lost
+    )
+    return out
+
+
+def _object_with_attributes(
+    name: str,
+    attributes: dict[str, Any],
+    bndbox: str,
+    clipped: bool,
+    part_texts: list[str] = (),  # type: ignore[assignment]
+    action_names: list[str] = (),  # type: ignore[assignment]
+) -> str:
+    """One ``<object>`` whose standard fields, ``<actions>`` (the category's action names, 0/1
+    as Datumaro writes them) or ``<attributes>`` come from its attributes, then its parts."""
     attrs = dict(attributes)
     std = {k: attrs.pop(k, DEFAULTS.get(k)) for k in STANDARD}
     if clipped:
@@ -137,6 +179,12 @@ def _object_with_attributes(name: str, attributes: dict[str, Any], bndbox: str, 
     parts = [f"  <object>\n    <name>{name}</name>\n"]
     parts += [f"    <{k}>{escape(_attr_text(std[k]))}</{k}>\n" for k in STANDARD if std[k] is not None]
     parts.append(bndbox)
+    parts += part_texts
+    flags = [a for a in action_names if a in attrs and _TAG.fullmatch(str(a))]
+    if flags:
+        parts.append("    <actions>\n")
+        parts += [f"      <{a}>{int(bool(attrs.pop(a)))}</{a}>\n" for a in flags]
+        parts.append("    </actions>\n")
     if attrs:
         parts.append("    <attributes>\n")
         parts += [
