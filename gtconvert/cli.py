@@ -68,6 +68,10 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
         "help": "with --split: the frames of a video, the images of a folder or of an attribute value stay in one split",
     },
     "--crops": {"action": "store_true", "help": "classify: one image per object (its box)"},
+    "--link-images": {
+        "action": "store_true",
+        "help": "hard-link the output's images instead of copying them (editing one edits the input)",
+    },
     "--background": {"metavar": "NAME", "help": "semantic: unlabelled pixels are class 0 NAME, not 255"},
     "--map": {"metavar": "OLD=NEW,...", "help": "rename categories (equal names merge)"},
     "--keep": {"metavar": "NAME,...", "help": "only these categories and their objects"},

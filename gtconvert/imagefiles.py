@@ -198,12 +198,17 @@ def find_images(folder: str | os.PathLike) -> list[str]:
 
 
 def copy_images(
-    pairs: Iterable[tuple[str, str]], frames: Sequence[tuple[str, float] | None] | None = None
+    pairs: Iterable[tuple[str, str]],
+    frames: Sequence[tuple[str, float] | None] | None = None,
+    *,
+    link: bool = False,
 ) -> int:
-    """Link or copy each existing ``(src, dst)``; returns how many sources were missing.
+    """Copy each existing ``(src, dst)``; returns how many sources were missing.
 
-    ``frames`` (from :func:`video_frames`, one entry per pair) names the video frame a pair
-    shows: when its source file does not exist, the frame is decoded into ``dst`` as a PNG.
+    ``link``: hard-link instead where the file system allows (fast, no space, but an output
+    image edited in place edits the input too: so only when asked). ``frames`` (from
+    :func:`video_frames`, one entry per pair) names the video frame a pair shows: when its
+    source file does not exist, the frame is decoded into ``dst`` as a PNG.
     """
     pairs = list(pairs)
     exists = [os.path.isfile(s) for s, _ in pairs]
@@ -211,14 +216,23 @@ def copy_images(
     if present:
         from concurrent.futures import ThreadPoolExecutor
 
+        place = link_or_copy if link else copy_file
         with ThreadPoolExecutor(IO_THREADS) as pool:
-            list(pool.map(lambda sd: link_or_copy(*sd), present))
+            list(pool.map(lambda sd: place(*sd), present))
     missing = len(pairs) - len(present)
     if frames is not None and missing:
         missing -= materialise_frames(
             [(*frames[i], pairs[i][1]) for i, e in enumerate(exists) if not e and frames[i] is not None]
         )
     return missing
+
+
+def copy_file(src: str | os.PathLike, dst: str | os.PathLike) -> None:
+    """Copy ``src`` to ``dst`` (its folders made; in the kernel where it can: sendfile)."""
+    import shutil
+
+    os.makedirs(os.path.dirname(dst) or ".", exist_ok=True)
+    shutil.copyfile(src, dst)
 
 
 # ---- video frames (MATLAB Video Labeler sources): decoded on demand, see gtconvert.video ----

@@ -23,6 +23,7 @@ def copy_images_or_warn(
     kept: str,
     under: str | None,
     names: Sequence[str] | None = None,
+    link: bool = False,
 ) -> None:
     """Link or copy image ``i`` of ``dataset`` to ``dst`` for each ``(i, dst)`` of ``pairs``.
 
@@ -30,7 +31,8 @@ def copy_images_or_warn(
     folder; video frames whose image file does not exist are decoded from the video. ``fmt``
     names the format in messages (its lower case is the warning code's prefix), ``kept`` what
     was written anyway ("labels written"), ``under`` where the user should put the images
-    (None: the images are the output, there is nowhere else to put them).
+    (None: the images are the output, there is nowhere else to put them). Images are copied;
+    ``link`` hard-links them instead (``--link-images``: an output edited in place edits the input).
     """
     code = f"{fmt.lower()}.images_missing"
     root = dataset.image_root
@@ -45,7 +47,7 @@ def copy_images_or_warn(
     names = dataset.images.file_name.tolist() if names is None else names
     sources = [(os.path.join(root, names[i]), dst) for i, dst in pairs]
     frames = imagefiles.video_frames(dataset)
-    missing = imagefiles.copy_images(sources, [frames[i] for i, _ in pairs] if frames else None)
+    missing = imagefiles.copy_images(sources, [frames[i] for i, _ in pairs] if frames else None, link=link)
     examples: list[str] = []
     if missing:
         decoded = frames or [None] * len(names)  # a frame decoded from its video is not missing

@@ -3,6 +3,7 @@ copied named in one warning (the count and the first missing files)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -54,3 +55,22 @@ def test_an_unknown_image_folder_is_one_warning_with_the_count(tmp_path: Path, f
     (event,) = [e for e in report.events if e.code == f"{fmt}.images_missing"]
     assert "--images DIR" in event.message and "not copied" in event.message
     assert not np.any([p.suffix == ".png" for p in (tmp_path / "out").rglob("*") if "images" in p.parts])
+
+
+@pytest.mark.parametrize(("fmt", "where"), [("yolo", "images/a.png"), ("voc", "JPEGImages/a.png"), ("semantic", "images/a.png"), ("classify", "thing/a.png")])  # fmt: skip
+def test_output_images_are_copies_so_editing_one_leaves_the_input(
+    tmp_path: Path, fmt: str, where: str
+) -> None:
+    ds = _dataset(tmp_path / "src", ["a.png", "b.png", "c.png"])
+    gtconvert.write(ds, tmp_path / "out", fmt)
+    out, src = tmp_path / "out" / where, tmp_path / "src" / "a.png"
+    assert out.read_bytes() == src.read_bytes() and not os.path.samefile(out, src)
+    out.write_bytes(b"edited in place")
+    assert src.read_bytes() != b"edited in place"
+
+
+@pytest.mark.parametrize(("fmt", "where"), [("semantic", "images/a.png"), ("classify", "thing/a.png")])
+def test_link_images_hard_links_them_when_asked(tmp_path: Path, fmt: str, where: str) -> None:
+    ds = _dataset(tmp_path / "src", ["a.png", "b.png", "c.png"])
+    gtconvert.write(ds, tmp_path / "out", fmt, link_images=True)
+    assert os.path.samefile(tmp_path / "out" / where, tmp_path / "src" / "a.png")  # one file system here

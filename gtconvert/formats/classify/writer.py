@@ -27,12 +27,14 @@ def write(
     split: dict[str, float] | None = None,
     seed: int | None = None,
     split_by: str | None = None,
+    link_images: bool = False,
 ) -> None:
     """Write ``<split>/<class>/`` folders (atomically).
 
     ``crops``: one PNG per object (its box, clipped to the image) instead of whole images by
     their image-level tags. ``split``/``seed``/``split_by``: as for YOLO (Ultralytics' classify
     task needs ``train`` and ``val``); without them the source's own split, if any, else none.
+    ``link_images``: hard-link the images instead of copying them (not the crops: new files).
     """
     names = [
         safe_relative(n, record=f"image id {i}")
@@ -49,7 +51,7 @@ def write(
         if crops:
             _write_crops(dataset, names, targets, folders, split_of, Path(tmp))
         else:
-            _write_tagged(dataset, names, targets, folders, split_of, Path(tmp))
+            _write_tagged(dataset, names, targets, folders, split_of, Path(tmp), link_images)
         _every_class_in_every_split(Path(tmp), folders, split_of)
 
 
@@ -74,6 +76,7 @@ def _write_tagged(
     folders: list[str],
     split_of: np.ndarray,
     tmp: Path,
+    link: bool,
 ) -> None:
     """Each image into the folder of each of its tags."""
     ann = dataset.annotations
@@ -112,7 +115,9 @@ def _write_tagged(
         (i, out + _prefix(split_of[i], folders[c]) + _within_class(targets[i], tag_folders[i]))
         for i, c in zip(pairs[0].tolist(), pairs[1].tolist())
     ]
-    copy_images_or_warn(dataset, copies, fmt="classify", kept="not written", under=None, names=names)
+    copy_images_or_warn(
+        dataset, copies, fmt="classify", kept="not written", under=None, names=names, link=link
+    )
 
 
 def _within_class(target: str, own_folders: set[str]) -> str:

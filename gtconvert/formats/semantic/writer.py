@@ -27,13 +27,15 @@ def write(
     seed: int | None = None,
     split_by: str | None = None,
     background: str | None = None,
+    link_images: bool = False,
 ) -> None:
     """Write class-index masks (0..N-1, 255 where no class is), the images and ``data.yaml``.
 
     ``split``/``seed``/``split_by``: as for YOLO; without them the source's own split, if any.
     ``background``: pixels no object covers become class 0 of that name instead of 255 (a
     category of that name, if any, is the same class). Later objects of an image are painted
-    over earlier ones (a warning counts overlaps).
+    over earlier ones (a warning counts overlaps). ``link_images``: hard-link the images
+    instead of copying them.
     """
     ann = dataset.annotations
     classes = class_rows(dataset)
@@ -77,6 +79,7 @@ def write(
             kept="masks written",
             under=f"{IMAGES}/",
             names=names,
+            link=link_images,
         )
         _write_data_yaml(Path(tmp), out, names_out, split_of)
 
