@@ -58,7 +58,9 @@ def after_read(dataset: Dataset, frame: str, seen: Any) -> Dataset:
     from .imagefiles import header_infos
 
     paths = image_paths(dataset)
-    infos: list[Any] = [seen.lookup(p) if p else None for p in paths]
+    if dataset.image_root and not os.path.isdir(dataset.image_root):  # no image here: no header to read
+        paths = [p if p and os.path.isabs(str(n)) else None for p, n in zip(paths, dataset.images.file_name)]
+    infos: list[Any] = [seen.lookup(p) if p else None for p in paths] if seen.seen else [None] * len(paths)
     todo = [i for i, (p, info) in enumerate(zip(paths, infos)) if p and info is None]
     for i, info in zip(todo, header_infos([paths[i] for i in todo], strict=False)):
         infos[i] = info
