@@ -70,3 +70,36 @@ def test_exported_again_the_pixel_labels_come_back(tmp_path: Path) -> None:
     road_a, road_b, sky = _masks()
     assert areas == {1: int((road_a | road_b).sum()), 2: int(sky.sum())}
     assert np.array_equal([c.pixel_id for c in back.categories], [(7,), (9,)])
+
+
+def test_keypoints_are_point_sublabels_in_matlab_and_come_back(tmp_path: Path) -> None:
+    """COCO keypoints -> interchange -> Octave (Point sublabels of each box, visibility
+    attribute) -> exportStruct -> Python: the same keypoints, names and skeleton."""
+    from .test_keypoints_coco import _fixed_doc
+
+    doc = _fixed_doc()
+    (tmp_path / "kp.json").write_text(json.dumps(doc))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.convert(tmp_path / "kp.json", tmp_path / "kp.mat", dst_format="matlab")
+    out = octave(
+        "spec = gtconvert.internal.readInterchange('kp.mat');\n"
+        "people = spec.LabelData(1).person; assert(numel(people) == 3);\n"
+        "assert(isequal(people(1).nose.Position, [10.5 20.5]) && people(1).nose.visibility == 2);\n"
+        "assert(isempty(people(2).l_eye) && people(2).nose.visibility == 1);\n"
+        "assert(isempty(people(3).nose) && isequal(people(3).Position, [1 1 50 50]));\n"
+        "h = spec.LabelDefinitions(1).Hierarchy; assert(strcmp(h.r_eye.Type, 'Point'));\n"
+        "gtconvert.exportStruct(spec, 'again.mat', 'ReadImageSize', false, 'ImageSize', [48 64]);\n"
+        "disp('ok')",
+        tmp_path,
+    )
+    assert "ok" in out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.convert(tmp_path / "again.mat", tmp_path / "back.json", dst_format="coco")
+    back = json.loads((tmp_path / "back.json").read_text())
+    assert back["categories"][0]["keypoints"] == doc["categories"][0]["keypoints"]
+    assert back["categories"][0]["skeleton"] == doc["categories"][0]["skeleton"]
+    assert [a.get("keypoints") for a in back["annotations"]] == [
+        a.get("keypoints") for a in doc["annotations"]
+    ]

@@ -19,7 +19,7 @@ import numpy as np
 from ... import report
 from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images
-from . import objects, paths, pixel_labels
+from . import keypoints, objects, paths, pixel_labels
 from .interchange import Interchange
 from .labels import category_type
 
@@ -61,6 +61,7 @@ def to_dataset(
     cats = _categories(ic)
     cats, ann = _join_split_labels(cats, ann, stored_info.get("split_labels", []))
     _restore_categories(cats, stored_info.get("categories", {}))
+    cats, ann = keypoints.fold_point_sublabels(cats, ann, stored_info.get("keypoint_labels"))
     ds = Dataset(images, cats, ann, info=_info(ic, name, convention, stored_info), image_root=root)
     return _every(ds, every)
 

@@ -18,7 +18,7 @@ import numpy as np
 from ... import geometry, report
 from ...errors import GtconvertError
 from ...model import Category, Dataset, Kind
-from . import pixel_writer
+from . import keypoints, pixel_writer
 from .interchange import Interchange
 from .labels import BY_CATEGORY_TYPE, BY_KIND
 from .paths import is_absolute, relative
@@ -116,6 +116,7 @@ def from_dataset(
     Also the label PNGs still to paint (:func:`.pixel_writer.paint`) into ``pixel_folder``
     (default ``<mat_dir>/gtconvert_PixelLabelData``), which the interchange names.
     """
+    dataset, keypoint_labels = keypoints.to_point_sublabels(dataset)
     img, ann = dataset.images, dataset.annotations
     n = len(img)
     info = dataset.info.get("matlab", {})
@@ -148,6 +149,8 @@ def from_dataset(
     _write_objects(ic, dataset, np.flatnonzero(objects), label_of, convention)
     ic.imageSize = _mask_sizes(ic, dataset, np.flatnonzero(ann.kind == Kind.MASK))
     stored = _stored_info(dataset, mat_dir, labels)
+    if keypoint_labels:  # which Point sublabels are keypoints, their names and skeleton
+        stored["keypoint_labels"] = keypoint_labels
     ic.infoJson = json.dumps(stored, ensure_ascii=False, default=str)
     return ic, pixels.jobs
 
