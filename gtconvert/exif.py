@@ -90,7 +90,9 @@ def _warn_other_frame(
     """The labels' image sizes are those of the other frame (tags 5 to 8, not square): one warning.
 
     A file in the displayed frame gives a 6-tagged 4000 x 3000 photo as 3000 x 4000; one that
-    gives 4000 x 3000 was written by a tool that ignores the tag (its labels are stored-frame).
+    gives 4000 x 3000 was written by a tool that ignores the tag (Datumaro: its labels are in the
+    stored frame) or by one that labels the displayed image but writes the stored size (Label
+    Studio's COCO export, label-studio#6608). Only the user can tell which: a warning, not a guess.
     """
     img = dataset.images
     w, h = header[:, 0], header[:, 1]
@@ -102,8 +104,8 @@ def _warn_other_frame(
         report.warn(
             "exif.other_frame_size",
             f"{int(odd.sum())} images turned by their EXIF tag have their {other} size in the labels, "
-            f"which are read in the {frame} frame: if the labels are {other}-frame, read with "
-            f"--exif-frame {other}",
+            f"which are read in the {frame} frame: check them (gtconvert preview); if they are "
+            f"{other}-frame, read with --exif-frame {other}",
             int(odd.sum()),
             names,
         )
@@ -337,13 +339,25 @@ def _write_staged(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, optio
         shutil.rmtree(stage, ignore_errors=True)
 
 
+#: Marks an ``images/`` folder of upright images as ours, so that ``--overwrite`` may replace it.
+BAKED_MARKER = ".gtconvert-baked"
+
+
 def _write_beside(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, options: dict) -> None:
     from .fileio import atomic_output, protected
 
     folder = os.path.join(os.path.dirname(os.path.abspath(path)), "images")
+    if os.path.lexists(folder) and not os.path.isfile(os.path.join(folder, BAKED_MARKER)):
+        raise GtconvertError(
+            "--exif bake puts the upright images in images/ beside the output, and that folder "
+            "exists and is not a previous --exif bake output",
+            file=folder,
+            fix="write the output into another folder",
+        )
     with (
         protected(dataset.image_root or None),
         atomic_output(folder, is_dir=True, overwrite=bool(options.get("overwrite"))) as tmp,
     ):
         bake_images(dataset, tmp)
+        open(os.path.join(tmp, BAKED_MARKER), "w").close()
         fmt.module.write(upright.replace(image_root=folder), path, **options)

@@ -146,3 +146,28 @@ def test_headers_are_read_once_in_a_scope(tmp_path: Path) -> None:
         assert imagefiles.header_size(tmp_path / "6.jpg") == (H, W)  # the displayed size
     assert seen.lookup(str(tmp_path / "6.jpg")) == (W, H, 6)
     assert imagefiles.header_size(tmp_path / "6.jpg") == (W, H)  # outside a scope: the stored size
+
+
+def test_bake_beside_a_file_never_replaces_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _photo(photos / "6.jpg", 6)
+    img = Images.create(["6.jpg"], width=[W], height=[H], orientation=[6])
+    ann = Annotations.create(image=[0], category=0, kind=Kind.BOX, bbox=[[8, 4, 16, 8]])
+    ds = Dataset(img, [Category(1, "thing")], ann, image_root=str(photos))
+    out = tmp_path / "out"
+    (out / "images").mkdir(parents=True)
+    (out / "images" / "mine.jpg").write_bytes(b"the user's")
+    with pytest.raises(GtconvertError, match="not a previous --exif bake output"):
+        gtconvert.write(ds, out / "a.json", "coco", exif="bake", overwrite=True)
+    assert (out / "images" / "mine.jpg").read_bytes() == b"the user's" and not (out / "a.json").exists()
+    fresh = tmp_path / "fresh"
+    gtconvert.write(ds, fresh / "a.json", "coco", exif="bake")
+    gtconvert.write(ds, fresh / "a.json", "coco", exif="bake", overwrite=True)  # our own: replaced
+    with Image.open(fresh / "images" / "6.jpg") as im:
+        assert im.size == (H, W) and im.getexif().get(0x0112, 1) == 1
+    doc = json.loads((fresh / "a.json").read_text())
+    assert (doc["images"][0]["width"], doc["images"][0]["height"]) == (H, W)
+    back = gtconvert.read(fresh / "a.json")  # the upright images are found beside it
+    assert back.images.orientation.tolist() == [1]
+    np.testing.assert_array_equal(back.annotations.bbox, [[H - 4 - 8, 8, 8, 16]])
