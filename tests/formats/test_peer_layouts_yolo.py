@@ -382,3 +382,44 @@ def test_written_dataset_reads_from_its_new_place(tmp_path: Path, monkeypatch) -
 
     for split, name in (("train", "a.jpg"), ("val", "b.jpg")):
         assert [Path(p) for p in BaseDataset.get_img_files(Stub(), data[split])] == [moved / "images" / name]
+
+
+# ---- 6-decimal noise: a few millionths of a pixel past a whole pixel are that pixel ----
+
+
+def _one_row(folder: Path, row: str) -> None:
+    _tree(
+        folder,
+        {"images/a.jpg": "", "labels/a.txt": row, "data.yaml": "train: images\nval: images\nnames: [a]\n"},
+    )
+
+
+def test_six_decimal_noise_is_not_outside_and_voc_gets_whole_pixels(tmp_path: Path) -> None:
+    from gtconvert import validate
+    from gtconvert.formats import voc
+
+    _one_row(tmp_path / "y", "0 0.133333 0.5 0.266667 0.4\n")  # 0..4 px of 15: -7.5e-6 .. 3.9999975
+    ds = yolo.read(tmp_path / "y", image_size=(15, 10))
+    assert ds.annotations.bbox.tolist() == [[0.0, 3.0, 4.0, 4.0]]
+    assert not [f for f in validate.check(ds) if f.code == "box.outside_image"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GtconvertWarning)  # nothing clipped, nothing truncated
+        voc.write(ds, tmp_path / "v")
+    xml = (tmp_path / "v" / "Annotations" / "a.xml").read_text()
+    assert "<xmax>4</xmax>" in xml and "<truncated>1" not in xml
+
+
+def test_polygon_vertices_snap_only_within_what_the_text_cannot_tell(tmp_path: Path) -> None:
+    # on 100 px the text resolves 1e-4 px: -1e-5 px and 10.00005 px are 0 and 10, 10.0002 px is not
+    _one_row(tmp_path, "0 -0.0000001 0.5 0.1000005 0.2 0.100002 0.9\n")
+    ds = yolo.read(tmp_path, image_size=(100, 100))
+    np.testing.assert_array_equal(ds.annotations.vertices, [[0.0, 50.0], [10.0, 20.0], [10.0002, 90.0]])
+
+
+def test_a_box_really_outside_stays_outside(tmp_path: Path) -> None:
+    from gtconvert import validate
+
+    _one_row(tmp_path, "0 0.05 0.5 0.100004 0.2\n")  # x0 = -0.002 px on 1000 px: more than 1e-3 px
+    ds = yolo.read(tmp_path, image_size=(1000, 100))
+    assert ds.annotations.bbox[0, 0] == pytest.approx(-0.002)
+    assert [f.count for f in validate.check(ds) if f.code == "box.outside_image"] == [1]

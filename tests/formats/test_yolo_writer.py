@@ -102,6 +102,18 @@ def _inside(ds: Dataset) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 
 
+def _corners(bbox: np.ndarray) -> np.ndarray:
+    return np.column_stack([bbox[:, :2], bbox[:, :2] + bbox[:, 2:]])
+
+
+def _within_text_noise(got: np.ndarray, expect: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Within 1e-6 of the image size (6 decimals), or snapped to a whole pixel the text cannot
+    tell from the value (the reader's snap_to_pixels: then within 2e-6 of the size)."""
+    err = np.abs(got - expect)
+    whole = (got == np.round(got)) & (err <= 2e-6 * size + 1e-9)
+    return (err <= 1e-6 * size + 1e-9) | whole
+
+
 @settings(max_examples=40, deadline=None)
 @given(datasets(kinds=(Kind.BOX, Kind.POLYGON, Kind.MASK, Kind.ROTATED_BOX)), st.sampled_from(SHAPE_TASKS))
 def test_round_trip_keeps_ids_boxes_and_empty_images(tmp_path_factory, ds: Dataset, task: str) -> None:
@@ -140,16 +152,16 @@ def test_round_trip_keeps_ids_boxes_and_empty_images(tmp_path_factory, ds: Datas
         expect[rot] = np.column_stack([c.min(1), c.max(1) - c.min(1)])
     got = b.bbox[order]
     if task == "detect":
-        assert np.all(np.abs(got - expect) <= 1e-6 * size + 1e-9)
+        assert _within_text_noise(_corners(got), _corners(expect), size).all()
     else:
         same_box = (a.kind == Kind.BOX) | (a.kind == Kind.POLYGON) | (a.kind == Kind.ROTATED_BOX)
-        assert np.all(np.abs(got - expect)[same_box] <= 1e-6 * size[same_box] + 1e-9)
+        assert _within_text_noise(_corners(got), _corners(expect), size)[same_box].all()
     if task == "segment":
         for k, i in enumerate(order.tolist()):
             if a.kind[k] == Kind.POLYGON and a.n_parts()[k] == 1:
                 (part,) = b.parts(i)
-                tol = 1e-6 * max(size[k])
-                np.testing.assert_allclose(part, a.parts(k)[0], atol=tol, rtol=0)
+                part_size = np.broadcast_to(size[k, :2], part.shape)
+                assert _within_text_noise(part, a.parts(k)[0], part_size).all()
             if a.kind[k] == Kind.MASK:
                 assert b.kind[i] == Kind.MASK
                 iou = mask_iou(geometry.rle_decode(a.rle[k]), geometry.rle_decode(b.rle[i]))

@@ -207,13 +207,16 @@ def _annotations(
         if len(poly)
         else np.zeros(0, np.int64)
     )
-    vertices = geometry.denormalise_points(
-        values[take].reshape(-1, 2), np.repeat(W[poly], n_vert), np.repeat(H[poly], n_vert)
-    )
+    vertex_w, vertex_h = np.repeat(W[poly], n_vert), np.repeat(H[poly], n_vert)
+    vertices = geometry.denormalise_points(values[take].reshape(-1, 2), vertex_w, vertex_h)
+    vertices[:, 0] = snap_to_pixels(vertices[:, 0], vertex_w)
+    vertices[:, 1] = snap_to_pixels(vertices[:, 1], vertex_h)
     bbox = geometry.ragged_bbox(part_start, vertex_start, vertices)
     box_rows = np.flatnonzero(is_box_row)
     box_vals = values[starts[box_rows][:, None] + np.arange(1, 5)]
-    bbox[box_rows] = geometry.yolo_boxes_to_coco(box_vals, W[box_rows], H[box_rows])
+    bbox[box_rows] = _snapped_boxes(
+        geometry.yolo_boxes_to_coco(box_vals, W[box_rows], H[box_rows]), W[box_rows], H[box_rows]
+    )
 
     rbox = np.full((n, 5), np.nan)
     four = (cols == 9) & ((hint == Kind.ROTATED_BOX) | is_obb)
@@ -253,6 +256,27 @@ def _annotations(
     if not keep_geometry.all():  # only polygons keep vertices; other kinds hold their own shape
         ann = _without_geometry(ann, ~keep_geometry)
     return ann
+
+
+#: A coordinate this close to a whole pixel (the image border included) is that pixel: YOLO's
+#: 6 decimals cannot tell the two apart (0.133333 +- 0.266667 / 2 of 15 px gives -7.5e-6 and
+#: 3.9999975 for 0 and 4). At most 1e-3 px, and never more than the text's own resolution
+#: (1e-6 of the image size), so a value the text can tell from the pixel is never moved.
+SNAP_PX = 1e-3
+
+
+def snap_to_pixels(values: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """``values`` (pixels) with those within the 6-decimal noise of a whole pixel set to it."""
+    whole = np.round(values)
+    near = np.abs(values - whole) <= np.minimum(SNAP_PX, 1e-6 * size)
+    return np.where(near, whole, values)
+
+
+def _snapped_boxes(bbox: np.ndarray, W: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """COCO boxes with their corners snapped by :func:`snap_to_pixels`."""
+    x0, y0 = snap_to_pixels(bbox[:, 0], W), snap_to_pixels(bbox[:, 1], H)
+    x1, y1 = snap_to_pixels(bbox[:, 0] + bbox[:, 2], W), snap_to_pixels(bbox[:, 1] + bbox[:, 3], H)
+    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1)
 
 
 def _without_geometry(ann: Annotations, rows: np.ndarray) -> Annotations:
