@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from .columns import concat_starts, pack_keypoints, pack_parts, ragged_take
+
 
 class Kind(enum.IntEnum):
     """What shape an annotation is."""
@@ -146,21 +148,6 @@ class Images:
     @staticmethod
     def concat(parts: Sequence[Images]) -> Images:
         return Images(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Images)})
-
-
-def ragged_take(starts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Select rows of a ragged array: returns the new ``starts`` and the flat indices to keep."""
-    rows = np.asarray(rows, dtype=np.int64)
-    lengths = starts[rows + 1] - starts[rows]
-    new_starts = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=new_starts[1:])
-    total = int(new_starts[-1])
-    if total == 0:
-        return new_starts, np.zeros(0, dtype=np.int64)
-    # flat index = start of its row + position inside the row, all without a Python loop
-    row_of_item = np.repeat(np.arange(len(rows)), lengths)
-    flat = starts[rows][row_of_item] + (np.arange(total) - new_starts[:-1][row_of_item])
-    return new_starts, flat
 
 
 PER_ROW_COLUMNS = (
@@ -341,38 +328,6 @@ class Annotations:
         return Annotations(**out)
 
 
-def concat_starts(starts: Sequence[np.ndarray]) -> np.ndarray:
-    """Join the offset arrays of several ragged tables into one (each shifted by what precedes it)."""
-    offsets = np.cumsum([0] + [int(s[-1]) for s in starts[:-1]])
-    return np.concatenate([starts[0][:1]] + [s[1:] + off for s, off in zip(starts, offsets)])
-
-
-def pack_keypoints(per_row: Iterable[Any]) -> dict[str, np.ndarray]:
-    """``keypoint_start`` and ``keypoints`` from one (K, 3) array (or None) per row."""
-    arrays = [np.zeros((0, 3)) if k is None else np.asarray(k, np.float64).reshape(-1, 3) for k in per_row]
-    starts = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(a) for a in arrays], out=starts[1:])
-    flat = np.concatenate(arrays) if arrays else np.zeros((0, 3))
-    return {"keypoint_start": starts, "keypoints": flat}
-
-
-def pack_parts(
-    parts_per_row: Iterable[Sequence[np.ndarray]],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Turn ``[[part, part], [part], []]`` into ``(part_start, vertex_start, vertices)``."""
-    n_parts: list[int] = []
-    flat: list[np.ndarray] = []
-    for row_parts in parts_per_row:
-        n_parts.append(len(row_parts))
-        flat.extend(np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in row_parts)
-    part_start = np.zeros(len(n_parts) + 1, dtype=np.int64)
-    np.cumsum(n_parts, out=part_start[1:])
-    vertex_start = np.zeros(len(flat) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in flat], out=vertex_start[1:])
-    vertices = np.concatenate(flat) if flat else np.zeros((0, 2), dtype=np.float64)
-    return part_start, vertex_start, vertices
-
-
 @dataclass
 class Dataset:
     """Images, categories and annotations in the canonical frame, plus source metadata.
@@ -420,11 +375,13 @@ class Dataset:
     def rename_categories(self, mapping: Any) -> Dataset:
         """Rename by ``{old: new}`` (or ``"old=new,..."``); equal names merge (``--map``)."""
         from .ops.categories import rename_categories  # the logic lives in gtconvert.ops
+
         return rename_categories(self, mapping)
 
     def select(self, keep: Any = None, drop: Any = None) -> Dataset:
         """Only the categories ``keep`` (all if None) less ``drop``, with their objects (``--keep``/``--drop``)."""
         from .ops.categories import select
+
         return select(self, keep, drop)
 
     # ---- seeing it (gtconvert.preview) ---------------------------------------------------
@@ -442,58 +399,12 @@ class Dataset:
 
     def counts(self) -> dict[str, Any]:
         """Images, annotations by kind and per category (what ``gtconvert info`` prints)."""
-        ann = self.annotations
-        by_kind = {Kind(k).name.lower(): int(c) for k, c in zip(*np.unique(ann.kind, return_counts=True))}
-        per_cat = np.bincount(ann.category, minlength=len(self.categories))
-        tagged = np.zeros(len(self.categories), dtype=np.int64)
-        is_tag = ann.kind == Kind.TAG
-        if is_tag.any():
-            # a tag counts the images it marks, not its rows
-            pairs = np.unique(np.stack([ann.category[is_tag], ann.image[is_tag]]), axis=1)
-            tagged = np.bincount(pairs[0], minlength=len(self.categories))
-            per_cat = per_cat - np.bincount(ann.category[is_tag], minlength=len(self.categories))
-        cats = [
-            {"id": c.id, "name": c.name, "type": c.type, "count": int(per_cat[i] + tagged[i])}
-            for i, c in enumerate(self.categories)
-        ]
-        return {
-            "images": len(self.images),
-            "annotations": len(ann),
-            "by_kind": by_kind,
-            "categories": cats,
-        }
+        from .views import counts
+
+        return counts(self)
 
     def to_pandas(self) -> Any:
         """One row per annotation, with image and category columns joined in."""
-        import pandas as pd
+        from .views import to_pandas
 
-        ann, img = self.annotations, self.images
-        n_parts = ann.n_parts()
-        n_vertices = ann.vertex_start[ann.part_start[1:]] - ann.vertex_start[ann.part_start[:-1]]
-        cat_ids = self.category_ids()
-        cat_names = np.array(self.category_names(), dtype=object)
-        kind_names = np.array([k.name.lower() for k in Kind], dtype=object)
-        return pd.DataFrame(
-            {
-                "annotation_id": ann.id,
-                "image_id": img.id[ann.image],
-                "file_name": img.file_name[ann.image],
-                "width": img.width[ann.image],
-                "height": img.height[ann.image],
-                "time": img.time[ann.image],
-                "category_id": cat_ids[ann.category] if len(cat_ids) else ann.category,
-                "category": cat_names[ann.category] if len(cat_names) else ann.category,
-                "kind": kind_names[ann.kind],
-                "x": ann.bbox[:, 0],
-                "y": ann.bbox[:, 1],
-                "w": ann.bbox[:, 2],
-                "h": ann.bbox[:, 3],
-                "area": ann.area,
-                "iscrowd": ann.iscrowd,
-                "score": ann.score,
-                "n_parts": n_parts,
-                "n_vertices": n_vertices,
-                "attributes": ann.attributes,
-                "parent_id": np.where(ann.parent >= 0, ann.id[ann.parent], -1) if len(ann) else ann.parent,
-            }
-        )
+        return to_pandas(self)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gtconvert.model import Annotations, Category, Dataset, Images, Kind, ragged_take
+from gtconvert.columns import ragged_take
+from gtconvert.model import Annotations, Category, Dataset, Images, Kind
 
 
 def _dataset() -> Dataset:

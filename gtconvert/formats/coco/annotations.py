@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from ... import geometry
+from ...columns import concat_starts
 from ...errors import GtconvertError
 from ...limits import check_rle_strings
-from ...model import PER_ROW_COLUMNS, Annotations, Category, Images, Kind, concat_starts
+from ...model import PER_ROW_COLUMNS, Annotations, Category, Images, Kind
 from . import peers
 from .records import ANN_KEYS, check_unique, describe, extras, int_column
 
