@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ... import geometry
+from ... import geometry, limits
 from ...errors import GtconvertError
 from ...fileio import atomic_output
 from ...model import Dataset
@@ -60,6 +60,7 @@ def read(
     """
     if not os.path.isfile(path):
         raise GtconvertError("no such file", file=path)
+    limits.check_mat(path)  # sizes before mat-io/h5py load anything (zlib bombs, huge shapes)
     if every is not None and every < 1:
         raise GtconvertError("--every must be 1 or more", fix="e.g. --every 5")
     if vertex_convention is not None and vertex_convention not in geometry.VERTEX_SHIFT:
