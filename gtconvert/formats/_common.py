@@ -1,9 +1,11 @@
-"""What every writer decides the same way: shapes it cannot hold, and the crowd policy.
+"""What every writer decides the same way: shapes and fields it cannot hold, the crowd policy.
 
 One place, so that the four non-MATLAB writers warn with the same codes and words.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 
@@ -34,13 +36,50 @@ def writable(ann: Annotations, code: str, label: str, *, lacks: str, keep_with: 
             f"{label}: {count} {what} not written ({lacks}); use --to {keep_with} to keep them",
             count,
         )
-    if code not in HOLDS_KEYPOINTS:
-        warn_keypoints_dropped(ann, code, label)
+    warn_fields_dropped(ann, code, label)
     return ~np.isin(ann.kind, list(MATLAB_ONLY))
 
 
-#: Writers with a field for keypoints (YOLO only with --task pose: it warns by itself otherwise).
-HOLDS_KEYPOINTS = ("coco", "yolo")
+#: The per-object fields each writer holds; the others are named by :func:`warn_fields_dropped`.
+#: YOLO holds keypoints with --task pose and warns by itself for attributes and other tasks.
+HOLDS_FIELDS: dict[str, tuple[str, ...]] = {
+    "coco": ("keypoints", "attributes", "extra"),
+    "yolo": ("keypoints", "attributes"),
+    "voc": ("attributes",),  # <attributes>, as CVAT writes them
+    "matlab": ("keypoints", "attributes"),  # keypoints as Point sublabels
+    "openlabel": ("attributes", "extra"),
+}
+#: Where each field is kept, for the warnings.
+KEPT_BY = {"attributes": "--to coco, voc, matlab or openlabel", "extra": "--to coco or openlabel"}
+
+
+def warn_fields_dropped(ann: Annotations, code: str, label: str) -> None:
+    """One warning, with its count, per per-object field the writer ``code`` cannot hold:
+    keypoints, attributes, and the unknown keys of the source records (COCO's ``ignore``,
+    kwcoco's ``track_id``...), which no sidecar keeps either. Every writer calls this once
+    (:func:`writable` does)."""
+    holds = HOLDS_FIELDS.get(code, ())
+    if "keypoints" not in holds:
+        warn_keypoints_dropped(ann, code, label)
+    if "attributes" not in holds:
+        n = sum(1 for a in ann.attributes.tolist() if a)
+        report.warn(
+            f"{code}.attributes_dropped",
+            f"{label}: the attributes of {n} objects not written ({label} has no field for them); "
+            f"use {KEPT_BY['attributes']} to keep them",
+            n,
+        )
+    if "extra" not in holds:
+        keys = Counter(k for e in ann.extra.tolist() if isinstance(e, dict) for k in e)
+        n = sum(1 for e in ann.extra.tolist() if e)
+        named = ", ".join(f"{k} x{c}" for k, c in keys.most_common(5))
+        report.warn(
+            f"{code}.unknown_keys_dropped",
+            f"{label}: the unknown keys of {n} objects not written ({named}); use {KEPT_BY['extra']} "
+            "to keep them",
+            n,
+            [k for k, _ in keys.most_common(5)],
+        )
 
 
 def warn_keypoints_dropped(ann: Annotations, code: str, label: str) -> None:

@@ -28,6 +28,7 @@ from ... import geometry, limits
 from ...errors import GtconvertError
 from ...fileio import atomic_output
 from ...model import Dataset
+from .._common import warn_fields_dropped
 from . import interchange, paths, pixel_writer, reader, writer
 
 DESCRIPTION = "MATLAB groundTruth .mat (raw, via mat-io) and the gtconvert interchange .mat"
@@ -106,6 +107,7 @@ def write(
         convention = "center"
     mat_dir = str(Path(path).resolve().parent)
     folder = pixel_writer.folder_for(path)
+    warn_fields_dropped(dataset.annotations, "matlab", "MATLAB")
     ic, jobs = writer.from_dataset(dataset, mat_dir, convention, folder)
     with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
         if jobs:  # label PNGs for MATLAB's PixelLabelData column, beside the .mat

@@ -28,6 +28,7 @@ from ...errors import GtconvertError
 from ...fileio import atomic_output, dump_json, gc_paused, read_json
 from ...geometry import VERTEX_SHIFT
 from ...model import Dataset
+from .._common import warn_fields_dropped
 
 DESCRIPTION = "ASAM OpenLABEL 1.0 JSON (MATLAB groundTruthToOpenLabel / groundTruthFromOpenLabel)"
 
@@ -93,6 +94,7 @@ def write(
     if convention not in VERTEX_SHIFT:
         convention = "center"
     json_dir = str(Path(path).resolve().parent)
+    warn_fields_dropped(dataset.annotations, "openlabel", "OpenLABEL")
     with gc_paused():
         doc = build_document(dataset, convention, json_dir)
     with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
