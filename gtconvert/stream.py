@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
+import operator
 import os
 import re
 import warnings
@@ -50,8 +51,8 @@ from .model import Annotations, Category, Dataset, Images
 STREAM_MIN_BYTES = 256 << 20
 #: Most images and annotations in one chunk: a chunk's columns and the writer's temporaries
 #: stay in the tens of MB.
-CHUNK_IMAGES = 50_000
-CHUNK_ANNOTATIONS = 500_000
+CHUNK_IMAGES = 20_000
+CHUNK_ANNOTATIONS = 200_000
 #: Bytes of annotation records parsed at a time inside a chunk.
 SLICE_BYTES = 4 << 20
 #: The sidecar's per-image and per-row columns (:func:`gtconvert.sidecar.write`), joined over chunks.
@@ -59,7 +60,8 @@ SIDECAR_COLUMNS = (
     "file_names", "image_ids", "widths", "heights", "rows_per_image", "ann_ids", "ann_kinds", "ann_iscrowd",
 )  # fmt: skip
 _WRITERS = ("yolo", "voc")
-_WHOLE_DATASET_OPTIONS = ("split", "split_by", "seed")
+_ID_AND_IMAGE = operator.itemgetter("id", "image_id")
+_WHOLE_DATASET_OPTIONS = ("split", "split_by", "seed", "exif", "exif_frame")
 
 
 # ---- what a writer calls --------------------------------------------------------------------
@@ -224,7 +226,9 @@ def _plan_records(
             img = reader.read_images([doc.get("images") or []], path)
         cats = reader.read_categories(doc.get("categories") or [], path)
         span = spans.get("annotations")
-        scanned = _scan_annotations(path, span, img) if span is not None else (np.zeros(0, np.int64), set())
+        needs_task = target == "yolo" and task is None
+        empty: tuple[np.ndarray, set[str]] = (np.zeros(0, np.int64), set())
+        scanned = _scan_annotations(path, span, img, needs_task) if span is not None else empty
     if scanned is None or not len(img):
         return None
     rows, kinds = scanned
@@ -233,14 +237,14 @@ def _plan_records(
         if "keypoints" in kinds:
             return None
     top = {k: v for k, v in doc.items() if k not in ("images", "annotations", "categories")}
-    root = images if images is not None else reader.guess_image_root(Path(path), img)
+    root = reader.image_root(path, img, images)  # as coco.read: absolute names made relative to it
     return _Plan(path, img, cats, {"coco": top}, root, span, rows, task if target == "yolo" else None)
 
 
 def _scan_annotations(
-    path: str | os.PathLike, span: jsonstream.ArraySpan, img: Images
+    path: str | os.PathLike, span: jsonstream.ArraySpan, img: Images, needs_task: bool
 ) -> tuple[np.ndarray, set[str]] | None:
-    """Each annotation's image row, and which of YOLO's task-deciding shapes occur.
+    """Each annotation's image row, and (``needs_task``) which of YOLO's task-deciding shapes occur.
 
     None for anything unusual (a record that is not an object with an ``image_id`` of a known
     image, duplicate ids): the whole-file path then reads it and words the error.
@@ -256,12 +260,12 @@ def _scan_annotations(
         if done + len(records) > n:
             return None
         try:
-            pairs = [(r["id"], r["image_id"]) for r in records]
-            ids[done : done + len(records)] = [p[0] for p in pairs]
-            image_ids[done : done + len(records)] = [p[1] for p in pairs]
+            pairs = np.array(list(map(_ID_AND_IMAGE, records)), dtype=np.int64).reshape(-1, 2)
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
-        if len(kinds) < 3:
+        ids[done : done + len(records)] = pairs[:, 0]
+        image_ids[done : done + len(records)] = pairs[:, 1]
+        if needs_task and len(kinds) < 3:
             kinds |= _task_shapes(records)
         done += len(records)
     if done != n:
@@ -275,7 +279,8 @@ def _scan_annotations(
     pos = np.minimum(np.searchsorted(img.id[order], image_ids), max(len(img) - 1, 0))
     if (len(img) == 0 and n) or not np.array_equal(img.id[order][pos], image_ids):
         return None
-    return order[pos], kinds
+    rows = order[pos]
+    return (rows.astype(np.int32) if len(img) < 2**31 else rows), kinds
 
 
 def _task_shapes(records: list) -> set[str]:
@@ -285,14 +290,15 @@ def _task_shapes(records: list) -> set[str]:
     found = set()
     if "keypoints" in keys and any(type(r.get("keypoints")) is list and r["keypoints"] for r in records):
         found.add("keypoints")
-    if "rbox" in keys and any("rbox" in r for r in records):
+    if "rbox" in keys:
         found.add("rbox")
     if "segmentation" in keys:
-        for r in records:
-            s = r.get("segmentation")
-            if ((type(s) is list and s) or isinstance(s, dict)) and "rbox" not in r:
-                found.add("shape")
-                break
+        segs = [r.get("segmentation") for r in records]
+        if any(segs) or dict in set(map(type, segs)):  # a non-empty list, or a dict (even empty)
+            for r, s in zip(records, segs):
+                if ((type(s) is list and s) or isinstance(s, dict)) and "rbox" not in r:
+                    found.add("shape")
+                    break
     return found
 
 
@@ -318,7 +324,12 @@ def _chunk_edges(counts: np.ndarray) -> list[int]:
 
 def _write_chunks(plan: _Plan, stage: _Stage, writer: Any, dst: Any, write_kwargs: dict) -> int:
     """Read and write every chunk into the stage, then the dataset-wide files; the chunk count."""
+    from . import registry
+    from .exif import after_read
     from .formats.coco.annotations import read_annotations
+    from .imagefiles import header_scope
+
+    frame = registry.get("coco").exif_frame()
 
     rows = plan.image_rows
     grouped = bool(np.all(rows[1:] >= rows[:-1])) if len(rows) else True
@@ -333,14 +344,19 @@ def _write_chunks(plan: _Plan, stage: _Stage, writer: Any, dst: Any, write_kwarg
                 lo, hi = int(bounds[k]), int(bounds[k + 1])
                 picked = np.arange(lo, hi) if order is None else np.sort(order[lo:hi])
                 img = plan.images.take(np.arange(edges[k], edges[k + 1]))
-                with gc_paused():
+                with gc_paused(), header_scope(frame) as seen:
                     batches = _records(f.fileno(), plan.annotations, picked)
                     try:
                         ann = read_annotations(batches, img, plan.categories, plan.path, len(picked))
                     except _READ_FAILURES as exc:  # a value of the wrong type: coco.read's message
                         raise _Unusual from exc
-                chunk = Dataset(img, plan.categories, ann, plan.info, plan.image_root)
-                writer.module.write(chunk, dst, **write_kwargs)
+                    # what registry.Format.read does after the format's read: the EXIF frame
+                    chunk = after_read(
+                        Dataset(img, plan.categories, ann, plan.info, plan.image_root), frame, seen
+                    )
+                writer.write(
+                    chunk, dst, **write_kwargs
+                )  # the Format's write: its EXIF frame, then the format's
                 del chunk, ann, img
         stage.finish()
     finally:
