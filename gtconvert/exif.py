@@ -22,6 +22,7 @@ import numpy as np
 from . import report
 from .errors import GtconvertError
 from .geometry import orientation as orient
+from .geometry.rle import rle_bbox
 from .model import Annotations, Dataset, Kind
 
 STORED, DISPLAYED = "stored", "displayed"
@@ -194,12 +195,17 @@ def _turn_annotations(
         ko = owner[ki]
         keypoints[ki, :2] = points(ann.keypoints[ki, :2], tags[ko], width[ko], height[ko])
         out["keypoints"] = keypoints
-    out.update(_turn_masks(ann, rows, tags[r_img], forward))
+    out.update(_turn_masks(ann, rows, tags[r_img], forward, out["bbox"]))
     return Annotations(**out)
 
 
-def _turn_masks(ann: Annotations, rows: np.ndarray, tags: np.ndarray, forward: bool) -> dict[str, Any]:
-    """RLE masks turned pixel for pixel; lazy PNG references decoded (their image is tagged)."""
+def _turn_masks(
+    ann: Annotations, rows: np.ndarray, tags: np.ndarray, forward: bool, bbox: np.ndarray
+) -> dict[str, Any]:
+    """RLE masks turned pixel for pixel; lazy PNG references decoded (their image is tagged).
+
+    Their boxes are those of the turned masks (a PNG reference has no box until decoded).
+    """
     kind = ann.kind[rows]
     refs = np.flatnonzero(kind == Kind.PIXEL_REF)
     masks = np.flatnonzero((kind == Kind.MASK) | (kind == Kind.PIXEL_REF))
@@ -214,10 +220,12 @@ def _turn_masks(ann: Annotations, rows: np.ndarray, tags: np.ndarray, forward: b
         pixel_ref[rows[refs]] = None
         kinds[rows[refs]] = Kind.MASK
     turn = orient.rle_to_displayed if forward else orient.rle_to_stored
-    for j in masks.tolist():
-        if rle[rows[j]] is not None:
-            rle[rows[j]] = turn(rle[rows[j]], int(tags[j]))
-    return {"rle": rle, "pixel_ref": pixel_ref, "kind": kinds}
+    turned = [j for j in masks.tolist() if rle[rows[j]] is not None]
+    for j in turned:
+        rle[rows[j]] = turn(rle[rows[j]], int(tags[j]))
+    if turned:
+        bbox[rows[turned]] = rle_bbox(rle[rows[turned]].tolist())
+    return {"rle": rle, "pixel_ref": pixel_ref, "kind": kinds, "bbox": bbox}
 
 
 # ---- baking: upright images, tags removed ------------------------------------------------------

@@ -189,9 +189,14 @@ def test_coco(gtruth: Path, tmp_path: Path, bake: bool) -> None:
 
 
 @pytest.mark.parametrize("bake", [False, True])
-def test_voc_boxes(gtruth: Path, tmp_path: Path, bake: bool) -> None:
+def test_voc(gtruth: Path, tmp_path: Path, bake: bool) -> None:
+    """Boxes from the XML (devkit corners), the polygon and the mask from SegmentationClass."""
     out = tmp_path / "voc"
-    gtconvert.convert(gtruth, out, src_format="matlab", dst_format="voc", exif="bake" if bake else None)
+    gtconvert.convert(
+        gtruth, out, src_format="matlab", dst_format="voc", masks=True, exif="bake" if bake else None
+    )
+    lines = [line for line in (out / "labelmap.txt").read_text().splitlines() if not line.startswith("#")]
+    value = {line.split(":")[0]: i for i, line in enumerate(lines)}  # class value = labelmap line
     for tag in TAGS:
         root = ET.parse(out / "Annotations" / f"o{tag}.xml").getroot()
         w, h = int(root.findtext("size/width")), int(root.findtext("size/height"))
@@ -203,6 +208,9 @@ def test_voc_boxes(gtruth: Path, tmp_path: Path, bake: bool) -> None:
             labels[0] = _box_mask(
                 x0 - 1, y0 - 1, x1 - x0 + 1, y1 - y0 + 1, h, w
             )  # devkit: 1-based, inclusive
+        with Image.open(out / "SegmentationClass" / f"o{tag}.png") as png:
+            classes = np.asarray(png)
+        labels[1], labels[2] = classes == value["poly"], classes == value["blob"]
         _check(_written_image(out / "JPEGImages", f"o{tag}.jpg"), labels)
 
 
