@@ -214,6 +214,20 @@ def test_voc(gtruth: Path, tmp_path: Path, bake: bool) -> None:
         _check(_written_image(out / "JPEGImages", f"o{tag}.jpg"), labels)
 
 
+@pytest.mark.parametrize("bake", [False, True])
+def test_semantic_masks(gtruth: Path, tmp_path: Path, bake: bool) -> None:
+    """Ultralytics-style masks/ beside images/: each class's pixels are the colour's, as OpenCV shows it."""
+    out = tmp_path / "semantic"
+    gtconvert.convert(gtruth, out, src_format="matlab", dst_format="semantic", exif="bake" if bake else None)
+    for tag in TAGS:
+        with Image.open(out / "masks" / f"o{tag}.png") as png:
+            classes = np.asarray(png)
+        for rgb in _loaded(out / "images" / f"o{tag}.jpg"):
+            colour = _coloured(rgb)
+            for cls in (1, 2):  # the polygon and the mask (a box is no segmentation)
+                assert any(np.array_equal(classes == v, colour[cls]) for v in np.unique(classes)), (tag, cls)
+
+
 def _rasters(ds: Dataset) -> list[dict[int, np.ndarray]]:
     ann, out = ds.annotations, []
     for i in range(len(ds.images)):
