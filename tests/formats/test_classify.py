@@ -91,19 +91,24 @@ def test_splits_make_the_layout_ultralytics_classify_reads(tmp_path) -> None:
 
 
 def test_every_split_has_every_class_folder_so_class_indices_agree(tmp_path) -> None:
-    """A class without an image in a split still gets its (empty) folder there: Ultralytics
-    takes the class names from train's folders and ImageFolder indexes each split's sorted
-    folders, so a missing one would shift the indices of the classes after it."""
+    """A class with images in one split only still gets its (empty) folder in the other:
+    Ultralytics takes the class names from train's folders and ImageFolder indexes each split's
+    sorted folders, so a missing one would shift the indices of the classes after it."""
     ds = _dataset(tmp_path / "src")
-    ds.categories.insert(0, Category(9, "ant", type="scene"))  # a class no image has
-    ds.annotations.category += 1
+    ds.categories[:0] = [Category(8, "ant", type="scene"), Category(9, "bee", type="scene")]
+    ds.annotations.category += 2
+    ant = Annotations.create([4], [0], [Kind.TAG], id=[90])  # e.png, untagged so far: one split only
+    ds = ds.replace(annotations=Annotations.concat([ds.annotations, ant]))
     gtconvert.write(ds, tmp_path / "out", "classify", split={"train": 0.5, "val": 0.5}, seed=2)
+    counts = {}
     for split in ("train", "val"):
-        classes, _ = image_folder(tmp_path / "out" / split)
-        assert classes == ["ant", "cat", "dog_puppy"]
+        classes, samples = image_folder(tmp_path / "out" / split)
+        assert classes == ["ant", "cat", "dog_puppy"]  # bee has no image anywhere: no folder
+        counts[split] = np.bincount([k for _, k in samples], minlength=3).tolist()
+    assert sorted(c[0] for c in counts.values()) == [0, 1]  # ant's folder is empty in one split
     back = gtconvert.read(tmp_path / "out", "classify")
     assert back.category_names() == ["ant", "cat", "dog_puppy"]  # an empty class folder is a class
-    assert int((back.annotations.kind == Kind.TAG).sum()) == 6
+    assert int((back.annotations.kind == Kind.TAG).sum()) == 7
 
 
 def test_reading_gives_one_image_with_a_tag_per_class_folder_it_is_in(tmp_path) -> None:

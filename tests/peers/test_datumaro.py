@@ -79,6 +79,25 @@ def test_datumaro_reads_our_voc(sample, tmp_path, run_peer, origin, shift):
     _assert_same_boxes(_peer_boxes(result), _boxes(doc, shift), atol=0)
 
 
+def test_datumaro_reads_our_voc_masks(sample, tmp_path, run_peer):
+    """SegmentationObject/SegmentationClass PNGs through Datumaro's instance segmentation
+    importer: one mask per object, its class found through our labelmap.txt colours."""
+    path, images, doc = sample
+    _convert(path, images, tmp_path / "voc", "voc", masks=True, split=SPLIT, seed=0)
+    result = run_peer("datumaro_import", tmp_path / "voc", "voc_instance_segmentation")
+    assert result["labels"] == ["background"] + [c["name"] for c in doc["categories"]]
+    names = {c["id"]: c["name"] for c in doc["categories"]}
+    stem = {im["id"]: Path(im["file_name"]).stem for im in doc["images"]}
+    want: dict[str, Counter] = {}
+    for a in doc["annotations"]:  # every object is a polygon: every one is painted
+        want.setdefault(stem[a["image_id"]], Counter())[names[a["category_id"]]] += 1
+    got = {
+        item["id"]: Counter(a["label"] for a in item["annotations"] if a["type"] == "mask")
+        for item in result["items"]
+    }
+    assert got == want  # the image without objects has no PNG and is not in Segmentation/
+
+
 def test_datumaro_reads_our_coco_instances(sample, tmp_path, run_peer):
     path, images, doc = sample
     root = tmp_path / "coco"  # Datumaro's layout: annotations/instances_<subset>.json, images/<subset>/

@@ -52,17 +52,21 @@ def write(
             _write_crops(dataset, names, targets, folders, split_of, Path(tmp))
         else:
             _write_tagged(dataset, names, targets, folders, split_of, Path(tmp), link_images)
-        _every_class_in_every_split(Path(tmp), folders, split_of)
+        _every_class_in_every_split(Path(tmp), split_of)
 
 
-def _every_class_in_every_split(tmp: Path, folders: list[str], split_of: np.ndarray) -> None:
-    """Every class folder in every split, empty where no image of the class fell: the loaders
-    index classes by each split's own sorted folders (Ultralytics takes the names from train's,
-    torchvision's ImageFolder from each root's), so a class missing from one split would shift
-    the indices of the classes after it there; Datumaro refuses splits whose classes differ."""
-    for split in sorted(set(split_of.tolist())):
-        for folder in folders:
-            (tmp / _prefix(split, folder)).mkdir(parents=True, exist_ok=True)
+def _every_class_in_every_split(tmp: Path, split_of: np.ndarray) -> None:
+    """A class with images in one split gets its folder in every split, empty where it has none:
+    Ultralytics takes the class names from train's folders and ImageFolder indexes each split's
+    own sorted folders, so a class missing from one split would shift the indices of the classes
+    after it there (an empty folder needs ImageFolder's ``allow_empty=True``, which Ultralytics
+    passes). A class without any image gets no folder, so an output without splits is unchanged."""
+    splits = sorted({s for s in split_of.tolist() if s})
+    roots = [tmp / s for s in splits if (tmp / s).is_dir()]
+    classes = {p.name for root in roots for p in root.iterdir() if p.is_dir()}
+    for split in splits:
+        for folder in classes:
+            (tmp / split / folder).mkdir(parents=True, exist_ok=True)
 
 
 def _prefix(split: str, folder: str) -> str:
