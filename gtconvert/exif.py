@@ -66,6 +66,7 @@ def after_read(dataset: Dataset, frame: str, seen: Any) -> Dataset:
     for i, info in zip(todo, header_infos([paths[i] for i in todo], strict=False)):
         infos[i] = info
     found = np.array([info is not None for info in infos], dtype=bool)
+    dataset = _note_unknown(dataset, frame, found)
     if not found.any():
         return dataset
     img = dataset.images
@@ -83,6 +84,19 @@ def after_read(dataset: Dataset, frame: str, seen: Any) -> Dataset:
     images = type(img)(**{**vars(img), "orientation": tags, "width": width, "height": height})
     dataset = dataset.replace(images=images)
     return to_stored(dataset) if frame == DISPLAYED else dataset
+
+
+def _note_unknown(dataset: Dataset, frame: str, found: np.ndarray) -> Dataset:
+    """Remember, in ``info["exif"]``, the frame read and how many still images had no file.
+
+    Their tags are unknown, so their labels stay as read; a writer in the other frame warns
+    (:func:`write_in_frame`). The note never reaches an output.
+    """
+    info = {k: v for k, v in dataset.info.items() if k != "exif"}
+    unknown = int(np.count_nonzero(~found & (dataset.images.video == "")))
+    if unknown:
+        info["exif"] = {"frame": frame, "unknown": unknown}
+    return dataset.replace(info=info)
 
 
 def _warn_other_frame(
@@ -268,7 +282,7 @@ def bake_images(dataset: Dataset, folder: str | os.PathLike) -> int:
         list(pool.map(lambda job: _bake_one(*job) if job[2] > 1 else link_or_copy(*job[:2]), jobs))
     report.warn(
         "exif.bake_missing",
-        f"--exif bake: {missing} images not found; their labels are upright but no image was written",
+        f"--exif bake: {missing} images not found; no upright copy of them written",
         missing,
     )
     return missing
@@ -321,6 +335,17 @@ def write_in_frame(
     mode = mode or "keep"
     if mode not in EXIF_MODES:
         raise GtconvertError(f"--exif {mode} is not known", fix=f"use one of: {', '.join(EXIF_MODES)}")
+    note = dataset.info.get("exif")
+    if note:
+        dataset = dataset.replace(info={k: v for k, v in dataset.info.items() if k != "exif"})
+        if note.get("frame") != (DISPLAYED if mode == "bake" else frame):
+            report.warn(
+                "exif.unknown_orientation",
+                f"{note['unknown']} images were not found when reading, so their EXIF tags are unknown: "
+                f"their labels go from the {note['frame']} frame to the "
+                f"{DISPLAYED if mode == 'bake' else frame} frame unturned (pass --images DIR)",
+                int(note["unknown"]),
+            )
     if mode == "keep":
         with header_scope(frame):
             fmt.module.write(to_frame(dataset, frame), path, **options)

@@ -171,3 +171,23 @@ def test_bake_beside_a_file_never_replaces_a_folder_it_did_not_write(tmp_path: P
     back = gtconvert.read(fresh / "a.json")  # the upright images are found beside it
     assert back.images.orientation.tolist() == [1]
     np.testing.assert_array_equal(back.annotations.bbox, [[H - 4 - 8, 8, 8, 16]])
+
+
+def test_a_change_of_frame_with_the_images_absent_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _photo(photos / "6.jpg", 6)
+    img = Images.create(["6.jpg"], width=[W], height=[H])
+    ann = Annotations.create(image=[0], category=0, kind=Kind.BOX, bbox=[[8, 4, 16, 8]])
+    ds = Dataset(img, [Category(1, "thing", "rectangle")], ann, image_root=str(photos))
+    gtconvert.write(ds, tmp_path / "gt.mat", "matlab")
+    gtconvert.write(ds, tmp_path / "a.json", "coco")
+    shutil.rmtree(photos)
+    with pytest.warns(GtconvertWarning, match="EXIF tags are unknown"):
+        gtconvert.convert(tmp_path / "gt.mat", tmp_path / "b.json", src_format="matlab")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GtconvertWarning)
+        gtconvert.convert(tmp_path / "a.json", tmp_path / "c.json", images=str(tmp_path))  # same frame
+    assert "exif" not in json.loads((tmp_path / "c.json").read_text()).get("info", {})
