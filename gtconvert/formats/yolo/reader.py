@@ -15,6 +15,7 @@ from ... import geometry, imagefiles, report, sidecar
 from ...errors import GtconvertError
 from ...model import Annotations, Category, Dataset, Images, Kind
 from .datayaml import class_names
+from .labelfiles import parse_labels, read_texts
 from .layout import locate, split_of_folder
 from .pose import attach_keypoints, pose_shape, split_pose_rows, with_flip_idx
 from .rows import check_task
@@ -56,14 +57,11 @@ def read(
     if images is not None:
         image_root = Path(images)
         entries = [e._replace(image=os.path.join(images, e.rel)) for e in entries]
-    texts = _read_texts([e.label for e in entries])
-    parsed = [_parse(text, e.label, len(names), pose) for text, e in zip(texts, entries)]
+    labels = [e.label for e in entries]
+    cols, values, rows_per_image = parse_labels(read_texts(labels), labels, len(names), pose)
     if pose is not None:  # box rows, and their keypoints apart
-        split = [split_pose_rows(c, v, pose) for c, v in parsed]
-        parsed = [(c, v) for c, v, _ in split]
-        raw_keypoints = np.concatenate([kp for _, _, kp in split] or [np.zeros((0, pose[1]))])
+        cols, values, raw_keypoints = split_pose_rows(cols, values, pose)
     rel_names = [e.rel for e in entries]
-    rows_per_image = np.array([len(c) for c, _ in parsed], dtype=np.int64)
     restored = sidecar.restore(side, rel_names, rows_per_image, source="yolo")
     width, height = _sizes(entries, image_size, restored.sizes)
     img = Images.create(
@@ -73,86 +71,12 @@ def read(
         id=restored.image_ids,
         extra=[{"split": e.split} if e.split else None for e in entries],
     )
-    ann = _annotations(parsed, img, restored, task)
+    ann = _annotations(cols, values, rows_per_image, img, restored, task)
     cats = _categories(names, side)
     if pose is not None:
         attach_keypoints(ann, raw_keypoints, pose[0], img.width, img.height)
         with_flip_idx(cats, doc, pose[0])
     return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
-
-
-def _read_texts(labels: list[str]) -> list[str]:
-    """The text of every label file ("" for a missing one), read in batches from a few threads."""
-    if len(labels) <= 256:
-        return _read_batch(labels)
-    from concurrent.futures import ThreadPoolExecutor
-
-    size = max(64, len(labels) // (4 * imagefiles.IO_THREADS) + 1)
-    batches = [labels[i : i + size] for i in range(0, len(labels), size)]
-    with ThreadPoolExecutor(imagefiles.IO_THREADS) as pool:
-        return [text for batch in pool.map(_read_batch, batches) for text in batch]
-
-
-def _read_batch(labels: list[str]) -> list[str]:
-    out = []
-    for p in labels:
-        try:
-            with open(p, "rb") as f:
-                out.append(f.read().decode("utf-8"))
-        except FileNotFoundError:
-            out.append("")  # an image without a label file has no objects (Ultralytics' rule)
-        except UnicodeDecodeError as exc:
-            raise GtconvertError(f"label file is not UTF-8 text ({exc})", file=p) from None
-    return out
-
-
-def _parse(
-    text: str, label: str, n_classes: int, pose: tuple[int, int] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Column counts and flat values of one label file, checked like a trainer checks them."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    cols = np.fromiter((len(ln.split()) for ln in lines), dtype=np.int64, count=len(lines))
-    if pose is not None:
-        _check_pose_columns(cols, pose, label)
-    bad = np.flatnonzero((cols != 5) & ((cols < 7) | (cols % 2 == 0)))
-    if pose is None and len(bad):
-        raise GtconvertError(
-            f"a row has {cols[bad[0]]} numbers; YOLO rows have 5 (box) or 2k+1 with k >= 3 (polygon)",
-            file=label,
-            record=f"line {bad[0] + 1}",
-        )
-    try:
-        values = np.array(" ".join(lines).split(), dtype=np.float64)
-    except ValueError:
-        raise GtconvertError("label file holds something that is not a number", file=label) from None
-    if not np.isfinite(values).all():
-        line = int(np.searchsorted(np.cumsum(cols), np.flatnonzero(~np.isfinite(values))[0], side="right"))
-        raise GtconvertError(
-            "label file holds a value that is not a finite number", file=label, record=f"line {line + 1}"
-        )
-    starts = np.concatenate([[0], np.cumsum(cols)[:-1]])
-    cls = values[starts]
-    wrong = np.flatnonzero((cls != np.round(cls)) | (cls < 0) | (cls >= n_classes))
-    if len(wrong):
-        raise GtconvertError(
-            f"class {values[starts[wrong[0]]]:g} is not one of the {n_classes} classes in data.yaml names",
-            file=label,
-            record=f"line {wrong[0] + 1}",
-        )
-    return cols, values
-
-
-def _check_pose_columns(cols: np.ndarray, pose: tuple[int, int], label: str) -> None:
-    k, dims = pose
-    bad = np.flatnonzero(cols != 5 + k * dims)
-    if len(bad):
-        raise GtconvertError(
-            f"a row has {cols[bad[0]]} numbers; kpt_shape [{k}, {dims}] makes pose rows of {5 + k * dims}",
-            file=label,
-            record=f"line {bad[0] + 1}",
-        )
 
 
 def _sizes(
@@ -175,15 +99,18 @@ def _sizes(
 
 
 def _annotations(
-    parsed: list[tuple[np.ndarray, np.ndarray]], img: Images, restored: sidecar.Restored, task: str | None
+    cols: np.ndarray,
+    values: np.ndarray,
+    rows_per_image: np.ndarray,
+    img: Images,
+    restored: sidecar.Restored,
+    task: str | None,
 ) -> Annotations:
     """All label rows as annotations, with the kinds the sidecar recorded where they fit."""
-    cols = np.concatenate([c for c, _ in parsed]) if parsed else np.zeros(0, np.int64)
-    values = np.concatenate([v for _, v in parsed]) if parsed else np.zeros(0)
     n = len(cols)
     if n == 0:
         return Annotations.empty()
-    image = np.repeat(np.arange(len(img)), [len(c) for c, _ in parsed])
+    image = np.repeat(np.arange(len(img)), rows_per_image)
     W = img.width[image].astype(np.float64)
     H = img.height[image].astype(np.float64)
     starts = np.concatenate([[0], np.cumsum(cols)[:-1]])

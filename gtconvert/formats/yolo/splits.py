@@ -145,9 +145,14 @@ def find_entries(
     for src, images in zip(sources, per_source):
         for p in images:
             seen.setdefault(p, src.split if splits_known else "")
-    known = {label_of_str(p, labels) for p in seen}
+    image_labels = [label_of_str(p, labels) for p in seen]
+    known = set(image_labels)
     orphans: list[tuple[str, str]] = []
+    walked: set[str] = set()
     for src, images in zip(sources, per_source):
+        if src.path in walked:  # train and val both "images": one walk
+            continue
+        walked.add(src.path)
         for lab in _orphan_labels(src, images, labels, known):
             orphans.append((lab, src.split if splits_known else ""))
             known.add(lab)
@@ -163,7 +168,8 @@ def find_entries(
     under = images_root + os.sep
     base = images_root if all(p.startswith(under) for p in paths) else os.path.normpath(root)
     cut = len(base) + 1
-    entries = [Entry(_relative(p, base, cut), p, label_of_str(p, labels), s) for p, s in zip(paths, splits)]
+    all_labels = image_labels + [lab for lab, _ in orphans]
+    entries = [Entry(_relative(p, base, cut), p, lab, s) for p, lab, s in zip(paths, all_labels, splits)]
     return Path(base), entries
 
 
