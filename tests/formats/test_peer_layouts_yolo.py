@@ -423,3 +423,30 @@ def test_a_box_really_outside_stays_outside(tmp_path: Path) -> None:
     ds = yolo.read(tmp_path, image_size=(1000, 100))
     assert ds.annotations.bbox[0, 0] == pytest.approx(-0.002)
     assert [f.count for f in validate.check(ds) if f.code == "box.outside_image"] == [1]
+
+
+def test_data_yaml_with_names_only_takes_splits_from_folders(tmp_path: Path) -> None:
+    # Datumaro's yolo_ultralytics importer reads such a folder: names in data.yaml, splits as folders
+    _tree(tmp_path, _TWO_SPLITS)
+    (tmp_path / "data.yaml").write_text("names:\n  0: a\n")
+    assert _summary(yolo.read(tmp_path, image_size=(8, 8))) == [
+        ("train", "train/a.jpg", 1),
+        ("train", "train/sub/b.jpg", 2),
+        ("val", "val/c.jpg", 3),
+    ]
+
+
+def test_roboflow_export_reads_every_split(tmp_path: Path) -> None:
+    files = {}
+    for split, n in (("train", 1), ("valid", 2), ("test", 3)):
+        files[f"{split}/images/{split}.jpg"] = ""
+        files[f"{split}/labels/{split}.txt"] = _BOX * n
+    _tree(tmp_path, files)
+    (tmp_path / "data.yaml").write_text(
+        "train: ../train/images\nval: ../valid/images\ntest: ../test/images\nnc: 1\nnames: ['a']\n"
+    )
+    assert _summary(yolo.read(tmp_path, image_size=(8, 8))) == [
+        ("test", "test/images/test.jpg", 3),
+        ("train", "train/images/train.jpg", 1),
+        ("val", "valid/images/valid.jpg", 2),
+    ]

@@ -8,7 +8,10 @@ so that YOLO -> COCO restores them. See ``docs/yolo.md``.
 
 The package: :mod:`.reader` and :mod:`.writer` (the two directions), :mod:`.rows` (which object
 becomes which label row), :mod:`.text` (the exact label text), :mod:`.paths` (which label file
-belongs to which image) and :mod:`.datayaml`.
+belongs to which image), :mod:`.layout` (Ultralytics, Darknet or a names file: where the class
+names and splits are), :mod:`.splits` (which images each split names, as Ultralytics resolves
+them), :mod:`.labelfiles` (all label files read and parsed at once), :mod:`.datayaml` and
+:mod:`.pose`. Other tools' layouts: ``docs/layouts.md``.
 """
 
 from __future__ import annotations

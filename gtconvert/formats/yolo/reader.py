@@ -1,6 +1,7 @@
 """Reading a YOLO folder: label rows checked as a trainer checks them, then one columnar Dataset.
 
-Which files belong to the dataset is :mod:`.paths`' concern; ``data.yaml`` is :mod:`.datayaml`'s.
+Which layout it is and where the names are is :mod:`.layout`'s concern, which images the splits
+name :mod:`.splits`', the label text :mod:`.labelfiles`'.
 """
 
 from __future__ import annotations
