@@ -201,3 +201,46 @@ def test_bad_label_files_name_the_record(tmp_path: Path) -> None:
     (root / "dataset_meta.json").write_text(json.dumps(bad))
     with pytest.raises(GtconvertError, match=r"label_map\['2'\]"):
         masks.read(root)
+
+
+PEER_SCRIPT = """
+import json, sys
+from datumaro.components.annotation import AnnotationType
+from datumaro.components.dataset import Dataset
+ds = Dataset.import_from(sys.argv[1], "common_semantic_segmentation")
+names = [label.name for label in ds.categories()[AnnotationType.label]]
+areas = {item.id: {names[a.label]: int(a.image.sum()) for a in item.annotations} for item in ds}
+print("PEER-JSON " + json.dumps(areas))
+"""
+
+
+def peer_python() -> Path:
+    """The peers' venv (tests/peers/conftest.py's rule): skip only when it is absent."""
+    import os
+
+    named = os.environ.get("GTCONVERT_PEERS_PYTHON")
+    if named:
+        return Path(named)
+    default = Path("/opt/gtconvert-peers/bin/python")
+    if not default.is_file():
+        pytest.skip("the peers' venv is absent (made by .ci/run; or set GTCONVERT_PEERS_PYTHON)")
+    return default
+
+
+@pytest.mark.parametrize("mode", ["rgb", "palette", "grey"])
+def test_datumaro_reads_the_same_labels_and_areas(tmp_path: Path, mode: str) -> None:
+    """Datumaro's own importer on the same folder: the same labels per mask, the same areas."""
+    python = peer_python()
+    root = css_folder(tmp_path / "css", mode, {"a": label_image(8), "b": label_image(9, 8, 8)})
+    run = subprocess.run(
+        [str(python), "-c", PEER_SCRIPT, str(root)], capture_output=True, text=True, timeout=600
+    )
+    lines = [ln for ln in run.stdout.splitlines() if ln.startswith("PEER-JSON ")]
+    assert run.returncode == 0 and lines, run.stderr[-2000:]
+    theirs = json.loads(lines[-1][len("PEER-JSON ") :])
+    ds = masks.read(root)
+    ann, ours = ds.annotations, {}
+    for r in range(len(ann)):
+        stem = ds.images.file_name[ann.image[r]].rsplit(".", 1)[0]
+        ours.setdefault(stem, {})[ds.categories[ann.category[r]].name] = int(ann.area[r])
+    assert ours == {k: {n: c for n, c in v.items() if n != "background"} for k, v in theirs.items()}
