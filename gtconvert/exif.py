@@ -54,8 +54,30 @@ def after_read(dataset: Dataset, frame: str, seen: Any) -> Dataset:
 
     ``seen`` is the :class:`~gtconvert.imagefiles.HeaderScope` the reader ran in: headers the
     reader already opened for their size are not opened again. Sizes the reader did not know
-    (0) are taken from the header, in ``frame``.
+    (0) are taken from the header, in ``frame``. An image not found keeps the tag a previous
+    gtconvert output noted for it (:data:`TAG_KEY`), else the reader's (1: unknown).
     """
+    infos = _headers(dataset, seen)
+    found = np.array([info is not None for info in infos], dtype=bool)
+    header = np.array([info if info else (0, 0, 1) for info in infos], dtype=np.int64).reshape(-1, 3)
+    dataset, noted = _tags_noted(dataset)
+    img = dataset.images
+    tags = np.where(found, header[:, 2], np.where(noted > 0, noted, img.orientation))
+    width, height = img.width.copy(), img.height.copy()
+    if found.any():
+        _warn_other_frame(dataset, frame, tags, header, found)
+        unknown = found & ((width <= 0) | (height <= 0))
+        w, h = header[unknown, 0], header[unknown, 1]
+        if frame == DISPLAYED:
+            w, h = orient.displayed_size(tags[unknown], w, h)
+        width[unknown], height[unknown] = w, h
+    images = type(img)(**{**vars(img), "orientation": tags, "width": width, "height": height})
+    dataset = _note_unknown(dataset.replace(images=images), frame, found | (noted > 0))
+    return to_stored(dataset) if frame == DISPLAYED else dataset
+
+
+def _headers(dataset: Dataset, seen: Any) -> list[Any]:
+    """``(width, height, tag)`` of each image's header (None where there is no file)."""
     from .imagefiles import header_infos
 
     paths = image_paths(dataset)
@@ -65,25 +87,40 @@ def after_read(dataset: Dataset, frame: str, seen: Any) -> Dataset:
     todo = [i for i, (p, info) in enumerate(zip(paths, infos)) if p and info is None]
     for i, info in zip(todo, header_infos([paths[i] for i in todo], strict=False)):
         infos[i] = info
-    found = np.array([info is not None for info in infos], dtype=bool)
-    dataset = _note_unknown(dataset, frame, found)
-    if not found.any():
-        return dataset
+    return infos
+
+
+#: The image key in which a written file keeps each tagged image's EXIF tag (COCO image records,
+#: MATLAB's stored image extras), so that reading it back without the images stays exact.
+TAG_KEY = "exif_orientation"
+
+
+def _with_tags_noted(dataset: Dataset) -> Dataset:
+    """Each tagged image's tag in its ``extra`` under :data:`TAG_KEY` (other tools ignore the key)."""
     img = dataset.images
-    tags = img.orientation.copy()
-    header = np.array([info if info else (0, 0, 1) for info in infos], dtype=np.int64).reshape(-1, 3)
-    tags[found] = header[found, 2]
-    width, height = img.width.copy(), img.height.copy()
-    _warn_other_frame(dataset, frame, tags, header, found)
-    unknown = found & ((width <= 0) | (height <= 0))
-    if unknown.any():
-        w, h = header[unknown, 0], header[unknown, 1]
-        if frame == DISPLAYED:
-            w, h = orient.displayed_size(tags[unknown], w, h)
-        width[unknown], height[unknown] = w, h
-    images = type(img)(**{**vars(img), "orientation": tags, "width": width, "height": height})
-    dataset = dataset.replace(images=images)
-    return to_stored(dataset) if frame == DISPLAYED else dataset
+    tagged = np.flatnonzero(img.orientation > 1)
+    if not len(tagged):
+        return dataset
+    extra = img.extra.copy()
+    for i, tag in zip(tagged.tolist(), img.orientation[tagged].tolist()):
+        extra[i] = {**(extra[i] or {}), TAG_KEY: tag}
+    return dataset.replace(images=type(img)(**{**vars(img), "extra": extra}))
+
+
+def _tags_noted(dataset: Dataset) -> tuple[Dataset, np.ndarray]:
+    """The tags :func:`_with_tags_noted` kept (0 where none), taken out of ``extra``."""
+    img = dataset.images
+    noted = np.zeros(len(img), dtype=np.int64)
+    rows = [i for i, e in enumerate(img.extra.tolist()) if e and TAG_KEY in e]
+    if not rows:
+        return dataset, noted
+    extra = img.extra.copy()
+    for i in rows:
+        rest = dict(extra[i])
+        tag = rest.pop(TAG_KEY)
+        noted[i] = tag if isinstance(tag, int) and 1 <= tag <= 8 else 0
+        extra[i] = rest or None
+    return dataset.replace(images=type(img)(**{**vars(img), "extra": extra})), noted
 
 
 def _note_unknown(dataset: Dataset, frame: str, found: np.ndarray) -> Dataset:
@@ -348,7 +385,7 @@ def write_in_frame(
             )
     if mode == "keep":
         with header_scope(frame):
-            fmt.module.write(to_frame(dataset, frame), path, **options)
+            fmt.module.write(_with_tags_noted(to_frame(dataset, frame)), path, **options)
         return
     upright = baked(dataset)
     with header_scope(STORED):  # the baked images have no tag: both frames are one

@@ -191,3 +191,26 @@ def test_a_change_of_frame_with_the_images_absent_is_named(tmp_path: Path) -> No
         warnings.simplefilter("error", GtconvertWarning)
         gtconvert.convert(tmp_path / "a.json", tmp_path / "c.json", images=str(tmp_path))  # same frame
     assert "exif" not in json.loads((tmp_path / "c.json").read_text()).get("info", {})
+
+
+def test_the_tag_travels_with_the_labels_when_the_images_stay_behind(tmp_path: Path) -> None:
+    import shutil
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _photo(photos / "6.jpg", 6)
+    _photo(photos / "1.jpg", 1)
+    img = Images.create(["6.jpg", "1.jpg"], width=[W, W], height=[H, H])
+    ann = Annotations.create(image=[0, 1], category=0, kind=Kind.BOX, bbox=[[8, 4, 16, 8]] * 2)
+    ds = Dataset(img, [Category(1, "thing", "rectangle")], ann, image_root=str(photos))
+    gtconvert.write(ds, tmp_path / "gt.mat", "matlab")
+    gtconvert.convert(tmp_path / "gt.mat", tmp_path / "a.json")
+    records = json.loads((tmp_path / "a.json").read_text())["images"]
+    assert [r.get("exif_orientation") for r in records] == [6, None]  # a key other tools ignore
+    shutil.rmtree(photos)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GtconvertWarning)
+        back = gtconvert.read(tmp_path / "a.json")
+    assert back.images.orientation.tolist() == [6, 1]
+    assert back.images.width.tolist() == [W, W] and back.images.extra.tolist() == [None, None]
+    np.testing.assert_array_equal(back.annotations.bbox, ann.bbox)
