@@ -123,6 +123,19 @@ def test_labels_without_colours_use_the_voc_colour_map(tmp_path: Path) -> None:
     assert ds.images.file_name.tolist() == ["a.png"]  # no image: the mask's name
 
 
+def test_a_generated_black_is_no_background(tmp_path: Path) -> None:
+    """Without colours, label 0 gets VOC's black but stays a label unless it is named background."""
+    m = label_image(10)
+    root = tmp_path / "css"
+    (root / "masks").mkdir(parents=True)
+    (root / "dataset_meta.json").write_text(json.dumps({"labels": ["car", "road", "tree", "sky"]}))
+    Image.fromarray(m.astype(np.uint8), mode="L").save(root / "masks" / "a.png")
+    ds = masks.read(root)
+    assert [c.name for c in ds.categories] == ["car", "road", "tree", "sky"]
+    car = int(np.flatnonzero(ds.annotations.category == 0)[0])
+    assert ds.annotations.area[car] == np.count_nonzero(m == 0)
+
+
 def test_unknown_colours_become_categories_with_a_warning(tmp_path: Path) -> None:
     m = label_image(5)
     root = css_folder(tmp_path / "css", "rgb", {"a": m})
@@ -192,6 +205,14 @@ def test_a_folder_that_is_no_masks_layout_is_refused(tmp_path: Path, layout: dic
     )
     assert run.returncode == 2 and says in run.stderr
     assert not (tmp_path / "o.json").exists()
+
+
+@pytest.mark.parametrize("doc", [[1, 2], {"label_map": {"0": {"x": 1}}}, {"labels": "abc"}, {}])
+def test_malformed_label_files_are_refused(tmp_path: Path, doc: object) -> None:
+    root = css_folder(tmp_path / "css", "grey", {"a": label_image(11)})
+    (root / "dataset_meta.json").write_text(json.dumps(doc))
+    with pytest.raises(GtconvertError, match=r"dataset_meta\.json"):
+        masks.read(root)
 
 
 def test_bad_label_files_name_the_record(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ index is its place in ``labels`` then ``label_map``; its colour is ``segmentatio
 (the VOC colour map when no colour is given, as Datumaro does). A colour mask maps colours to
 labels; a palette PNG by the colours of its palette (OpenCV, which Datumaro reads with, expands
 a palette too); a grey mask holds label indices. The background label (``background_label``,
-else the black one, else one named ``background``) is unlabelled, not a category.
+else one given black, else one named ``background``) is unlabelled, not a category.
 """
 
 from __future__ import annotations
@@ -71,12 +71,12 @@ def read_labels(path: Path) -> Labels:
     names, colours, background = _meta_labels(path) if path.suffix == ".json" else _labelmap_labels(path)
     if not names:
         raise GtconvertError("no labels", file=path, fix="list the label names (and colours)")
+    if background is None:  # a black label given as such is the background (Datumaro writes it so)
+        background = next((k for k, c in enumerate(colours) if c == (0, 0, 0)), None)
     if all(c is None for c in colours):  # Datumaro then generates the VOC colour map
         from ...png import voc_colormap
 
         colours = [tuple(int(v) for v in c) for c in voc_colormap(len(names))]
-    if background is None:
-        background = next((k for k, c in enumerate(colours) if c == (0, 0, 0)), None)
     if background is None:
         background = next(
             (k for k, n in enumerate(names) if n.lower() in ("background", "_background_")), None
@@ -97,13 +97,17 @@ def _colour(value: Any, path: Path, record: str) -> tuple[int, int, int] | None:
 def _meta_labels(path: Path) -> tuple[list[str], list, int | None]:
     """Datumaro's order: ``labels`` first, then ``label_map`` entries not yet listed."""
     doc = read_json(path)
-    labels, label_map = (doc.get(k) if isinstance(doc, dict) else None for k in ("labels", "label_map"))
+    if not isinstance(doc, dict):
+        raise GtconvertError("not a JSON object", file=path, fix=_FIX)
+    labels, label_map = doc.get("labels"), doc.get("label_map")
     if not isinstance(labels, (list, type(None))) or not isinstance(label_map, (dict, type(None))):
         raise GtconvertError("'labels' must be a list and 'label_map' an object", file=path, fix=_FIX)
     colours_in = doc.get("segmentation_colors") or []
     if not isinstance(colours_in, list):
         raise GtconvertError("'segmentation_colors' must be a list", file=path, fix=_FIX)
-    names = [str(n) for n in labels or []]
+    if not all(isinstance(n, str) for n in [*(labels or []), *(label_map or {}).values()]):
+        raise GtconvertError("label names must be text", file=path, fix=_FIX)
+    names = list(dict.fromkeys(labels or []))  # Datumaro keeps a name once
     colours: list = [None] * len(names)
     for key, name in (label_map or {}).items():
         record = f"label_map[{key!r}]"
