@@ -110,8 +110,8 @@ class Format:
         return apply_options(dataset, **ops) if ops else dataset
 
     def write(self, dataset: Any, path: str | os.PathLike, **options: Any) -> None:
-        """The format's ``write``, the labels first turned into its EXIF frame (or baked upright)."""
-        from .exif import write_in_frame
+        """The format's ``write``, the labels first turned into its EXIF frame (or baked upright, :mod:`gtconvert.exif_write`)."""
+        from .exif_write import write_in_frame
 
         frame = self.exif_frame(options.pop("exif_frame", None))
         mode = options.pop("exif", None)
