@@ -224,3 +224,33 @@ def test_damaged_json_text_is_named(field: str, tmp_path: Path) -> None:
     with pytest.raises(GtconvertError, match="not valid JSON") as err:
         gtconvert.read(path, "matlab")
     assert field in str(err.value) and str(path) in str(err.value)
+
+
+def test_empty_cell_shapes_survive_python(tmp_path):
+    """labelEmptyValues ('double 0x4', 'struct 0x1') read and written back; a file without it
+    (written before the field existed) reads with them unknown."""
+    import warnings
+
+    from gtconvert.formats.matlab import interchange
+
+    ic = interchange.Interchange(
+        sourceType="imageCollection",
+        imageFiles=["a.png"], imageIds=np.array([1.0]), imageSize=np.array([[30.0, 40.0]]),
+        imageTime=np.array([np.nan]), pixelLabelFiles=[""],
+        labelNames=["car", "tree"], labelIds=np.array([1.0, 2.0]), labelTypes=["Rectangle"] * 2,
+        labelColors=np.full((2, 3), np.nan), labelPixelIds=[np.zeros((0, 0))] * 2,
+        labelGroups=[""] * 2, labelDescriptions=[""] * 2, labelParents=[""] * 2,
+        labelEmptyValues=["struct 0x1", "double 0x4"],
+    )  # fmt: skip
+    interchange.save(ic, tmp_path / "in.mat")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = gtconvert.read(tmp_path / "in.mat", "matlab")
+        gtconvert.write(ds, tmp_path / "out.mat", "matlab")
+    assert interchange.load(tmp_path / "out.mat").labelEmptyValues == ["struct 0x1", "double 0x4"]
+    import scipy.io
+
+    raw = scipy.io.loadmat(tmp_path / "in.mat")["gtconvert"]
+    fields = {n: raw[n][0, 0] for n in raw.dtype.names if n != "labelEmptyValues"}
+    scipy.io.savemat(tmp_path / "old.mat", {"gtconvert": fields})
+    assert interchange.load(tmp_path / "old.mat").labelEmptyValues == ["", ""]

@@ -103,3 +103,29 @@ def test_keypoints_are_point_sublabels_in_matlab_and_come_back(tmp_path: Path) -
     assert [a.get("keypoints") for a in back["annotations"]] == [
         a.get("keypoints") for a in doc["annotations"]
     ]
+
+
+def test_empty_cells_keep_their_shape_through_python(tmp_path: Path) -> None:
+    """Octave export (0x4 boxes, 0x1 structs) -> Python read and write -> Octave: same shapes."""
+    octave(
+        "s.DataSource = struct('Source', {{'a.png'; 'b.png'}}, 'TimeStamps', [], 'SourceType', 'ImageCollection');\n"
+        "s.LabelDefinitions = struct('Name', {'car'; 'tree'}, 'Type', {'Rectangle'; 'Rectangle'}, "
+        "'LabelColor', {[1 0 0]; [0 1 0]}, 'Group', 'None', 'Description', '', "
+        "'Hierarchy', {struct('Type', 'Rectangle', 'Description', '', 'old', struct('DefaultValue', false, "
+        "'Description', '')); []});\n"
+        "s.LabelData = struct('car', {struct('Position', {[1 2 3 4]}, 'old', {true}); "
+        "struct('Position', cell(0, 1), 'old', cell(0, 1))}, 'tree', {zeros(0, 4); [5 5 2 2]});\n"
+        "gtconvert.exportStruct(s, 'in.mat', 'ReadImageSize', false, 'ImageSize', [30 40; 30 40]);\n",
+        tmp_path,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = gtconvert.read(tmp_path / "in.mat", "matlab")
+        gtconvert.write(ds, tmp_path / "py.mat", "matlab")
+    out = octave(
+        "spec = gtconvert.internal.readInterchange('py.mat');\n"
+        "printf('%s|%dx%d|%s|%dx%d\\n', class(spec.LabelData(1).tree), size(spec.LabelData(1).tree), "
+        "class(spec.LabelData(2).car), size(spec.LabelData(2).car));\n",
+        tmp_path,
+    )
+    assert out.strip().splitlines()[-1] == "double|0x4|struct|0x1"

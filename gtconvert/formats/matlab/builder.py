@@ -61,6 +61,7 @@ class Builder:
         self.parts: list[np.ndarray] = []
         self.attributes: list[str] = []
         self.skipped: dict[str, int] = {}
+        self.empty_values: dict[int, str] = {}  # label row -> class and size of its empty cells
 
     def add_label(self, label: Label) -> int:
         key = (label.parent, label.name)
@@ -95,6 +96,13 @@ class Builder:
         """One LabelData cell of a label: a matrix, a cell of vertex lists, a struct array..."""
         lab = self.labels[label]
         value = plain(value)
+        if (
+            parent == 0
+            and label not in self.empty_values
+            and isinstance(value, np.ndarray)
+            and not value.size
+        ):
+            self.empty_values[label] = describe_empty(value)
         if is_struct(value):
             for element in struct_elements(value):
                 self._add_struct_element(element, value.dtype.names, image, label, parent)
@@ -154,6 +162,7 @@ class Builder:
         ic.labelGroups = [lab.group for lab in labs]
         ic.labelDescriptions = [lab.description for lab in labs]
         ic.labelParents = [lab.parent for lab in labs]
+        ic.labelEmptyValues = [self.empty_values.get(k, "") for k in range(len(labs))]
         defs = [(k, a) for k, lab in enumerate(labs) for a in lab.attributes]
         ic.attrLabel = np.array([k + 1 for k, _ in defs], dtype=np.float64)
         ic.attrNames = [a["name"] for _, a in defs]
@@ -179,6 +188,20 @@ class Builder:
 # ---------------------------------------------------------------------------------------
 # label definitions
 # ---------------------------------------------------------------------------------------
+
+
+def describe_empty(value: np.ndarray) -> str:
+    """An empty LabelData cell as the interchange's ``labelEmptyValues`` text (``'double 0x4'``)."""
+    if is_struct(value):
+        kind = "struct"
+    elif value.dtype == object:
+        kind = "cell"
+    elif value.dtype == bool:
+        kind = "logical"
+    else:
+        kind = "double"
+    rows, cols = value.shape[:2] if value.ndim >= 2 else (0, 0)
+    return f"{kind} {rows}x{cols}"
 
 
 def field_or(element: Any, names: tuple[str, ...], name: str, default: Any = None) -> Any:

@@ -23,6 +23,9 @@ from . import mat73
 
 SCHEMA = "gtconvert-interchange"
 
+#: fields added after version 1 that older readers ignore and newer ones may miss
+_OPTIONAL = ("labelEmptyValues",)
+
 
 VERSION = 1
 
@@ -52,6 +55,7 @@ _FIELDS: dict[str, str] = {
     "labelGroups": "cellstr",
     "labelDescriptions": "cellstr",
     "labelParents": "cellstr",
+    "labelEmptyValues": "cellstr",
     "attrLabel": "col",
     "attrNames": "cellstr",
     "attrTypes": "cellstr",
@@ -101,6 +105,8 @@ class Interchange:
     labelGroups: list[str] = field(default_factory=list)
     labelDescriptions: list[str] = field(default_factory=list)
     labelParents: list[str] = field(default_factory=list)
+    #: class and size of each label's empty LabelData cells (``'double 0x4'``), '' when unknown
+    labelEmptyValues: list[str] = field(default_factory=list)
     attrLabel: np.ndarray = field(default_factory=_empty_col)
     attrNames: list[str] = field(default_factory=list)
     attrTypes: list[str] = field(default_factory=list)
@@ -123,10 +129,12 @@ class Interchange:
     def check(self, path: Any) -> None:
         """Sizes agree with each other; a clear error names the first field that does not."""
         n_img, n_lab, n_obj = len(self.imageFiles), len(self.labelNames), len(self.objImage)
+        if not self.labelEmptyValues:  # optional (added without a version step): unknown
+            self.labelEmptyValues = [""] * n_lab
         expect = {
             "imageIds": n_img, "imageSize": n_img, "imageTime": n_img, "pixelLabelFiles": n_img,
             "labelIds": n_lab, "labelTypes": n_lab, "labelColors": n_lab, "labelPixelIds": n_lab,
-            "labelGroups": n_lab, "labelDescriptions": n_lab, "labelParents": n_lab,
+            "labelGroups": n_lab, "labelDescriptions": n_lab, "labelParents": n_lab, "labelEmptyValues": n_lab,
             "objLabel": n_obj, "objId": n_obj, "objParent": n_obj, "objIsCrowd": n_obj,
             "objPosition": n_obj, "objPartCount": n_obj, "objRle": n_obj, "objAttributes": n_obj,
             "attrNames": len(self.attrLabel), "attrTypes": len(self.attrLabel),
@@ -235,7 +243,7 @@ def from_fields(values: dict[str, Any], path: Any) -> Interchange:
                     fix="the file is damaged; export it again",
                 ) from None
     _check_json_fields(ic, path)
-    missing = [name for name in _FIELDS if name not in values]
+    missing = [name for name in _FIELDS if name not in values and name not in _OPTIONAL]
     if missing:  # defaults keep older files readable; an inconsistency then names what is missing
         try:
             ic.check(path)

@@ -192,6 +192,9 @@ def _info(ic: Interchange, name: str, convention: str, stored: dict[str, Any]) -
     }  # fmt: skip
     if ic.sourceName:
         matlab["source"] = ic.sourceName
+    empty = {n: e for n, e, p in zip(ic.labelNames, ic.labelEmptyValues, ic.labelParents) if e and not p}
+    if empty:  # the class and size of each label's empty cells, written back by the writer
+        matlab["empty_values"] = empty
     info.setdefault("matlab", matlab)
     summary = {"release": ic.release or "-", "source": ic.sourceType}
     if ic.sourceName:

@@ -203,6 +203,11 @@ def _write_labels(ic: Interchange, dataset: Dataset, labels: list[_Label]) -> No
     ic.labelGroups = [c.group or "" for c in source]
     ic.labelDescriptions = [c.description or "" for c in source]
     ic.labelParents = [c.parent or "" for c in source]
+    empty = dataset.info.get("matlab", {}).get("empty_values") or {}
+    ic.labelEmptyValues = [
+        str(empty.get(lab.name, "")) if not lab.split and not c.parent else ""
+        for c, lab in zip(source, labels)
+    ]
     # a split label takes its category's attribute definitions, so its objects keep theirs in MATLAB
     defs = [(k, a) for k, c in enumerate(source) for a in (c.attributes or [])]
     ic.attrLabel = np.array([k + 1 for k, _ in defs], dtype=np.float64)

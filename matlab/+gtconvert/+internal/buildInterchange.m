@@ -71,7 +71,11 @@ for i = 1:numel(kept)
         if lab.parent ~= 0 || strcmp(lab.type, 'PixelLabel') || ~isfield(data, lab.field)
             continue
         end
-        [found, next] = objectsOf(data(kept(i)).(lab.field), k, i, 0, next, labels);
+        value = data(kept(i)).(lab.field);
+        if isempty(value) && isempty(g.labelEmptyValues{k})  % kept so that 0x4 comes back 0x4
+            g.labelEmptyValues{k} = sprintf('%s %dx%d', class(value), size(value, 1), size(value, 2));
+        end
+        [found, next] = objectsOf(value, k, i, 0, next, labels);
         chunks = [chunks, found]; %#ok<AGROW> one entry per (image, label) with objects
     end
 end
@@ -213,6 +217,7 @@ end
 g.labelPixelIds{end + 1, 1} = pixelId;
 g.labelGroups{end + 1, 1} = char(gtconvert.internal.fieldOr(d, 'Group', ''));
 g.labelDescriptions{end + 1, 1} = description;
+g.labelEmptyValues{end + 1, 1} = '';
 if parent == 0
     g.labelParents{end + 1, 1} = '';
 else

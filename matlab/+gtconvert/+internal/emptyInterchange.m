@@ -30,6 +30,7 @@ g.labelPixelIds = cell(0, 1);
 g.labelGroups = cell(0, 1);
 g.labelDescriptions = cell(0, 1);
 g.labelParents = cell(0, 1);
+g.labelEmptyValues = cell(0, 1);
 g.attrLabel = zeros(0, 1);
 g.attrNames = cell(0, 1);
 g.attrTypes = cell(0, 1);

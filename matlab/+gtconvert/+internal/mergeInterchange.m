@@ -22,6 +22,9 @@ for k = 1:numel(b.labelNames)
                 b.labelNames{k}, a.labelTypes{hit}, b.labelTypes{k});
         end
         labelMap(k) = hit;
+        if isempty(emptyText(g, hit))
+            g.labelEmptyValues{hit, 1} = emptyText(b, k);
+        end
     end
 end
 if ~strcmp(a.sourceType, b.sourceType)
@@ -59,6 +62,7 @@ g.labelPixelIds{end + 1, 1} = b.labelPixelIds{k};
 g.labelGroups{end + 1, 1} = b.labelGroups{k};
 g.labelDescriptions{end + 1, 1} = b.labelDescriptions{k};
 g.labelParents{end + 1, 1} = b.labelParents{k};
+g.labelEmptyValues{end + 1, 1} = emptyText(b, k);
 attrRows = find(b.attrLabel == k);
 g.attrLabel = [g.attrLabel; repmat(numel(g.labelNames), numel(attrRows), 1)];
 g.attrNames = [g.attrNames; b.attrNames(attrRows)];
@@ -66,4 +70,12 @@ g.attrTypes = [g.attrTypes; b.attrTypes(attrRows)];
 g.attrDefaults = [g.attrDefaults; b.attrDefaults(attrRows)];
 g.attrListItems = [g.attrListItems; b.attrListItems(attrRows)];
 g.attrDescriptions = [g.attrDescriptions; b.attrDescriptions(attrRows)];
+end
+
+function shapeText = emptyText(g, k)
+% The empty-cell text of label K ('' when the struct has none, e.g. an older file).
+shapeText = '';
+if isfield(g, 'labelEmptyValues') && numel(g.labelEmptyValues) >= k
+    shapeText = g.labelEmptyValues{k};
+end
 end

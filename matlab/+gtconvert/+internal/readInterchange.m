@@ -237,7 +237,7 @@ top = find([labels.parent] == 0 & ~strcmp(g.labelTypes, 'PixelLabel')' & ...
     ~strcmp(g.labelTypes, 'Mask')');
 values = cell(n, numel(labels));
 for k = top(:)'
-    values(:, k) = {emptyValue(labels(k).type)};
+    values(:, k) = {emptyValue(labels, k, g.labelEmptyValues)};
 end
 [values, where] = topLevelObjects(g, labels, values);
 values = sublabelObjects(g, labels, values, where);
@@ -257,8 +257,37 @@ if any(strcmp(g.labelTypes, 'PixelLabel'))
 end
 end
 
-function v = emptyValue(typeName)
-switch typeName
+function v = emptyValue(labels, k, texts)
+% An empty LabelData cell of label K: of the class and size the source had
+% ('double 0x4', 'cell 0x1', 'struct 0x1', from labelEmptyValues), else
+% the default of its type.
+shapeText = '';
+if numel(texts) >= k
+    shapeText = texts{k};
+end
+tokens = regexp(shapeText, '^(\w+) (\d+)x(\d+)$', 'tokens', 'once');
+if ~isempty(tokens) && ~strcmp(labels(k).type, 'Scene')
+    shape = [str2double(tokens{2}), str2double(tokens{3})];
+    switch tokens{1}
+        case 'cell'
+            v = cell(shape);
+            return
+        case 'struct'
+            if labels(k).complex
+                names = [{'Position'}; labels(k).attrs(:); {labels(labels(k).subs).field}'];
+                v = cell2struct(cell([numel(names), shape]), names, 1);
+                v = reshape(v, shape);
+                return
+            end
+        case 'logical'
+            v = false(shape);
+            return
+        otherwise
+            v = zeros(shape);
+            return
+    end
+end
+switch labels(k).type
     case {'Polygon', 'Line'}
         v = cell(0, 1);
     case 'Scene'
@@ -340,6 +369,9 @@ if asStruct
 end
 switch lab.type
     case {'Polygon', 'Line'}
+        if ~iscell(v)
+            v = cell(0, 1);  % the source's empty cells were 0x0 double
+        end
         v{end + 1, 1} = position;
     case 'Scene'
         v = true;
