@@ -141,7 +141,11 @@ def find_entries(
     # a folder listed under two splits (train == val == images) says nothing about splits
     splits_known = len({s.path for s in sources}) == len(sources)
     seen: dict[str, str] = {}
-    per_source = [_source_images(src, str(root)) for src in sources]
+    found: dict[str, list[str]] = {}  # train and val both "images": one walk
+    for src in sources:
+        if src.path not in found:
+            found[src.path] = _source_images(src, str(root))
+    per_source = [found[src.path] for src in sources]
     for src, images in zip(sources, per_source):
         for p in images:
             seen.setdefault(p, src.split if splits_known else "")
@@ -150,7 +154,7 @@ def find_entries(
     orphans: list[tuple[str, str]] = []
     walked: set[str] = set()
     for src, images in zip(sources, per_source):
-        if src.path in walked:  # train and val both "images": one walk
+        if src.path in walked:
             continue
         walked.add(src.path)
         for lab in _orphan_labels(src, images, labels, known):
