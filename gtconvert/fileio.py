@@ -433,6 +433,27 @@ def regular_file(path: str | os.PathLike) -> None:
         raise GtconvertError(f"this is {kind}", file=path, fix="give the path of a regular file")
 
 
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of a regular file; a FIFO, socket, device or folder is refused, never read.
+
+    The file is opened without blocking (a FIFO's open would wait for a writer) and checked on
+    the open descriptor, so a link to ``/dev/zero`` or a FIFO swapped in meanwhile is refused
+    too. A missing file raises ``FileNotFoundError`` as ``open`` does (callers decide).
+    """
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, socket or device)"
+            raise GtconvertError(f"this is {kind}", file=path, fix="give the path of a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    finally:
+        os.close(fd)
+
+
 def read_yaml(path: str | os.PathLike) -> Any:
     """Parse a small YAML side file (``data.yaml``) safely: a regular file, no aliases.
 

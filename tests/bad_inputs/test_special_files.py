@@ -64,3 +64,16 @@ def test_yaml_fifo_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         ["convert", str(folder / "data.yaml"), str(tmp_path / "o.json"), "--from", "yolo"], capsys
     )
     one_error(code, lines, "data.yaml")  # refused at once, never opened (no hang)
+
+
+def test_read_regular_refuses_without_blocking(tmp_path: Path) -> None:
+    from gtconvert.errors import GtconvertError
+    from gtconvert.fileio import read_regular
+
+    (tmp_path / "a.txt").write_bytes(b"0 0.5 0.5 0.1 0.1\n")
+    assert read_regular(tmp_path / "a.txt") == b"0 0.5 0.5 0.1 0.1\n"
+    for special in (_fifo(tmp_path / "f"), _folder(tmp_path / "d"), _zero_link(tmp_path / "z")):
+        with pytest.raises(GtconvertError, match="this is"):
+            read_regular(special)  # a FIFO without a writer: an open that blocked would hang here
+    with pytest.raises(FileNotFoundError):
+        read_regular(tmp_path / "missing.txt")
