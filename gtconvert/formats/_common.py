@@ -22,12 +22,21 @@ MATLAB_ONLY = {
 }
 
 
-def writable(ann: Annotations, code: str, label: str, *, lacks: str, keep_with: str) -> np.ndarray:
+def writable(
+    ann: Annotations,
+    code: str,
+    label: str,
+    *,
+    lacks: str,
+    keep_with: str,
+    holds: tuple[str, ...] | None = None,
+) -> np.ndarray:
     """Rows whose shape the format holds; one warning per kind it cannot hold, with the count.
 
     ``code`` prefixes the warning codes (``yolo`` -> ``yolo.unwritable.point``); ``label`` names
     the format in messages; ``lacks`` says why (``"YOLO has no such shape"``); ``keep_with``
-    says which targets keep those shapes (``"matlab"``).
+    says which targets keep those shapes (``"matlab"``); ``holds`` the per-object fields this
+    writing holds when it is not the format's entry in :data:`HOLDS_FIELDS`.
     """
     for kind, what in MATLAB_ONLY.items():
         count = int(np.count_nonzero(ann.kind == kind))
@@ -36,7 +45,7 @@ def writable(ann: Annotations, code: str, label: str, *, lacks: str, keep_with: 
             f"{label}: {count} {what} not written ({lacks}); use --to {keep_with} to keep them",
             count,
         )
-    warn_fields_dropped(ann, code, label)
+    warn_fields_dropped(ann, code, label, holds)
     return ~np.isin(ann.kind, list(MATLAB_ONLY))
 
 
@@ -48,17 +57,20 @@ HOLDS_FIELDS: dict[str, tuple[str, ...]] = {
     "voc": ("attributes",),  # <attributes>, as CVAT writes them
     "matlab": ("keypoints", "attributes"),  # keypoints as Point sublabels
     "openlabel": ("attributes", "extra"),
+    # masks: attributes and unknown keys in classes.json's objects when instance masks are written
 }
 #: Where each field is kept, for the warnings.
 KEPT_BY = {"attributes": "--to coco, voc, matlab or openlabel", "extra": "--to coco or openlabel"}
 
 
-def warn_fields_dropped(ann: Annotations, code: str, label: str) -> None:
+def warn_fields_dropped(
+    ann: Annotations, code: str, label: str, holds: tuple[str, ...] | None = None
+) -> None:
     """One warning, with its count, per per-object field the writer ``code`` cannot hold:
     keypoints, attributes, and the unknown keys of the source records (COCO's ``ignore``,
     kwcoco's ``track_id``...), which no sidecar keeps either. Every writer calls this once
     (:func:`writable` does)."""
-    holds = HOLDS_FIELDS.get(code, ())
+    holds = HOLDS_FIELDS.get(code, ()) if holds is None else holds
     if "keypoints" not in holds:
         warn_keypoints_dropped(ann, code, label)
     if "attributes" not in holds:

@@ -21,7 +21,8 @@ from gtconvert.report import Report
 TARGETS = {
     "yolo": ("out", {"task": "detect"}, {"keypoints", "unknown_keys"}),  # yolo.attributes: its own code
     "voc": ("out", {}, {"keypoints", "unknown_keys"}),
-    "masks": ("out", {}, {"keypoints", "attributes", "unknown_keys"}),
+    "masks": ("out", {}, {"keypoints"}),  # classes.json's objects keep the rest
+    "masks-index": ("out", {"instances": False}, {"keypoints", "attributes", "unknown_keys"}),
     "semantic": ("out", {}, {"keypoints", "attributes", "unknown_keys"}),
     "classify": ("out", {"crops": True}, {"keypoints", "attributes", "unknown_keys"}),
     "matlab": ("out.mat", {}, {"unknown_keys"}),
@@ -54,6 +55,7 @@ def source(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("target", list(TARGETS))
 def test_every_target_names_what_it_cannot_hold(tmp_path: Path, target: str) -> None:
     name, opts, lost = TARGETS[target]
+    target = target.split("-")[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = coco.read(source(tmp_path))
@@ -70,7 +72,7 @@ def test_every_target_names_what_it_cannot_hold(tmp_path: Path, target: str) -> 
 def test_the_report_file_names_them(tmp_path: Path) -> None:
     src = source(tmp_path)
     report_path = tmp_path / "report.json"
-    args = ["convert", str(src), str(tmp_path / "y"), "--to", "masks", "--report", str(report_path)]
+    args = ["convert", str(src), str(tmp_path / "y"), "--to", "semantic", "--report", str(report_path)]
     run = subprocess.run(
         [sys.executable, "-m", "gtconvert", *args],
         capture_output=True,
@@ -78,6 +80,19 @@ def test_the_report_file_names_them(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     codes = {e["code"]: e["count"] for e in json.loads(report_path.read_text())["events"]}
-    assert codes["masks.unknown_keys_dropped"] == 1 and codes["masks.keypoints_dropped"] == 1
-    assert codes["masks.attributes_dropped"] == 1
+    assert codes["semantic.unknown_keys_dropped"] == 1 and codes["semantic.keypoints_dropped"] == 1
+    assert codes["semantic.attributes_dropped"] == 1
     assert "unknown keys of 1 objects" in run.stderr
+
+
+def test_masks_keep_attributes_and_unknown_keys_with_the_instances(tmp_path: Path) -> None:
+    from gtconvert.formats import masks
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = coco.read(source(tmp_path))
+        masks.write(ds, tmp_path / "m")
+        back = masks.read(tmp_path / "m")
+    assert back.annotations.id.tolist() == ds.annotations.id.tolist()
+    assert back.annotations.attributes.tolist() == ds.annotations.attributes.tolist()
+    assert back.annotations.extra.tolist() == ds.annotations.extra.tolist()

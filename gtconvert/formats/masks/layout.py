@@ -28,7 +28,8 @@ def mask_bbox(m: np.ndarray) -> list[float]:
 
 def scan_annotations(scans: list[dict], value_row: dict, as_rle: bool) -> Annotations:
     """One annotation per value found by the scans of the images (``values``, ``bbox``, ``area``,
-    and ``refs`` or, with ``as_rle``, ``rle``; ``ids`` and ``iscrowd`` when known)."""
+    and ``refs`` or, with ``as_rle``, ``rle``; ``ids``, ``iscrowd``, ``attributes`` and
+    ``extra`` when known)."""
     image = [k for k, s in enumerate(scans) for _ in s["values"]]
     category = [value_row[v] for s in scans for v in s["values"]]
     bbox = [b for s in scans for b in s["bbox"]]
@@ -47,4 +48,13 @@ def scan_annotations(scans: list[dict], value_row: dict, as_rle: bool) -> Annota
         iscrowd=[c for s in scans for c in s.get("iscrowd", [False] * len(s["values"]))],
         rle=[r for s in scans for r in s["rle"]] if as_rle else None,
         pixel_ref=None if as_rle else [r for s in scans for r in s["refs"]],
+        attributes=_optional(scans, "attributes"),
+        extra=_optional(scans, "extra"),
     )
+
+
+def _optional(scans: list[dict], key: str) -> list | None:
+    """A per-object column the scans may hold (instance masks' attributes, unknown keys)."""
+    if not any(s.get(key) for s in scans):
+        return None
+    return [v for s in scans for v in s.get(key, [None] * len(s["values"]))]

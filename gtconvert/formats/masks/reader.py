@@ -272,7 +272,15 @@ def _read_binary(path: str) -> np.ndarray:
 def _scan_instances(root: str, record: dict) -> dict:
     """One image's instance masks: each object's class value, id, crowd flag and RLE."""
     objects = record.get("objects") or []
-    out: dict[str, Any] = {"values": [], "ids": [], "iscrowd": [], "rle": [], "refs": []}
+    out: dict[str, Any] = {
+        "values": [],
+        "ids": [],
+        "iscrowd": [],
+        "rle": [],
+        "refs": [],
+        "attributes": [],
+        "extra": [],
+    }
     w, h = int(record.get("width", 0)), int(record.get("height", 0))
     for obj in objects:
         m = _read_binary(_mask_file(root, obj.get("file"), obj))
@@ -280,6 +288,8 @@ def _scan_instances(root: str, record: dict) -> dict:
         out["values"].append(tuple(int(v) for v in np.atleast_1d(obj.get("value", 1))))
         out["ids"].append(int(obj["id"]) if "id" in obj else None)
         out["iscrowd"].append(bool(obj.get("iscrowd", False)))
+        out["attributes"].append(obj.get("attributes"))
+        out["extra"].append(obj.get("extra") if isinstance(obj.get("extra"), dict) else None)
         out["rle"].append(geometry.mask_to_rle(m))
     if not objects and record.get("mask"):  # an image without objects: its size from the header
         w, h = _png_size(_mask_file(root, record["mask"], record))

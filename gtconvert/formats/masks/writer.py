@@ -15,7 +15,7 @@ from ...fileio import atomic_output, dump_json, safe_relative
 from ...model import Annotations, Category, Dataset, Kind
 from ...pixels import map_files
 from ...png import write_binary_png, write_index_png
-from .._common import writable
+from .._common import MATLAB_ONLY, writable
 from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, INSTANCE_DIR, MARKER
 
 
@@ -34,10 +34,13 @@ def write(
     one Image Segmenter style ``BW`` mask per image (the union of its objects).
     """
     ann = dataset.annotations
-    rasterised = writable(ann, "masks", "masks", lacks="a mask has no such shape", keep_with="matlab or coco")
+    if instances is None:  # objects to keep: any shape a mask holds but a pixel label
+        instances = bool(np.any(~np.isin(ann.kind, [*MATLAB_ONLY, Kind.PIXEL_REF])))
+    holds = ("attributes", "extra") if instances else ()  # kept in classes.json's objects
+    rasterised = writable(
+        ann, "masks", "masks", lacks="a mask has no such shape", keep_with="matlab or coco", holds=holds
+    )
     _warn_rasterised_boxes(ann)
-    if instances is None:
-        instances = bool(np.any(rasterised & (ann.kind != Kind.PIXEL_REF)))
     values = _class_values(dataset.categories)
     sizes = _image_sizes(dataset)
     names = _mask_names(dataset.images.file_name)
@@ -222,6 +225,8 @@ def _class_map_doc(
                     "value": values[ann.category[r]],
                     "file": f"{INSTANCE_DIR}/{names[i]}_{n}.png",
                     **({"iscrowd": True} if ann.iscrowd[r] else {}),
+                    **({"attributes": ann.attributes[r]} if ann.attributes[r] is not None else {}),
+                    **({"extra": ann.extra[r]} if ann.extra[r] else {}),
                 }
                 for n, r in enumerate(instance_rows[i].tolist(), start=1)
             ]
