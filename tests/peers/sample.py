@@ -13,7 +13,9 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
+from pycocotools import mask as rle
 
 KEYPOINTS = ["nose", "left_eye", "right_eye", "left_wrist", "right_wrist"]
 SKELETON = [[1, 2], [1, 3], [2, 4], [3, 5]]  # COCO's 1-based pairs
@@ -80,3 +82,28 @@ def write_sample(folder: Path, doc: dict | None = None) -> tuple[Path, Path, dic
     path = folder / "coco.json"
     path.write_text(json.dumps(doc))
     return path, images, doc
+
+
+def mask_doc() -> tuple[dict, list[np.ndarray]]:
+    """COCO RLE masks on a 200 x 150 image: a ring (a hole) and two blobs (two parts)."""
+    h, w = 150, 200
+    ring = np.zeros((h, w), np.uint8)
+    ring[20:100, 20:100] = 1
+    ring[45:75, 45:75] = 0
+    blobs = np.zeros((h, w), np.uint8)
+    blobs[30:70, 120:180] = 1
+    blobs[100:140, 130:170] = 1
+    masks = [ring, blobs]
+    anns = []
+    for i, m in enumerate(masks):
+        enc = rle.encode(np.asfortranarray(m))
+        x, y, bw, bh = rle.toBbox(enc).tolist()
+        enc["counts"] = enc["counts"].decode()
+        anns.append({"id": i + 1, "image_id": 1, "category_id": 1 + i, "segmentation": enc,
+                     "bbox": [x, y, bw, bh], "area": float(m.sum()), "iscrowd": 0})  # fmt: skip
+    doc = {
+        "images": [{"id": 1, "file_name": "m.jpg", "width": w, "height": h}],
+        "categories": [{"id": 1, "name": "ring"}, {"id": 2, "name": "blobs"}],
+        "annotations": anns,
+    }
+    return doc, masks

@@ -17,7 +17,7 @@ import pytest
 
 import gtconvert
 
-from .sample import write_sample
+from .sample import mask_doc, write_sample
 
 SPLIT = {"train": 0.5, "val": 0.5}
 
@@ -117,6 +117,20 @@ def test_datumaro_reads_our_coco_instances(sample, tmp_path, run_peer):
     for a in doc["annotations"]:
         want[stem[a["image_id"]]] += a["segmentation"]
     assert polygons == {k: sorted(v) for k, v in want.items()}
+
+
+def test_datumaro_reads_our_coco_rle_masks_and_crowd_flags(tmp_path, run_peer):
+    doc, masks = mask_doc()
+    doc["annotations"][1]["iscrowd"] = 1
+    path, images, _ = write_sample(tmp_path / "src", doc)
+    root = tmp_path / "coco"
+    (root / "annotations").mkdir(parents=True)
+    _convert(path, images, root / "annotations" / "instances_default.json", "coco")
+    shutil.copytree(images, root / "images" / "default")
+    result = run_peer("datumaro_import", root, "coco_instances")
+    (item,) = result["items"]
+    got = sorted((a["label"], a["area"], a["is_crowd"]) for a in item["annotations"] if a["type"] == "mask")
+    assert got == [("blobs", int(masks[1].sum()), True), ("ring", int(masks[0].sum()), False)]
 
 
 def test_datumaro_reads_our_coco_person_keypoints(sample, tmp_path, run_peer):

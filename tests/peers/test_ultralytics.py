@@ -18,7 +18,7 @@ import pytest
 
 import gtconvert
 
-from .sample import write_sample
+from .sample import mask_doc, write_sample
 
 #: YOLO text has 6 decimals (5e-7) and Ultralytics reads it as float32 (6e-8 near 1).
 ATOL = 1e-6
@@ -166,37 +166,10 @@ def test_yolodataset_reads_our_obb_output(tmp_path, run_peer):
     assert sum(len(lb["cls"]) for lb in labels.values()) == 3
 
 
-def _mask_doc() -> tuple[dict, list[np.ndarray]]:
-    """COCO RLE masks on a 200 x 150 image: a ring (a hole) and two blobs (two parts)."""
-    from pycocotools import mask as rle
-
-    h, w = 150, 200
-    ring = np.zeros((h, w), np.uint8)
-    ring[20:100, 20:100] = 1
-    ring[45:75, 45:75] = 0
-    blobs = np.zeros((h, w), np.uint8)
-    blobs[30:70, 120:180] = 1
-    blobs[100:140, 130:170] = 1
-    masks = [ring, blobs]
-    anns = []
-    for i, m in enumerate(masks):
-        enc = rle.encode(np.asfortranarray(m))
-        x, y, bw, bh = rle.toBbox(enc).tolist()
-        enc["counts"] = enc["counts"].decode()
-        anns.append({"id": i + 1, "image_id": 1, "category_id": 1 + i, "segmentation": enc,
-                     "bbox": [x, y, bw, bh], "area": float(m.sum()), "iscrowd": 0})  # fmt: skip
-    doc = {
-        "images": [{"id": 1, "file_name": "m.jpg", "width": w, "height": h}],
-        "categories": [{"id": 1, "name": "ring"}, {"id": 2, "name": "blobs"}],
-        "annotations": anns,
-    }
-    return doc, masks
-
-
 def test_ultralytics_training_masks_of_our_segment_output_match_the_source_masks(tmp_path, run_peer):
     """Masks become one polygon per object (parts and holes joined by zero-width bridges);
     Ultralytics paints it with its own polygon2mask: the hole stays empty, both parts filled."""
-    doc, masks = _mask_doc()
+    doc, masks = mask_doc()
     _convert(write_sample(tmp_path / "src", doc), tmp_path / "yolo", "yolo", task="segment")
     result = run_peer("ultralytics_masks", tmp_path / "yolo" / "data.yaml")
     assert list(result) == ["m.jpg"] and result["m.jpg"]["shape"] == [150, 200]

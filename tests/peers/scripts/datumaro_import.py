@@ -26,6 +26,10 @@ def _annotation(ann, names: list[str]) -> dict:
         out["visibility"] = [int(v) for v in ann.visibility]
     if ann.type == AnnotationType.polygon:
         out["points"] = [float(v) for v in ann.points]
+    if ann.type == AnnotationType.mask:
+        out["area"] = int(ann.image.astype(bool).sum())
+    if "is_crowd" in ann.attributes:
+        out["is_crowd"] = bool(ann.attributes["is_crowd"])
     return out
 
 
