@@ -79,7 +79,11 @@ def header_info(path: str | os.PathLike) -> tuple[int, int, int] | None:
     from .headers import Unparsed, read_header
 
     try:
-        return read_header(path)
+        width, height, tag = read_header(path)
+        limit = Image.MAX_IMAGE_PIXELS
+        if not limit or width * height <= limit:
+            return width, height, tag
+        # past Pillow's decompression-bomb limit: Pillow's own warning or error, below
     except FileNotFoundError:
         return None
     except (Unparsed, OSError, struct.error):

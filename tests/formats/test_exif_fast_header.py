@@ -129,3 +129,17 @@ def test_other_files_go_to_pillow(tmp_path: Path) -> None:
     with pytest.raises(GtconvertError, match="cannot read the image header"):
         imagefiles.header_info(junk)
     assert imagefiles.header_info(tmp_path / "absent.jpg") is None
+
+
+def test_past_the_bomb_limit_pillow_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow's decompression-bomb warning (and error past twice the limit) still reach the user."""
+    path = tmp_path / "big.jpg"
+    _pixels("RGB").save(path, exif=_tiff(6, "II"))  # 37 x 21 = 777 pixels
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 500)
+    with pytest.warns(Image.DecompressionBombWarning):
+        assert imagefiles.header_info(path) == (37, 21, 6)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 300)
+    from gtconvert.errors import GtconvertError
+
+    with pytest.raises(GtconvertError, match="decompression bomb"):
+        imagefiles.header_info(path)
