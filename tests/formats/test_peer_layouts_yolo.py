@@ -450,3 +450,41 @@ def test_roboflow_export_reads_every_split(tmp_path: Path) -> None:
         ("train", "train/images/train.jpg", 1),
         ("val", "valid/images/valid.jpg", 2),
     ]
+
+
+def test_ultralytics_yolodataset_reads_our_output_as_we_do(tmp_path: Path) -> None:
+    pytest.importorskip("ultralytics")
+    from PIL import Image
+    from ultralytics.data import YOLODataset
+    from ultralytics.data.utils import check_det_dataset
+
+    names = ["images/x.jpg", "sub/y.jpg", "z.jpg"]  # a COCO file name with folders among them
+    for n in names:
+        (tmp_path / "src" / n).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (40, 30)).save(tmp_path / "src" / n)
+    ds = Dataset(
+        Images.create(names, width=[40] * 3, height=[30] * 3),
+        [Category(id=1, name="a"), Category(id=2, name="b")],
+        Annotations.create(
+            [0, 0, 1], [0, 1, 1], Kind.BOX, bbox=[[1, 2, 10, 8], [0, 0, 40, 30], [5, 5, 4, 4]]
+        ),
+    )
+    ds = ds.replace(image_root=str(tmp_path / "src"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        yolo.write(ds, tmp_path / "y")
+    data = check_det_dataset(str(tmp_path / "y" / "data.yaml"), autodownload=False)
+    theirs = YOLODataset(img_path=data["train"], data=data, task="detect", augment=False)
+    found = {
+        Path(lb["im_file"]).relative_to(tmp_path / "y" / "images").as_posix(): lb for lb in theirs.labels
+    }
+    assert sorted(found) == sorted(names)
+    ours = yolo.read(tmp_path / "y")
+    for i, n in enumerate(ours.images.file_name.tolist()):
+        rows = ours.annotations.image == i
+        assert sorted(found[n]["cls"].ravel().tolist()) == sorted(ours.annotations.category[rows].tolist())
+        xywh = found[n]["bboxes"] * np.array([40, 30, 40, 30])
+        corners = np.column_stack([xywh[:, :2] - xywh[:, 2:] / 2, xywh[:, 2:]])
+        np.testing.assert_allclose(
+            sorted(corners.tolist()), sorted(ours.annotations.bbox[rows].tolist()), atol=1e-4
+        )
