@@ -151,6 +151,44 @@ def test_unknown_colours_become_categories_with_a_warning(tmp_path: Path) -> Non
     assert ds.annotations.area[row] == 16
 
 
+def test_subset_folders_are_splits(tmp_path: Path) -> None:
+    """Datumaro's subset-dirs layout (OpenVINO Training Extensions): <split>/dataset_meta.json."""
+    train = {"a": label_image(12), "b": label_image(13)}
+    val = {"a": label_image(14)}  # the same name in another split is another image
+    css_folder(tmp_path / "d" / "train", "rgb", train)
+    css_folder(tmp_path / "d" / "val", "rgb", val)
+    root = tmp_path / "d"
+    assert masks.detect(str(root)) and registry.detect(str(root)).name == "masks"
+    ds = masks.read(root)
+    assert Path(ds.image_root) == root.resolve()
+    assert ds.images.file_name.tolist() == ["train/images/a.jpg", "train/images/b.jpg", "val/images/a.jpg"]
+    assert [e["split"] for e in ds.images.extra.tolist()] == ["train", "train", "val"]
+    assert all((root / n).is_file() for n in ds.images.file_name.tolist())
+    assert len(set(ds.images.id.tolist())) == 3 and len(set(ds.annotations.id.tolist())) == len(
+        ds.annotations
+    )
+    ann = ds.annotations
+    for i, m in enumerate([train["a"], train["b"], val["a"]]):
+        rows = np.flatnonzero(ann.image == i)
+        assert sorted(ds.categories[ann.category[r]].id for r in rows) == sorted(
+            set(np.unique(m[m > 0]).tolist())
+        )
+        for r in rows:
+            ref = ann.pixel_ref[r]
+            label = ds.categories[ann.category[r]].id
+            assert np.array_equal(mask_of_values(read_label_matrix(ref.path), ref.values), m == label)
+
+
+def test_subsets_with_other_labels_are_refused(tmp_path: Path) -> None:
+    css_folder(tmp_path / "d" / "train", "rgb", {"a": label_image(15)})
+    css_folder(tmp_path / "d" / "val", "rgb", {"a": label_image(16)})
+    other = meta()
+    other["label_map"]["3"] = "bush"
+    (tmp_path / "d" / "val" / "dataset_meta.json").write_text(json.dumps(other))
+    with pytest.raises(GtconvertError, match="labels differ"):
+        masks.read(tmp_path / "d")
+
+
 def test_to_coco_keeps_every_pixel(tmp_path: Path) -> None:
     from gtconvert import geometry
 

@@ -38,4 +38,8 @@ def detect(path: str) -> bool:
     if cmap.is_file():
         with open(cmap, "rb") as f:
             return MARKER.encode() in f.read(4096)
-    return any(png_files(p / d) for d in (INDEX_DIR, BW_DIR) if (p / d).is_dir()) or css.looks_like(p)
+    return (
+        any(png_files(p / d) for d in (INDEX_DIR, BW_DIR) if (p / d).is_dir())
+        or css.looks_like(p)
+        or bool(css.subsets(p))
+    )

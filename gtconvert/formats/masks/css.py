@@ -15,6 +15,7 @@ else one given black, else one named ``background``) is unlabelled, not a catego
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ... import report
 from ...errors import GtconvertError
 from ...fileio import read_json
 from ...imagefiles import IMAGE_SUFFIXES
-from ...model import Category, Dataset, Images, PixelRef
+from ...model import Annotations, Category, Dataset, Images, PixelRef
 from ...pixels import map_files
 from .layout import mask_bbox, png_files, scan_annotations
 
@@ -50,13 +51,25 @@ def label_file(root: Path) -> Path | None:
 
 def looks_like(root: Path) -> bool:
     """A label file beside a ``masks/`` folder of PNGs."""
-    return label_file(root) is not None and (root / MASKS_DIR).is_dir() and bool(png_files(root / MASKS_DIR))
+    return label_file(root) is not None and _has_png(root / MASKS_DIR)
+
+
+def _has_png(folder: Path) -> bool:
+    """Whether ``folder`` holds a PNG (the first one found decides: detection stays cheap)."""
+    return folder.is_dir() and next((q for q in folder.rglob("*.png") if q.is_file()), None) is not None
+
+
+def subsets(root: Path) -> list[Path]:
+    """Subfolders that are each a common semantic segmentation (Datumaro's subset-dirs layout,
+    ``<root>/<train|val|...>/dataset_meta.json``, as OpenVINO Training Extensions reads it)."""
+    if not root.is_dir() or looks_like(root):
+        return []
+    return [d for d in sorted(root.iterdir()) if d.is_dir() and looks_like(d)]
 
 
 def missing(root: Path) -> str:
     """What a folder lacks to be read as masks, in words for an error message."""
-    has_masks = (root / MASKS_DIR).is_dir() and bool(png_files(root / MASKS_DIR))
-    if has_masks:
+    if _has_png(root / MASKS_DIR):
         return f"{MASKS_DIR}/ holds PNGs but there is no {META_FILE} or {LABELMAP} naming their labels"
     if label_file(root) is not None:
         return f"{label_file(root).name} is here but there is no {MASKS_DIR}/ folder of PNGs"
@@ -162,6 +175,32 @@ def read(root: Path) -> Dataset:
     info = {"masks": {"layout": "common_semantic_segmentation", "labels": label_file(root).name}}  # type: ignore[union-attr]
     ann = scan_annotations(scans, row_of, as_rle=False)
     return Dataset(img, cats, ann, info=info, image_root=str(root / IMAGES_DIR))
+
+
+def read_subsets(root: Path, folders: list[Path]) -> Dataset:
+    """Each subset folder read as one split (``extra["split"]``): file names ``<split>/images/...``
+    under ``root``. The subsets must share their labels (Datumaro refuses them otherwise)."""
+    parts = [read(d) for d in folders]
+    first = [(c.id, c.name) for c in parts[0].categories]
+    for d, ds in zip(folders, parts):
+        if [(c.id, c.name) for c in ds.categories] != first:
+            raise GtconvertError(
+                f"the labels differ from those of {folders[0].name}/",
+                file=label_file(d),
+                fix="give every subset the same dataset_meta.json (or labelmap.txt)",
+            )
+        prefix = os.path.relpath(ds.image_root, root).replace(os.sep, "/")
+        ds.images.file_name[:] = [f"{prefix}/{n}" for n in ds.images.file_name.tolist()]
+        ds.images.extra[:] = [{"split": d.name} for _ in range(len(ds.images))]
+    images = Images.concat([ds.images for ds in parts])
+    images.id[:] = np.arange(1, len(images) + 1)
+    offsets = np.cumsum([0] + [len(ds.images) for ds in parts[:-1]])
+    for off, ds in zip(offsets.tolist(), parts):
+        ds.annotations.image += off
+    ann = Annotations.concat([ds.annotations for ds in parts])
+    ann.id[:] = np.arange(1, len(ann) + 1)
+    info = {"masks": {**parts[0].info["masks"], "subsets": [d.name for d in folders]}}
+    return Dataset(images, parts[0].categories, ann, info=info, image_root=str(root))
 
 
 def _unknown_categories(scans: list[dict], cats: list[Category], row_of: dict) -> None:

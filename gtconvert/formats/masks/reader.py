@@ -57,6 +57,8 @@ def _read_unindexed(root: Path, images: str | None) -> Dataset:
         ds = _read_bw_only(root).replace(image_root=str(root))
     elif css.looks_like(root):
         ds = css.read(root)
+    elif css.subsets(root):
+        ds = css.read_subsets(root, css.subsets(root))
     else:
         raise GtconvertError(
             css.missing(root),
