@@ -35,10 +35,11 @@ def baked(dataset: Dataset) -> Dataset:
 JPEG_QUALITY = 95
 
 
-def bake_images(dataset: Dataset, folder: str | os.PathLike) -> int:
+def bake_images(dataset: Dataset, folder: str | os.PathLike, *, link: bool = False) -> int:
     """Write every image of ``dataset`` under ``folder`` (same relative names), tagged ones upright.
 
-    Untagged images are hard-linked (or copied) as they are; tagged ones are turned by Pillow's
+    Untagged images are copied as they are (hard-linked with ``link``: a staging folder, or
+    ``--link-images``); tagged ones are turned by Pillow's
     ``exif_transpose`` (which also removes the tag) and saved in their own format, JPEG at
     quality :data:`JPEG_QUALITY` with the same chroma subsampling, EXIF and ICC profile.
     Returns how many images were not found (a warning counts them).
@@ -46,6 +47,7 @@ def bake_images(dataset: Dataset, folder: str | os.PathLike) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from .fileio import link_or_copy, safe_relative
+    from .imagefiles import copy_file
 
     jobs = []
     missing = 0
@@ -58,7 +60,8 @@ def bake_images(dataset: Dataset, folder: str | os.PathLike) -> int:
             continue
         jobs.append((path, os.path.join(folder, safe_relative(str(name))), tag))
     with ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as pool:  # Pillow decodes without the GIL
-        list(pool.map(lambda job: _bake_one(*job) if job[2] > 1 else link_or_copy(*job[:2]), jobs))
+        place = link_or_copy if link else copy_file
+        list(pool.map(lambda job: _bake_one(*job) if job[2] > 1 else place(*job[:2]), jobs))
     report.warn(
         "exif.bake_missing",
         f"--exif bake: {missing} images not found; no upright copy of them written",
@@ -145,7 +148,7 @@ def _write_staged(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, optio
     os.makedirs(parent, exist_ok=True)
     stage = tempfile.mkdtemp(prefix=".gtconvert-bake-", dir=parent)  # same disk: the writer links
     try:
-        bake_images(dataset, stage)
+        bake_images(dataset, stage, link=True)  # a staging folder: the writer copies from it
         fmt.module.write(upright.replace(image_root=stage), path, **options)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -170,6 +173,6 @@ def _write_beside(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, optio
         protected(dataset.image_root or None),
         atomic_output(folder, is_dir=True, overwrite=bool(options.get("overwrite"))) as tmp,
     ):
-        bake_images(dataset, tmp)
+        bake_images(dataset, tmp, link=bool(options.get("link_images")))
         open(os.path.join(tmp, BAKED_MARKER), "w").close()
         fmt.module.write(upright.replace(image_root=folder), path, **options)
