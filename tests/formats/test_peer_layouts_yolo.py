@@ -488,3 +488,11 @@ def test_ultralytics_yolodataset_reads_our_output_as_we_do(tmp_path: Path) -> No
         np.testing.assert_allclose(
             sorted(corners.tolist()), sorted(ours.annotations.bbox[rows].tolist()), atol=1e-4
         )
+
+
+def test_images_naming_no_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(GtconvertError, match="--images names no folder"):
+        yolo.read(PEERS / "label_studio", images=str(tmp_path / "nowhere"), image_size=(16, 12))
+    elsewhere = tmp_path / "imgs"
+    elsewhere.mkdir()
+    assert len(yolo.read(PEERS / "label_studio", images=str(elsewhere), image_size=(16, 12)).images.id) == 1

@@ -56,6 +56,10 @@ def read(
     if lay.split_from_folder:
         entries = [e._replace(split=e.split or split_of_folder(e.rel)) for e in entries]
     if images is not None:
+        if not os.path.isdir(images):
+            raise GtconvertError(
+                "--images names no folder", file=images, fix="give the folder that holds the images"
+            )
         image_root = Path(images)
         entries = [e._replace(image=os.path.join(images, e.rel)) for e in entries]
     labels = [e.label for e in entries]
