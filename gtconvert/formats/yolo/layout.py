@@ -76,8 +76,15 @@ def _holds_label_texts(folder: Path) -> bool:
     """Whether ``folder`` or one of its subfolders holds a ``.txt`` file that may be labels."""
     if not folder.is_dir():
         return False
-    for where in [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]:
-        with os.scandir(where) as entries:
+    with os.scandir(folder) as entries:
+        subfolders = []
+        for e in entries:
+            if e.name.endswith(".txt") and e.name.lower() not in NOT_LABELS:
+                return True
+            if e.is_dir():
+                subfolders.append(e.path)
+    for sub in sorted(subfolders):
+        with os.scandir(sub) as entries:
             if any(e.name.endswith(".txt") and e.name.lower() not in NOT_LABELS for e in entries):
                 return True
     return False
