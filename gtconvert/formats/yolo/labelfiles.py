@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import imagefiles
 from ...errors import GtconvertError
+from ...fileio import read_regular
 
 
 def read_texts(labels: list[str]) -> list[str]:
@@ -30,8 +31,7 @@ def _read_batch(labels: list[str]) -> list[str]:
     out = []
     for p in labels:
         try:
-            with open(p, "rb") as f:
-                out.append(f.read().decode("utf-8"))
+            out.append(read_regular(p).decode("utf-8"))  # a FIFO or /dev/zero is refused, not read
         except FileNotFoundError:
             out.append("")  # an image without a label file has no objects (Ultralytics' rule)
         except UnicodeDecodeError as exc:
