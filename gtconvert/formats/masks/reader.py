@@ -215,7 +215,7 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
             record=f"image {record.get('file_name', '')!r}",
             fix="write the masks at the image size",
         )
-    present = _present_values(matrix)
+    present, counts = _present_values(matrix)
     out: dict[str, Any] = {
         "width": w,
         "height": h,
@@ -232,11 +232,10 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
         out["bbox"] = geometry.rle_bbox(rles).tolist()
         out["area"] = geometry.rle_area(rles).tolist()
         return out
-    for v in present:
-        m = mask_of(matrix, v)
+    for v, count in zip(present, counts):
         out["values"].append(v)
-        out["bbox"].append(mask_bbox(m))
-        out["area"].append(float(np.count_nonzero(m)))
+        out["bbox"].append(mask_bbox(mask_of(matrix, v)))
+        out["area"].append(float(count))
         out["refs"].append(PixelRef(path, v))
     return out
 
@@ -249,11 +248,27 @@ def _read_matrix(path: str) -> np.ndarray:
         raise GtconvertError(f"cannot decode mask ({exc})", file=path, fix="rewrite the PNG") from None
 
 
-def _present_values(matrix: np.ndarray) -> list[tuple[int, ...]]:
+def _present_values(matrix: np.ndarray) -> tuple[list[tuple[int, ...]], list[int]]:
+    """The non-zero values (or non-black colours) of a label matrix and their pixel counts.
+
+    Integer matrices are counted with one ``bincount`` (no sort: ``np.unique`` took as long as
+    decoding the PNG); colours are packed into one integer per pixel first.
+    """
     if matrix.ndim == 3:
-        colours = np.unique(matrix.reshape(-1, matrix.shape[2])[:, :3], axis=0)
-        return [tuple(int(c) for c in row) for row in colours if row.any()]
-    return [(int(v),) for v in np.unique(matrix) if v != 0]
+        rgb = matrix.reshape(-1, matrix.shape[2])[:, :3].astype(np.int64)
+        colours, counts = np.unique((rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2], return_counts=True)
+        keep = colours != 0
+        values = [((c >> 16) & 255, (c >> 8) & 255, c & 255) for c in colours[keep].tolist()]
+        return values, counts[keep].tolist()
+    flat = matrix.ravel()
+    if flat.dtype.kind in "ub" and flat.dtype.itemsize <= 2 and flat.size:  # at most 65,536 bins
+        counts = np.bincount(flat.astype(np.int64, copy=False) if flat.dtype.kind == "b" else flat)
+        values = np.flatnonzero(counts)
+    else:  # signed or float label images: rare
+        values, counts_of = np.unique(flat, return_counts=True)
+        counts = dict(zip(values.tolist(), counts_of.tolist()))
+    values = [int(v) for v in values.tolist() if v != 0]
+    return [(v,) for v in values], [int(counts[v]) for v in values]
 
 
 def _read_binary(path: str) -> np.ndarray:
