@@ -496,3 +496,16 @@ def test_images_naming_no_folder_is_an_error(tmp_path: Path) -> None:
     elsewhere = tmp_path / "imgs"
     elsewhere.mkdir()
     assert len(yolo.read(PEERS / "label_studio", images=str(elsewhere), image_size=(16, 12)).images.id) == 1
+
+
+def test_darknet_files_written_on_windows(tmp_path: Path) -> None:
+    # CRLF line ends, a byte-order mark in obj.names, backslashes in the list
+    (tmp_path / "obj.data").write_bytes(
+        b"classes = 1\r\ntrain = data\\train.txt\r\nnames = data/obj.names\r\n"
+    )
+    (tmp_path / "obj.names").write_bytes("\ufeffbird\r\n\r\n".encode())
+    (tmp_path / "train.txt").write_bytes(b"data\\obj_train_data\\x.jpg\r\n")
+    _tree(tmp_path, {"obj_train_data/x.jpg": "", "obj_train_data/x.txt": _BOX})
+    ds = yolo.read(tmp_path, image_size=(8, 8))
+    assert [c.name for c in ds.categories] == ["bird"]
+    assert _summary(ds) == [("train", "obj_train_data/x.jpg", 1)]

@@ -82,7 +82,8 @@ def listed_images(list_file: str, root: str) -> list[str]:
     """The image paths a list file names, resolved (see the module docstring)."""
     try:
         with open(list_file, encoding="utf-8") as f:
-            lines = [ln.strip() for ln in f.read().splitlines()]
+            # Windows-written lists separate folders with backslashes (Datumaro reads them so too)
+            lines = [ln.strip().replace("\\", "/") for ln in f.read().splitlines()]
     except UnicodeDecodeError:
         raise GtconvertError(
             "a split's list file is not UTF-8 text", file=list_file, fix="list one image path a line"
