@@ -509,3 +509,18 @@ def test_darknet_files_written_on_windows(tmp_path: Path) -> None:
     ds = yolo.read(tmp_path, image_size=(8, 8))
     assert [c.name for c in ds.categories] == ["bird"]
     assert _summary(ds) == [("train", "obj_train_data/x.jpg", 1)]
+
+
+def test_no_label_file_at_all_is_named_in_a_warning(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {"images/a.jpg": "", "images/b.jpg": "", "data.yaml": "train: images\nval: images\nnames: [a]\n"},
+    )
+    (tmp_path / "labels").mkdir()
+    with pytest.warns(GtconvertWarning, match="none of the 2 images has a label file") as caught:
+        ds = yolo.read(tmp_path, image_size=(8, 8))
+    assert "labels/a.txt" in str(caught[0].message) and len(ds.annotations.id) == 0
+    _tree(tmp_path, {"labels/a.txt": ""})  # one empty label file: an image without objects, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GtconvertWarning)
+        yolo.read(tmp_path, image_size=(8, 8))

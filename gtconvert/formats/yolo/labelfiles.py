@@ -17,8 +17,8 @@ from ...errors import GtconvertError
 from ...fileio import read_regular
 
 
-def read_texts(labels: list[str]) -> list[str]:
-    """The text of every label file ("" for a missing one), read in batches from a few threads."""
+def read_texts(labels: list[str]) -> list[str | None]:
+    """The text of every label file (None for a missing one), read in batches from a few threads."""
     if len(labels) <= 256:
         return _read_batch(labels)
     size = max(64, len(labels) // (4 * imagefiles.IO_THREADS) + 1)
@@ -27,20 +27,20 @@ def read_texts(labels: list[str]) -> list[str]:
         return [text for batch in pool.map(_read_batch, batches) for text in batch]
 
 
-def _read_batch(labels: list[str]) -> list[str]:
-    out = []
+def _read_batch(labels: list[str]) -> list[str | None]:
+    out: list[str | None] = []
     for p in labels:
         try:
             out.append(read_regular(p).decode("utf-8"))  # a FIFO or /dev/zero is refused, not read
         except FileNotFoundError:
-            out.append("")  # an image without a label file has no objects (Ultralytics' rule)
+            out.append(None)  # an image without a label file has no objects (Ultralytics' rule)
         except UnicodeDecodeError as exc:
             raise GtconvertError(f"label file is not UTF-8 text ({exc})", file=p) from None
     return out
 
 
 def parse_labels(
-    texts: list[str], labels: list[str], n_classes: int, pose: tuple[int, int] | None = None
+    texts: list[str | None], labels: list[str], n_classes: int, pose: tuple[int, int] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(numbers per row, all values, rows per file)`` of every label file, checked.
 

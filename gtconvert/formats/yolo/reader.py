@@ -63,7 +63,15 @@ def read(
         image_root = Path(images)
         entries = [e._replace(image=os.path.join(images, e.rel)) for e in entries]
     labels = [e.label for e in entries]
-    cols, values, rows_per_image = parse_labels(read_texts(labels), labels, len(names), pose)
+    texts = read_texts(labels)
+    if texts and all(t is None for t in texts):  # nothing silently empty: say where we looked
+        report.warn(
+            "yolo.no_label_files",
+            f"YOLO: none of the {len(texts)} images has a label file (looked for {labels[0]}, ...);"
+            " the dataset reads without objects",
+            len(texts),
+        )
+    cols, values, rows_per_image = parse_labels(texts, labels, len(names), pose)
     if pose is not None:  # box rows, and their keypoints apart
         cols, values, raw_keypoints = split_pose_rows(cols, values, pose)
     rel_names = [e.rel for e in entries]
