@@ -142,3 +142,28 @@ def test_rle_check_agrees_with_decoding_one_by_one() -> None:
         )
     assert limits._string_counts_ok(strings, sizes).tolist() == expect
     assert 500 < sum(expect) < 2500  # the draw holds valid and invalid strings
+
+
+@pytest.mark.parametrize(
+    "value,words",
+    [
+        ("1e30", "image width"),
+        ("40.5", "image width"),
+        ("2000000", "image width"),
+        ("nan", "not a finite number"),
+        ("-1e30", "have no <size>"),  # at most 0 is VOC's "unknown": the image's header is asked
+    ],
+)
+def test_voc_sizes_are_whole_and_bounded(value: str, words: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``<width>1e30</width>`` was a negative width and numpy warnings on stderr."""
+    from bad_inputs.corpus import valid_voc
+
+    src = valid_voc(tmp_path / "in")
+    xml = src / "Annotations" / "a.xml"
+    xml.write_text(xml.read_text(encoding="utf-8").replace("<width>40</width>", f"<width>{value}</width>"))
+    before = tree(tmp_path / "in")
+    code, lines = run(["convert", str(src), str(tmp_path / "out.json"), "--from", "voc"], capsys)
+    one_error(code, lines, words)
+    assert "a.xml" in lines[0]
+    assert not (tmp_path / "out.json").exists() and not temporaries(tmp_path)
+    assert tree(tmp_path / "in") == before

@@ -10,6 +10,7 @@ import numpy as np
 
 from ... import geometry, imagefiles, sidecar
 from ...errors import GtconvertError
+from ...limits import image_sizes
 from ...model import Annotations, Category, Dataset, Images, Kind
 from . import labelmap
 from . import origin as origins
@@ -99,7 +100,8 @@ def _sizes(
                 f"{len(still)} XML files have no <size> and their images are missing: {files}",
                 fix="pass --images DIR where the images are, or --image-size WxH",
             )
-    return np.rint(width).astype(np.int64), np.rint(height).astype(np.int64)
+    names, files = [d["file_name"] for d in docs], [d["path"] for d in docs]
+    return image_sizes(width, height, file=None, names=names, files=files)  # whole, bounded: <width>1e30
 
 
 def _categories(docs: list[dict], side: dict[str, Any] | None, entries: list | None) -> list[Category]:

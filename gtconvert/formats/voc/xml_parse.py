@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import imagefiles
 from ...errors import GtconvertError
-from ...fileio import gc_paused
+from ...fileio import gc_paused, read_regular
 from .layout import DEFAULTS, STANDARD
 
 # ---- XML files -> documents and one array of boxes -------------------------------------
@@ -46,7 +46,7 @@ def _read_bytes(paths: list[Path]) -> list[bytes]:
 
     def one(path: Path) -> bytes:
         try:
-            return path.read_bytes()
+            return read_regular(path)  # a FIFO or /dev/zero is refused, not read
         except OSError as exc:
             raise GtconvertError(f"cannot read the XML file ({exc.strerror or exc})", file=path) from None
 
