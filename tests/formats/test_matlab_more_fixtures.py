@@ -40,7 +40,6 @@ GROUND_TRUTHS = [
 REFUSED = {
     "cuixing-imds/gTruth.mat": "image list of this imageDatastore cannot be decoded",
     "kenta-tables/groundTruth.mat": "neither a label table",
-    "mortar-pixellabel/imageLabelingSession.mat": "is a labelling session",
 }
 TARGETS = ["coco", "yolo", "voc", "masks", "matlab", "openlabel"]
 

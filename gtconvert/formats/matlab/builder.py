@@ -107,6 +107,10 @@ class Builder:
             for element in struct_elements(value):
                 self._add_struct_element(element, value.dtype.names, image, label, parent)
             return
+        if lab.type == "Scene" and _scene_value(value) is not None:  # numeric or text (R2026b)
+            if _scene_value(value) is not _MISSING:
+                self.add_object(image, label, parent, attributes={"value": _scene_value(value)})
+            return
         for position, parts in self._geometries(value, lab.type):
             self.add_object(image, label, parent, position, parts)
 
@@ -188,6 +192,20 @@ class Builder:
 # ---------------------------------------------------------------------------------------
 # label definitions
 # ---------------------------------------------------------------------------------------
+
+
+def _scene_value(value: Any) -> Any:
+    """The value of a Scene label that is not logical (numeric or text, allowed since R2026b),
+    kept as the tag's ``value`` attribute; None for a logical (or empty) one."""
+    arr = np.asarray(plain(value)) if not isinstance(value, str) else np.asarray(value)
+    if arr.size == 0 or arr.dtype.kind == "b":
+        return None
+    if arr.dtype.kind in "iuf" and np.isnan(arr.astype(float)).all():
+        return _MISSING  # a numeric Scene label not set on this image
+    return python_value(value)
+
+
+_MISSING = object()
 
 
 def describe_empty(value: np.ndarray) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import report
 from ...errors import GtconvertError
+from . import session
 from .builder import Builder, Label, field_or, read_definitions
 from .interchange import Interchange
 from .labels import TYPE_OF_COLUMNS
@@ -55,6 +56,24 @@ def _source_type(value: str, source: Any) -> str:
     return "video" if isinstance(source, (str, np.ndarray)) and not is_cell(source) else "imageCollection"
 
 
+def _sequence_images(folder: str, n_rows: int, listing: list[str] | None, path: Any, name: str) -> list[str]:
+    """An image sequence's images: its folder's image files in sorted order (as MATLAB lists
+    them), from the stored folder when it exists here, else from ``--images``."""
+    from ...imagefiles import find_images
+
+    files = (
+        [os.path.join(folder, p) for p in find_images(folder)] if os.path.isdir(folder) else (listing or [])
+    )
+    if len(files) != n_rows:
+        raise GtconvertError(
+            f"image sequence {folder!r}: {len(files)} images found for {n_rows} rows of labels",
+            file=path,
+            record=name,
+            fix="pass --images DIR holding the sequence's images (matched in sorted order)",
+        )
+    return files
+
+
 def ground_truth(saved: Any, name: str, path: Any, image_files: list[str] | None = None) -> Interchange:
     """One groundTruth's saveobj struct (doc section 2) -> Interchange (MATLAB frame)."""
     names = saved.dtype.names
@@ -76,7 +95,17 @@ def ground_truth(saved: Any, name: str, path: Any, image_files: list[str] | None
         files = []
     else:
         files = []
-    if ic.sourceName:  # video / sequence: frames, named later from the video's name
+    if ic.sourceType == "custom":
+        raise GtconvertError(
+            "a custom-reader data source: gtconvert cannot read its frames",
+            file=path,
+            record=name,
+            fix="in MATLAB, write the frames as image files and export with "
+            "gtconvert.exportGroundTruth(gTruth, file, 'ImageFiles', files)",
+        )
+    if ic.sourceType == "imageSequence" and ic.sourceName:  # a folder of images, read like a collection
+        files = _sequence_images(ic.sourceName, n_rows, image_files, path, name)
+    elif ic.sourceName:  # video: frames, named later from the video's name
         files = [""] * n_rows
     elif len(files) != n_rows:
         if image_files is None:
@@ -249,7 +278,16 @@ def decode(path: str | os.PathLike, image_files: list[str] | None = None) -> lis
             out.append((label, ground_truth(saved, label, path, image_files)))
         if saved_structs:
             continue
-        _refuse_session(value, name, path)
+        if getattr(value, "classname", None) == "groundTruthMultisignal":
+            raise GtconvertError(
+                f"{name!r} is a groundTruthMultisignal (Ground Truth Labeler, several signals), not read",
+                file=path,
+                fix="in MATLAB, take one image or video signal's labels (gatherLabelData), make a "
+                "groundTruth of them and export it with gtconvert.exportGroundTruth",
+            )
+        if session.is_session(value):
+            out.append((name, session.decode(value, name, path)))
+            continue
         if getattr(value, "classname", None) == "table" or hasattr(value, "columns"):
             out.append((name, _table(value, name, path, loaded["problems"])))
     if not out and {"imageFiles", "labelNames", "labelPolys"} <= variables.keys():
@@ -261,20 +299,6 @@ def decode(path: str | os.PathLike, image_files: list[str] | None = None) -> lis
             fix="save the groundTruth object itself (save('gTruth.mat','gTruth'))",
         )
     return out
-
-
-def _refuse_session(value: Any, name: str, path: Any) -> None:
-    """A labelling session (``imageLabelingSession.mat``, the app's Save Session) is the app's
-    internal state, not a groundTruth: its labels live in private objects that change between
-    releases, so they are refused with the way to get a groundTruth."""
-    classname = str(getattr(value, "classname", "") or "")
-    if classname.startswith("vision.internal.") and classname.endswith("Session"):
-        raise GtconvertError(
-            f"{name!r} is a labelling session ({classname}), not exported labels",
-            file=path,
-            fix="open the session in Image Labeler (imageLabeler('" + os.path.basename(str(path)) + "')) and "
-            "Export > Labels > To File, or to the workspace and gtconvert.exportGroundTruth",
-        )
 
 
 def _table(value: Any, name: str, path: Any, problems: list[str]) -> Interchange:

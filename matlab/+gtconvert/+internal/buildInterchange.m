@@ -380,8 +380,15 @@ switch typeGroup
     case 'Scene'
         if perElement
             on = any(cellfun(@(x) ~isempty(x) && logical(x(1)), v));
+        elseif ~isempty(v) && ~islogical(v) && ~(isnumeric(v) && all(isnan(v(:))))
+            % numeric or text Scene labels (R2026b): the value travels as an attribute
+            chunk.parts = {zeros(0, 2)};
+            chunk.pos = nan(1, 9);
+            chunk.partCount = 0;
+            chunk.attrs = {jsonencode(struct('value', {v}))};
+            return
         else
-            on = ~isempty(v) && logical(v(1));
+            on = ~isempty(v) && ~(isnumeric(v) && isnan(v(1))) && logical(v(1));
         end
         if on
             chunk.parts = {zeros(0, 2)};

@@ -375,6 +375,12 @@ switch lab.type
         v{end + 1, 1} = position;
     case 'Scene'
         v = true;
+        if ~isempty(g.objAttributes{o})  % a numeric or text Scene value (R2026b)
+            given = jsondecode(g.objAttributes{o});
+            if isfield(given, 'value')
+                v = given.value;
+            end
+        end
     otherwise
         v = [v; position];
 end
