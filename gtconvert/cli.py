@@ -60,9 +60,12 @@ def _count(text: str) -> int:
 FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
     "--images": {"metavar": "DIR", "help": "folder holding the images (resolves MATLAB paths)"},
     "--image-size": {"type": _size, "metavar": "WxH", "help": "image size when images are absent"},
-    "--task": {"choices": ["detect", "segment", "obb", "pose"], "help": "YOLO task"},
+    "--task": {
+        "choices": ["detect", "segment", "obb", "pose"],
+        "help": "YOLO task (default: pose with keypoints, segment with polygons or masks, obb with rotated boxes, else detect)",
+    },
     "--split": {"type": _split, "metavar": "NAME=FRAC,...", "help": "split images, e.g. train=0.8,val=0.2"},
-    "--seed": {"type": _count, "help": "seed of --split"},
+    "--seed": {"type": _count, "help": "seed of --split (default: 0)"},
     "--split-by": {
         "metavar": "video|folder|attribute:NAME",
         "help": "with --split: the frames of a video, the images of a folder or of an attribute value stay in one split",
@@ -77,7 +80,10 @@ FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
     "--keep": {"metavar": "NAME,...", "help": "only these categories and their objects"},
     "--drop": {"metavar": "NAME,...", "help": "leave out these categories and their objects"},
     "--masks": {"action": "store_true", "help": "VOC: also write segmentation PNGs"},
-    "--crowd": {"choices": ["skip", "keep"], "help": "what to do with iscrowd objects"},
+    "--crowd": {
+        "choices": ["skip", "keep"],
+        "help": "YOLO/VOC: iscrowd objects (default: keep, as ordinary objects)",
+    },
     "--instances": {"action": "store_true", "help": "one mask per connected component"},
     "--vertex-convention": {"choices": ["center", "openlabel"], "help": "MATLAB vertex shift"},
     "--mat-version": {"choices": ["7", "7.3"], "help": "interchange .mat version"},
@@ -162,7 +168,13 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("a", help="the dataset before (any format)")
     d.add_argument("b", help="the dataset after (any format)")
     d.add_argument("--preview", metavar="DIR", help="draw the images where they differ into DIR")
-    d.add_argument("--tolerance", type=float, default=0.01, metavar="PX", help="pixels that count as equal")
+    d.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.01,
+        metavar="PX",
+        help="pixels that count as equal (default: %(default)s)",
+    )
     d.add_argument("--overwrite", action="store_true", help="replace an existing --preview folder")
     d.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -196,7 +208,12 @@ def _parser() -> argparse.ArgumentParser:
         )
         app.add_argument("--overwrite", action="store_true", help="replace an existing output")
         app.add_argument("--shared", action="store_true", help="use a running shared MATLAB session")
-        app.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for the export")
+        app.add_argument(
+            "--timeout",
+            type=float,
+            default=3600.0,
+            help="seconds to wait for the export (default: %(default)s)",
+        )
     for command in sub.choices.values():  # also after the command; SUPPRESS keeps a --quiet given before it
         command.add_argument(
             "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bars"

@@ -104,6 +104,7 @@ class Format:
         from .ops.categories import apply_options
 
         ops = {k: options.pop(k) for k in dataset_options() if k in options}
+        _check_images_folder(options.get("images"))
         frame = self.exif_frame(options.pop("exif_frame", None))
         with header_scope(frame) as seen:
             dataset = after_read(self.module.read(path, **options), frame, seen)
@@ -117,6 +118,26 @@ class Format:
         mode = options.pop("exif", None)
         carries = self.name in CARRIES_IMAGES
         write_in_frame(self, dataset, path, frame=frame, mode=mode, carries_images=carries, options=options)
+
+
+def _check_images_folder(images: Any) -> None:
+    """``--images`` must name a folder: a typo would read the dataset without its images (exit 0),
+    and a trainer fails on it later."""
+    if images is None or os.path.isdir(images):
+        return
+    what = "is not a folder" if os.path.exists(images) else "does not exist"
+    raise GtconvertError(
+        f"--images {images} {what}", file=images, fix="name the folder that holds the images"
+    )
+
+
+def _closest_formats(name: str) -> str:
+    """The fix of an unknown format name: the closest known names first, then all of them."""
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), list(_FORMATS), n=2, cutoff=0.5)
+    every = f"use one of: {', '.join(_FORMATS)}"
+    return f"did you mean {' or '.join(close)}? ({every})" if close else every
 
 
 def dataset_options() -> list[str]:
@@ -146,7 +167,7 @@ def get(name: str) -> Format:
     """The format called ``name``; a clear error lists the known names otherwise."""
     module = _FORMATS.get(name)
     if module is None:
-        raise GtconvertError(f"unknown format {name!r}", fix=f"use one of: {', '.join(_FORMATS)}")
+        raise GtconvertError(f"unknown format {name!r}", fix=_closest_formats(str(name)))
     try:
         return Format(name, importlib.import_module(module))
     except ModuleNotFoundError as exc:
