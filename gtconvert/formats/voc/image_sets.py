@@ -87,6 +87,9 @@ def _empty_document(stem: str, image_root: Path) -> dict:
         "file_name": found or f"{stem}.jpg",
         "width": 0.0,
         "height": 0.0,
-        "objects": [],
+        "names": [],
+        "attributes": [],
         "box_text": [],
+        "parents": None,
+        "actions": [],
     }

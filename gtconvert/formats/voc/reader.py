@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from . import origin as origins
 from .image_sets import read_sets, unannotated_documents
 from .layout import ANNOTATIONS, IMAGES, has_segmentation
 from .seg_read import read_segmentation
-from .xml_parse import read_documents
+from .xml_parse import read_documents, top_rows
 
 
 def read(
@@ -42,7 +43,7 @@ def read(
         raise GtconvertError("not a folder", file=root, fix="point at the VOC folder (with Annotations/)")
     ann_dir = root / ANNOTATIONS if (root / ANNOTATIONS).is_dir() else root
     image_root = Path(images) if images else (root / IMAGES if (root / IMAGES).is_dir() else root)
-    xml_files = sorted(ann_dir.rglob("*.xml"))
+    xml_files = _xml_files(ann_dir)
     if not xml_files and not has_segmentation(root):
         raise GtconvertError(
             "no VOC XML files found", file=ann_dir, fix="point at the VOC folder (with Annotations/)"
@@ -54,10 +55,13 @@ def read(
     entries = labelmap.read(root)
     masks = read_segmentation(docs, root, entries)
     for d, m in zip(docs, masks):
-        if m is not None and m.extra:
-            d["objects"] = d["objects"] + [{"name": name, "attributes": None} for name, _ in m.extra]
+        if m is not None and m.extra:  # objects only the PNGs hold, after the XML's
+            d["names"] = d["names"] + [name for name, _ in m.extra]
+            d["attributes"] = d["attributes"] + [None] * len(m.extra)
+            if d["parents"] is not None:
+                d["parents"] = d["parents"] + [-1] * len(m.extra)
     names = [d["file_name"] for d in docs]
-    rows_per_image = np.array([len(d["objects"]) for d in docs], dtype=np.int64)
+    rows_per_image = np.array([len(d["names"]) for d in docs], dtype=np.int64)
     restored = sidecar.restore(side, names, rows_per_image, source="voc")
     width, height = _sizes(docs, masks, image_root, image_size)
     splits = read_sets(root)
@@ -104,6 +108,27 @@ def _sizes(
     return image_sizes(width, height, file=None, names=names, files=files)  # whole, bounded: <width>1e30
 
 
+def _xml_files(folder: Path) -> list[Path]:
+    """``folder/**/*.xml`` in pathlib's order (by path components), walked with ``os.walk``:
+    sorting thousands of ``Path`` objects cost more than reading their files' names."""
+    found = [
+        os.path.join(top, name)
+        for top, _, files in os.walk(folder)
+        for name in files
+        if name.endswith(".xml")
+    ]
+    found.sort(key=lambda p: p.split(os.sep))
+    return [Path(p) for p in found]
+
+
+def _keys(d: dict) -> list[tuple[str, str]] | list[str]:
+    """Each row's category key: its name, or ``(parent class, name)`` for a document with parts."""
+    if d["parents"] is None:
+        return d["names"]
+    names = d["names"]
+    return [(names[p] if p >= 0 else "", n) for n, p in zip(names, d["parents"])]
+
+
 def _categories(docs: list[dict], side: dict[str, Any] | None, entries: list | None) -> list[Category]:
     """The sidecar's categories (with ids), then labelmap.txt order, then first appearance.
 
@@ -119,12 +144,13 @@ def _categories(docs: list[dict], side: dict[str, Any] | None, entries: list | N
         order += [(e.name, p) for e in entries for p in e.parts]
         for e in entries:
             actions.setdefault(("", e.name), []).extend(e.actions)
+    seen = dict.fromkeys(itertools.chain.from_iterable(_keys(d) for d in docs))  # C loops, in order
+    order += [k if isinstance(k, tuple) else ("", k) for k in seen]
     for d in docs:
-        for o in d["objects"]:
-            key = (o.get("parent_name", ""), o["name"])
-            order.append(key)
-            if "actions" in o:
-                actions.setdefault(key, []).extend(o["actions"])
+        for row, names in d["actions"]:
+            parent = d["parents"][row] if d["parents"] is not None else -1
+            key = (d["names"][parent] if parent >= 0 else "", d["names"][row])
+            actions.setdefault(key, []).extend(names)
     known = {(c.parent, c.name): c for c in cats}
     next_id = max((c.id for c in cats), default=0) + 1
     for parent, name in dict.fromkeys(order):
@@ -135,10 +161,8 @@ def _categories(docs: list[dict], side: dict[str, Any] | None, entries: list | N
     for key, names in actions.items():
         if names and key in known:
             c = known[key]
-            c.extra = {
-                **c.extra,
-                labelmap.ACTIONS_KEY: list(dict.fromkeys([*c.extra.get(labelmap.ACTIONS_KEY, []), *names])),
-            }
+            merged = dict.fromkeys([*c.extra.get(labelmap.ACTIONS_KEY, []), *names])
+            c.extra = {**c.extra, labelmap.ACTIONS_KEY: list(merged)}
     return cats
 
 
@@ -151,38 +175,44 @@ def _annotations(
 ) -> Annotations:
     """One row per object, image by image: the XML's objects, each followed by its parts (a
     mask where their PNG has one), then the objects only the PNGs hold."""
-    objects = [(r, o) for r, d in enumerate(docs) for o in d["objects"]]
-    n = len(objects)
+    per_image = np.array([len(d["names"]) for d in docs], dtype=np.int64)
+    n = int(per_image.sum())
     if n == 0:
         return Annotations.empty()
     row_of = {(c.parent, c.name): k for k, c in enumerate(cats)}
+    row_of.update({c.name: k for k, c in enumerate(cats) if not c.parent})  # keys of rows without parts
+    category = np.fromiter(
+        map(row_of.__getitem__, itertools.chain.from_iterable(_keys(d) for d in docs)), np.int64, n
+    )
     attributes = np.empty(n, dtype=object)
-    attributes[:] = [o["attributes"] for _, o in objects]
+    attributes[:] = list(itertools.chain.from_iterable(d["attributes"] for d in docs))
+    n_xml = np.array([len(d["box_text"]) for d in docs], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(per_image)[:-1]])
+    from_xml = np.repeat(first, n_xml) + (
+        np.arange(int(n_xml.sum())) - np.repeat(np.cumsum(n_xml) - n_xml, n_xml)
+    )
     bbox = np.zeros((n, 4))
+    bbox[from_xml] = boxes
     kind = np.full(n, Kind.BOX, dtype=np.uint8)
     rle = np.empty(n, dtype=object)
     parent = np.full(n, -1, dtype=np.int64)
-    first, box_row = 0, 0
-    for d, m in zip(docs, masks):
-        n_xml = len(d["box_text"])
-        bbox[first : first + n_xml] = boxes[box_row : box_row + n_xml]
-        tops = [j for j, o in enumerate(d["objects"][:n_xml]) if "parent" not in o]
-        for j, o in enumerate(d["objects"][:n_xml]):
-            if "parent" in o:
-                parent[first + j] = first + o["parent"]
-        if m is not None:
-            for k, r in m.paired.items():
-                kind[first + tops[k]], rle[first + tops[k]] = Kind.MASK, r
-            extra = first + n_xml + np.arange(len(m.extra))
+    for d, m, f in zip(docs, masks, first.tolist()):
+        if d["parents"] is not None:
+            rows = np.asarray(d["parents"], dtype=np.int64)
+            parent[f : f + len(rows)] = np.where(rows >= 0, rows + f, -1)
+        if m is None:
+            continue
+        tops = top_rows(d)
+        for k, r in m.paired.items():
+            kind[f + tops[k]], rle[f + tops[k]] = Kind.MASK, r
+        extra = f + len(d["box_text"]) + np.arange(len(m.extra))
+        if len(extra):
             kind[extra] = Kind.MASK
             rle[extra] = [r for _, r in m.extra]
-            if len(extra):
-                bbox[extra] = geometry.rle_bbox([r for _, r in m.extra])
-        first += len(d["objects"])
-        box_row += n_xml
+            bbox[extra] = geometry.rle_bbox([r for _, r in m.extra])
     return Annotations.create(
-        [r for r, _ in objects],
-        [row_of[o.get("parent_name", ""), o["name"]] for _, o in objects],
+        np.repeat(np.arange(len(docs)), per_image),
+        category,
         kind,
         id=restored.ann_ids,
         bbox=bbox,

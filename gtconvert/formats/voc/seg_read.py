@@ -24,6 +24,7 @@ from ...pixels import label_matrix_rles, read_label_matrix
 from ...png import voc_colormap
 from .labelmap import VOC_CLASSES, Entry, class_colours, class_names
 from .layout import SEG_CLASS, SEG_OBJECT
+from .xml_parse import top_rows
 
 VOID = 255  # object borders and "don't care" in both PNGs
 UNKNOWN = -1  # a colour no map names
@@ -83,7 +84,7 @@ def _image_masks(
         return None
     h, w = (obj if obj is not None else cls).shape[:2]  # type: ignore[union-attr]
     masks = ImageMasks(size=(w, h))
-    n = sum(1 for o in doc["objects"] if "parent" not in o)  # the XML's objects, not their parts
+    n = len(top_rows(doc))  # the XML's objects, not their parts
     if obj is not None:
         _instances(obj, cls, n, names, masks, counts)
     elif n == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -12,7 +13,8 @@ import numpy as np
 
 from ... import imagefiles
 from ...errors import GtconvertError
-from ...fileio import gc_paused, read_regular
+from ...fileio import gc_paused
+from . import xml_fast
 from .layout import DEFAULTS, STANDARD
 
 # ---- XML files -> documents and one array of boxes -------------------------------------
@@ -36,8 +38,9 @@ def read_documents(
     where ``xmax = xmin`` is one pixel; 0 for zero-based corners).
     """
     raw = _read_bytes(xml_files)
+    caches: tuple[dict, dict] = ({}, {})  # the name and field texts seen, and what they make
     with gc_paused():  # a dict per object and a tree per file, none in a cycle
-        docs = [_parse_xml(data, path, ann_dir) for data, path in zip(raw, xml_files)]
+        docs = [_parse_xml(data, path, ann_dir, caches) for data, path in zip(raw, xml_files)]
     return docs, _box_values(docs, slack)
 
 
@@ -46,9 +49,19 @@ def _read_bytes(paths: list[Path]) -> list[bytes]:
 
     def one(path: Path) -> bytes:
         try:
-            return read_regular(path)  # a FIFO or /dev/zero is refused, not read
+            # non-blocking open: a FIFO named *.xml must not hang the read; it is refused below
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
             raise GtconvertError(f"cannot read the XML file ({exc.strerror or exc})", file=path) from None
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO, a device such as /dev/zero
+                raise GtconvertError(
+                    "not a regular file", file=path, fix="replace it with the XML file or remove it"
+                )
+            try:
+                return f.read()
+            except OSError as exc:
+                raise GtconvertError(f"cannot read the XML file ({exc.strerror or exc})", file=path) from None
 
     def chunk(start: int) -> list[bytes]:
         return [one(p) for p in paths[start : start + _CHUNK]]
@@ -89,9 +102,12 @@ def _text(node: Any, tag: str) -> str | None:
     return child.text.strip()
 
 
-def _parse_xml(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
-    """One annotation file -> file name, size and objects (name, box texts, attributes)."""
-    from defusedxml import ElementTree
+def _parse_xml(data: bytes, path: Path, ann_dir: Path, caches: tuple[dict, dict]) -> dict[str, Any]:
+    """One annotation file -> file name, size and objects (name, box texts, attributes).
+
+    The common subset is read by :mod:`.xml_fast` (after expat has checked the file with
+    defusedxml's guards); any other file is parsed into a tree.
+    """
     from defusedxml.common import DefusedXmlException
 
     if any(marker in data for marker in _DTD_MARKERS):  # refused before any parsing
@@ -102,6 +118,88 @@ def _parse_xml(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
             fix="remove the <!DOCTYPE ...> declaration",
         )
     try:
+        fast = xml_fast.parse(data) if xml_fast.well_formed(data) else None
+    except DefusedXmlException:
+        fast = None  # the tree parser names the problem
+    doc = _fast_document(fast, path, ann_dir, caches) if fast is not None else None
+    return doc if doc is not None else parse_tree(data, path, ann_dir)
+
+
+def _fast_document(
+    fast: tuple, path: Path, ann_dir: Path, caches: tuple[dict, dict]
+) -> dict[str, Any] | None:
+    """A document from :func:`.xml_fast.parse`'s texts, as :func:`parse_tree` makes it (None
+    where the tree reader would raise: it names the problem). Names and standard-field texts
+    repeat across objects and files: each distinct text is decoded once (``caches``)."""
+    filename, size, found = fast
+    name_of, attributes_of = caches
+    names_b, fields_b = [t[0] for t in found], [t[1] for t in found]
+    for raw in set(names_b).difference(name_of):
+        name_of[raw] = raw.decode("utf-8").strip()
+    for raw in set(fields_b).difference(attributes_of):
+        pairs: dict[str, str] = {}
+        for m in xml_fast.FIELD.finditer(raw):
+            pairs.setdefault(m.group(1).decode(), m.group(2).decode("utf-8"))
+        attributes_of[raw] = standard_attributes(pairs.get) or None
+    names = list(map(name_of.__getitem__, names_b))
+    if "" in names:
+        return None
+    attributes = list(map(attributes_of.__getitem__, fields_b))
+    if any(attributes):
+        attributes = [dict(a) if a else None for a in attributes]  # each object its own dict
+    stem = _stem(path, ann_dir)
+    sub, _, base = stem.rpartition("/")
+    filename = (filename.decode("utf-8").strip() if filename is not None else "") or f"{base}.jpg"
+    width, height = (None, None) if size is None else size
+    return _document(
+        path,
+        stem,
+        str(PurePosixPath(sub) / filename) if sub else filename,
+        _float(width.decode().strip(), "width", path, "size") if width else 0.0,
+        _float(height.decode().strip(), "height", path, "size") if height else 0.0,
+        names,
+        attributes,
+        [t[2:] for t in found],
+    )
+
+
+def _document(
+    path: Path | None,
+    stem: str,
+    file_name: str,
+    width: float,
+    height: float,
+    names: list[str],
+    attributes: list,
+    box_text: list,
+    parents: list[int] | None = None,
+    actions: list[tuple[int, list[str]]] | None = None,
+) -> dict[str, Any]:
+    """One image's document, its objects as columns (one entry per row, parts included).
+
+    ``parents``: None without parts, else each row's parent row in this document (-1 for an
+    object); ``actions``: the rows that have ``<actions>`` and their action names.
+    """
+    return {
+        "path": path,
+        "stem": stem,
+        "file_name": file_name,
+        "width": width,
+        "height": height,
+        "names": names,
+        "attributes": attributes,
+        "box_text": box_text,
+        "parents": parents,
+        "actions": actions or [],
+    }
+
+
+def parse_tree(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
+    """One annotation file parsed into a tree by defusedxml's parser (any VOC file)."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
         parser = defused_parser(namespaced=b"xmlns" in data)
         parser.feed(data)
         top = parser.close()
@@ -110,31 +208,38 @@ def _parse_xml(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
     if top.tag != "annotation":
         raise GtconvertError(f"root element is <{top.tag}>, not <annotation>", file=path)
     stem = _stem(path, ann_dir)
-    sub, _, base = stem.rpartition("/")
+    folder, _, base = stem.rpartition("/")
     filename = _text(top, "filename") or f"{base}.jpg"
-    file_name = str(PurePosixPath(sub) / filename) if sub else filename
     size = top.find("size")
-    objects, boxes = [], []
+    names, attributes, boxes, parents, actions = [], [], [], [], []
     for k, node in enumerate(top.iterfind("object")):
         obj, box = _parse_object(node, path, k)
-        obj["top"] = k  # its position among the XML's objects (SegmentationObject value - 1)
-        parent_row = len(objects)
-        objects.append(obj)
-        boxes.append(box)
-        for j, part in enumerate(node.iterfind("part")):  # person layout: head, hand, foot
-            sub, sub_box = _parse_object(part, path, k, f"part {j + 1} of ")
-            sub["parent"], sub["parent_name"] = parent_row, obj["name"]
-            objects.append(sub)
-            boxes.append(sub_box)
-    return {
-        "path": path,
-        "stem": stem,
-        "file_name": file_name,
-        "width": _number_of(size, "width", path, "size") if size is not None else 0.0,
-        "height": _number_of(size, "height", path, "size") if size is not None else 0.0,
-        "objects": objects,
-        "box_text": boxes,
-    }
+        parent_row = len(names)
+        for row, (o, b) in enumerate(
+            [(obj, box)]
+            + [  # person layout: head, hand, foot
+                _parse_object(part, path, k, f"part {j + 1} of ")
+                for j, part in enumerate(node.iterfind("part"))
+            ]
+        ):
+            names.append(o["name"])
+            attributes.append(o["attributes"])
+            boxes.append(b)
+            parents.append(-1 if row == 0 else parent_row)
+            if "actions" in o:
+                actions.append((len(names) - 1, o["actions"]))
+    return _document(
+        path,
+        stem,
+        str(PurePosixPath(folder) / filename) if folder else filename,
+        _number_of(size, "width", path, "size") if size is not None else 0.0,
+        _number_of(size, "height", path, "size") if size is not None else 0.0,
+        names,
+        attributes,
+        boxes,
+        parents if any(p >= 0 for p in parents) else None,
+        actions,
+    )
 
 
 def _stem(path: Path, ann_dir: Path) -> str:
@@ -175,6 +280,19 @@ def _value(text: str) -> Any:
     return value if isinstance(value, (int, float, bool)) else text
 
 
+def standard_attributes(text_of: Any) -> dict[str, Any]:
+    """``pose``/``truncated``/``difficult``/``occluded`` that differ from the defaults, given
+    ``text_of(tag)``: the text of the object's first child ``tag``, or None."""
+    attrs: dict[str, Any] = {}
+    for key in STANDARD:
+        text = text_of(key)
+        if text and text != _DEFAULT_TEXT.get(key):  # the writer's defaults need no parsing
+            value = _value(text.strip())
+            if value != DEFAULTS.get(key):  # keep only what says something
+                attrs[key] = value
+    return attrs
+
+
 def _parse_object(node: Any, path: Path, k: int, what: str = "") -> tuple[dict[str, Any], list[str]]:
     """One <object> (or <part>): its name and attributes, and the texts of its four coordinates.
 
@@ -195,13 +313,7 @@ def _parse_object(node: Any, path: Path, k: int, what: str = "") -> tuple[dict[s
     if None in texts or "" in texts:
         missing = next(t for t, v in zip(_BOX_TAGS, texts) if not v)
         _missing(missing, path, f"{what}object {k + 1} ({name})")
-    attrs: dict[str, Any] = {}
-    for key in STANDARD:
-        text = node.findtext(key)
-        if text and text != _DEFAULT_TEXT.get(key):  # the writer's defaults need no parsing
-            value = _value(text.strip())
-            if value != DEFAULTS.get(key):  # keep only what says something
-                attrs[key] = value
+    attrs = standard_attributes(node.findtext)
     if node.find("attributes") is not None:
         for a in node.iterfind("attributes/attribute"):
             key = _text(a, "name")
@@ -246,8 +358,9 @@ def _raise_first_bad_box(docs: list[dict[str, Any]], first: int, slack: int) -> 
     for r in range(r0, len(docs)):
         d = docs[r]
         for k in range(first - int(starts[r]) if r == r0 else 0, len(d["box_text"])):
-            record = _record(d["objects"], k)
-            xyxy = [_float(t.strip(), tag, d["path"], record) for t, tag in zip(d["box_text"][k], _BOX_TAGS)]
+            record = _record(d, k)
+            texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in d["box_text"][k]]
+            xyxy = [_float(t.strip(), tag, d["path"], record) for t, tag in zip(texts, _BOX_TAGS)]
             for lo, hi, axis in ((0, 2, "x"), (1, 3, "y")):
                 if xyxy[hi] < xyxy[lo] - slack:  # devkit: width = xmax - xmin + 1 (floats allowed)
                     less = f" - {slack}" if slack else ""
@@ -260,10 +373,18 @@ def _raise_first_bad_box(docs: list[dict[str, Any]], first: int, slack: int) -> 
     raise AssertionError("a bad box was found but not again")  # pragma: no cover
 
 
-def _record(objects: list[dict[str, Any]], row: int) -> str:
+def top_rows(doc: dict[str, Any]) -> list[int]:
+    """The rows of a document's objects, not their parts (object k of the XML is row tops[k])."""
+    parents = doc["parents"]
+    n = len(doc["box_text"])
+    return list(range(n)) if parents is None else [j for j in range(n) if parents[j] < 0]
+
+
+def _record(doc: dict[str, Any], row: int) -> str:
     """``object 3 (person)``, or ``object 3 (person), part head`` for a part's row."""
-    obj = objects[row]
-    if "parent" in obj:
-        parent = objects[obj["parent"]]
-        return f"object {parent['top'] + 1} ({parent['name']}), part {obj['name']}"
-    return f"object {obj['top'] + 1} ({obj['name']})"
+    tops = top_rows(doc)
+    parents, names = doc["parents"], doc["names"]
+    if parents is not None and parents[row] >= 0:
+        parent = parents[row]
+        return f"object {tops.index(parent) + 1} ({names[parent]}), part {names[row]}"
+    return f"object {tops.index(row) + 1} ({names[row]})"
