@@ -420,6 +420,30 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def check_dataset_root(root: str | os.PathLike, *, file: str | os.PathLike) -> None:
+    """Refuse a dataset root (YOLO's ``path:``) that is the file system root or the home folder:
+    reading would walk every file under it."""
+    where = Path(os.path.abspath(root))
+    if where == Path(where.anchor) or where == Path.home().absolute():
+        raise GtconvertError(
+            f"the dataset root is {where}: reading it would walk every file under it",
+            file=file,
+            fix="set path: to the dataset's own folder",
+        )
+
+
+def outside(paths: list[str], root: str | os.PathLike) -> str | None:
+    """The first of ``paths`` outside ``root``, compared as written (``..`` resolved, links kept:
+    an image folder that is a link elsewhere is the user's choice); None when all are inside."""
+    base = os.path.normpath(os.path.abspath(root))
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    for p in paths:
+        full = os.path.normpath(os.path.abspath(p))
+        if full != base and not full.startswith(prefix):
+            return p
+    return None
+
+
 def regular_file(path: str | os.PathLike) -> None:
     """Refuse anything but a regular file (a folder, a FIFO or a device would fail or hang)."""
     import stat

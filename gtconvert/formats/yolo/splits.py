@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from ... import imagefiles
 from ...errors import GtconvertError
+from ...fileio import check_dataset_root, outside
 from .paths import image_of_label, label_dir, label_of_str
 
 #: data.yaml keys of splits, in order, and the split each names (Ultralytics renames
@@ -37,6 +38,7 @@ class Source(NamedTuple):
 def yaml_sources(root: str, doc: dict[str, Any], yaml_file: str) -> list[Source]:
     """Every item of every split of ``doc``, resolved as Ultralytics resolves it, or an error."""
     out: list[Source] = []
+    check_dataset_root(root, file=yaml_file)
     for key, split in SPLIT_KEYS.items():
         if key == "validation" and doc.get("val"):
             continue
@@ -62,6 +64,7 @@ def yaml_sources(root: str, doc: dict[str, Any], yaml_file: str) -> list[Source]
                     file=yaml_file,
                     fix="correct the entry in data.yaml (or remove it)",
                 )
+            _inside(found, root, f"data.yaml {key}: {entry!r}", yaml_file)
             out.append(Source(split, os.path.normpath(found), f"{key}: {entry}"))
     return out
 
@@ -99,7 +102,21 @@ def listed_images(list_file: str, root: str) -> list[str]:
             out.append(os.path.normpath(os.path.join(parent, ln[2:])))
         else:
             out.append(os.path.normpath(base(ln)))
+    bad = outside(out, root)
+    if bad is not None:
+        _inside(bad, root, f"line {lines[out.index(bad)]!r}", list_file)
     return out
+
+
+def _inside(path: str, root: str, what: str, file: str) -> None:
+    """Refuse a split item or list line outside the dataset root: nothing outside it is read
+    (``train: /`` walked the whole file system, ``/etc/passwd`` in a list was read)."""
+    if outside([path], root) is not None:
+        raise GtconvertError(
+            f"{what} points outside the dataset root {os.path.normpath(root)}",
+            file=file,
+            fix="keep the splits under the dataset's folder (data.yaml path:), or set path: to one holding them",
+        )
 
 
 def _list_base(relative: list[str], parent: str, root: str):
