@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ...errors import GtconvertError
 from ...fileio import safe_relative
 from ...model import Dataset
 from ...ops.splits import require_split, split_images
+from .._image_copies import copy_images_or_warn
 from .datayaml import SPLIT_NAMES, write_data_yaml
 from .paths import label_paths
 from .pose import add_to_data_yaml
@@ -30,6 +30,7 @@ def write(
     seed: int | None = None,
     split_by: str | None = None,
     crowd: str = "keep",
+    link_images: bool = False,
 ) -> None:
     """Write ``dataset`` as an Ultralytics YOLO folder (atomically).
 
@@ -38,6 +39,7 @@ def write(
     drawn reproducibly with ``seed``; ``split_by`` (video, folder, attribute:NAME) keeps each
     group in one split (:mod:`gtconvert.ops.splits`). ``crowd``: ``keep`` (default; crowd objects
     become ordinary rows, as trainers have no crowd flag) or ``skip``; either is said in a warning.
+    ``link_images``: hard-link the images instead of copying them.
     """
     ann = dataset.annotations
     task = choose_task(ann, task)
@@ -59,7 +61,15 @@ def write(
         upper = 2.0 if task == "pose" else 1.0  # pose rows end in visibilities 0/1/2
         for first, texts in format_labels(dataset, rows, row_start, coords, upper):  # chunk by chunk
             imagefiles.write_texts([(folder + lr, t) for lr, t in zip(label_rel[first:], texts)])
-        _copy_images(dataset, rel, tmp)
+        images = os.path.join(tmp, "images", "")
+        copy_images_or_warn(
+            dataset,
+            [(i, images + r) for i, r in enumerate(rel)],
+            fmt="YOLO",
+            kept="labels written",
+            under="images/",
+            link=link_images,
+        )
         stream.dataset_files(
             write_data_yaml, tmp, out, dataset, rel=rel, split_of=split_of, concat=("rel", "split_of")
         )
@@ -110,27 +120,3 @@ def _image_paths(
     )
     split_of[~np.isin(split_of, SPLIT_NAMES)] = ""
     return names, split_of
-
-
-def _copy_images(dataset: Dataset, rel: list[str], tmp: Path) -> None:
-    root = dataset.image_root
-    if not root:
-        report.warn(
-            "yolo.images_missing",
-            f"YOLO: the {len(rel)} images were not copied (their folder is unknown); "
-            "put them under images/ (pass --images DIR when reading to copy them)",
-            len(rel),
-        )
-        return
-    images = os.path.join(tmp, "images", "")
-    pairs = [(os.path.join(root, n), images + r) for n, r in zip(dataset.images.file_name.tolist(), rel)]
-    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
-    examples = []
-    if missing:
-        examples = [s for s, _ in itertools.islice(((s, d) for s, d in pairs if not os.path.isfile(s)), 5)]
-    report.warn(
-        "yolo.images_missing",
-        f"YOLO: {missing} images not found under {root}; labels written, put the images under images/",
-        missing,
-        examples,
-    )
