@@ -386,6 +386,16 @@ def checked_relative(name: str, *, file: str | os.PathLike | None = None, record
     return str(PurePosixPath(*[p for p in pure.parts if p not in ("", ".")]))
 
 
+def same_file_key(name: str) -> str:
+    """What two names share when they would be one file somewhere: equal after Unicode NFC
+    normalisation (macOS stores ``café`` as NFD) and case folding (macOS, Windows)."""
+    if name.isascii():
+        return name.casefold()
+    import unicodedata
+
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
 def is_plainly_relative(text: str) -> bool:
     """True when ``text`` (``/``-separated) is already what :func:`checked_relative` returns.
 

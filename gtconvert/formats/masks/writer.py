@@ -11,7 +11,7 @@ import numpy as np
 
 from ... import raster, report
 from ...errors import GtconvertError
-from ...fileio import atomic_output, dump_json, safe_relative
+from ...fileio import atomic_output, dump_json, safe_relative, same_file_key
 from ...model import Annotations, Category, Dataset, Kind
 from ...pixels import map_files
 from ...png import write_binary_png, write_index_png
@@ -130,9 +130,9 @@ def _mask_names(file_names: Iterable[Any]) -> list[str]:
     stems = [str(PurePosixPath(r).with_suffix("")) if PurePosixPath(r).suffix else r for r in rel]
     seen: dict[str, int] = {}
     for s in stems:
-        seen[s.casefold()] = seen.get(s.casefold(), 0) + 1
-    out = [r if seen[s.casefold()] > 1 else s for r, s in zip(rel, stems)]
-    if len({o.casefold() for o in out}) != len(out):
+        seen[same_file_key(s)] = seen.get(same_file_key(s), 0) + 1
+    out = [r if seen[same_file_key(s)] > 1 else s for r, s in zip(rel, stems)]
+    if len({same_file_key(o) for o in out}) != len(out):
         raise GtconvertError("two images have the same file name", fix="give every image its own file name")
     return out
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import geometry, imagefiles, report, sidecar, stream
 from ...errors import GtconvertError
-from ...fileio import gc_paused, safe_relative
+from ...fileio import gc_paused, safe_relative, same_file_key
 from ...model import Annotations, Dataset, Kind
 from ...ops.splits import require_split, split_images
 from .._common import axis_aligned_boxes, crowd_policy, writable
@@ -137,17 +137,17 @@ def _rows_to_write(ann: Annotations, crowd: str, masks: bool) -> np.ndarray:
 def _stems(names: list[str]) -> list[str]:
     """``sub/a.jpg`` -> ``sub/a``; two images that would share an XML file are an error."""
     stems = [without_suffix(n) for n in names]
-    if len({s.casefold() for s in stems}) != len(stems):  # a.xml and A.xml are one file on macOS/Windows
+    if len({same_file_key(s) for s in stems}) != len(stems):  # a.xml and A.xml are one file on macOS/Windows
         seen: dict[str, str] = {}
         for n, s in zip(names, stems):
-            if s.casefold() in seen:
-                other = seen[s.casefold()]
-                how = "would share" if without_suffix(other) == s else "differ only in case and would share"
+            if same_file_key(s) in seen:
+                other = seen[same_file_key(s)]
+                how = "would share" if without_suffix(other) == s else "differ only in case or Unicode form and would share"
                 raise GtconvertError(
                     f"images {other!r} and {n!r} {how} the annotation file {s}.xml",
                     fix="rename one of them (VOC names files by the image name without suffix)",
                 )
-            seen[s.casefold()] = n
+            seen[same_file_key(s)] = n
     return stems
 
 

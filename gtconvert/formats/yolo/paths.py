@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from ...errors import GtconvertError
+from ...fileio import same_file_key
 
 
 def label_paths(rel: list[str]) -> list[str]:
@@ -21,17 +22,17 @@ def label_paths(rel: list[str]) -> list[str]:
     the image's path is the one it renames. Two images sharing a label file are an error.
     """
     labels = [written_label_of(r) for r in rel]
-    if len({lab.casefold() for lab in labels}) != len(labels):  # one file on macOS/Windows
+    if len({same_file_key(lab) for lab in labels}) != len(labels):  # one file on macOS/Windows
         seen: dict[str, tuple[str, str]] = {}
         for r, lab in zip(rel, labels):
-            if lab.casefold() in seen:
-                other, other_lab = seen[lab.casefold()]
-                how = "would share" if other_lab == lab else "differ only in case and would share"
+            if same_file_key(lab) in seen:
+                other, other_lab = seen[same_file_key(lab)]
+                how = "would share" if other_lab == lab else "differ only in case or Unicode form and would share"
                 raise GtconvertError(
                     f"images {other!r} and {r!r} {how} the label file {lab!r}",
                     fix="rename one of them (YOLO pairs image and label by name without suffix)",
                 )
-            seen[lab.casefold()] = (r, lab)
+            seen[same_file_key(lab)] = (r, lab)
     return labels
 
 
