@@ -177,6 +177,7 @@ def convert(
     if plan.task is not None:
         write_kwargs = {**write_kwargs, "task": plan.task}
     events: list[report.Event] = []
+    n_annotations = len(plan.image_rows)
     try:
         with atomic_output(dst, is_dir=True, overwrite=bool(write_kwargs.get("overwrite"))) as tmp:
             stage = _Stage(tmp)
@@ -184,7 +185,7 @@ def convert(
     except _Unusual:  # the staged folder is gone; the whole-file reader words the problem
         return None
     _report_summed(events)
-    return Streamed(len(plan.images), len(plan.categories), len(plan.image_rows), chunks)
+    return Streamed(len(plan.images), len(plan.categories), n_annotations, chunks)
 
 
 @dataclass
@@ -331,32 +332,22 @@ def _write_chunks(plan: _Plan, stage: _Stage, writer: Any, dst: Any, write_kwarg
 
     frame = registry.get("coco").exif_frame()
 
-    rows = plan.image_rows
-    grouped = bool(np.all(rows[1:] >= rows[:-1])) if len(rows) else True
-    order = None if grouped else np.argsort(rows, kind="stable")
-    sorted_rows = rows if grouped else rows[order]
-    edges = _chunk_edges(np.bincount(rows, minlength=len(plan.images)))
-    bounds = np.searchsorted(sorted_rows, edges)
+    edges, reads = _chunk_reads(plan)
     token = _stage.set(stage)
     try:
         with open(plan.path, "rb", buffering=0) as f:
-            for k in range(len(edges) - 1):
-                lo, hi = int(bounds[k]), int(bounds[k + 1])
-                picked = np.arange(lo, hi) if order is None else np.sort(order[lo:hi])
+            for k, slices in enumerate(reads):
                 img = plan.images.take(np.arange(edges[k], edges[k + 1]))
                 with gc_paused(), header_scope(frame) as seen:
-                    batches = _records(f.fileno(), plan.annotations, picked)
+                    batches, count = _parsed(f.fileno(), slices)
                     try:
-                        ann = read_annotations(batches, img, plan.categories, plan.path, len(picked))
+                        ann = read_annotations(batches, img, plan.categories, plan.path, count)
                     except _READ_FAILURES as exc:  # a value of the wrong type: coco.read's message
                         raise _Unusual from exc
                     # what registry.Format.read does after the format's read: the EXIF frame
-                    chunk = after_read(
-                        Dataset(img, plan.categories, ann, plan.info, plan.image_root), frame, seen
-                    )
-                writer.write(
-                    chunk, dst, **write_kwargs
-                )  # the Format's write: its EXIF frame, then the format's
+                    chunk = Dataset(img, plan.categories, ann, plan.info, plan.image_root)
+                    chunk = after_read(chunk, frame, seen)
+                writer.write(chunk, dst, **write_kwargs)  # the Format's: its EXIF frame, then the format's
                 del chunk, ann, img
         stage.finish()
     finally:
@@ -364,10 +355,31 @@ def _write_chunks(plan: _Plan, stage: _Stage, writer: Any, dst: Any, write_kwarg
     return len(edges) - 1
 
 
-def _records(fd: int, span: jsonstream.ArraySpan | None, picked: np.ndarray) -> Iterator[list]:
-    """The annotation records at ``picked`` (ascending indices), ~SLICE_BYTES of text at a time."""
-    import orjson
+#: One slice of records to parse: the byte ranges of its runs of consecutive records, and their count.
+_Slice = tuple[list[tuple[int, int]], int]
 
+
+def _chunk_reads(plan: _Plan) -> tuple[list[int], Any]:
+    """The chunks' image edges, and for each chunk the slices of records to read.
+
+    In the usual file (annotations listed image by image) every chunk is one run of records:
+    all slices are computed now and the records' offsets (16 bytes per annotation) freed.
+    Otherwise each chunk's records are picked from the offsets when it is read.
+    """
+    rows, span = plan.image_rows, plan.annotations
+    grouped = bool(np.all(rows[1:] >= rows[:-1])) if len(rows) else True
+    order = None if grouped else np.argsort(rows, kind="stable")
+    edges = _chunk_edges(np.bincount(rows, minlength=len(plan.images)))
+    bounds = np.searchsorted(rows if order is None else rows[order], edges).tolist()
+    pairs = list(itertools.pairwise(bounds))
+    if order is None:
+        plan.annotations = None  # its offsets are no longer needed
+        return edges, [list(_slices(span, np.arange(lo, hi))) for lo, hi in pairs]
+    return edges, (list(_slices(span, np.sort(order[lo:hi]))) for lo, hi in pairs)
+
+
+def _slices(span: jsonstream.ArraySpan | None, picked: np.ndarray) -> Iterator[_Slice]:
+    """The records at ``picked`` (ascending indices) in slices of ~SLICE_BYTES of text."""
     if span is None or not len(picked):
         return
     begins, ends = span.begins[picked], span.ends[picked]
@@ -380,8 +392,18 @@ def _records(fd: int, span: jsonstream.ArraySpan | None, picked: np.ndarray) -> 
         sub = picked[a:b]
         breaks = np.flatnonzero(np.diff(sub) != 1) + 1
         firsts, lasts = np.r_[0, breaks], np.r_[breaks - 1, len(sub) - 1]
-        runs = zip(begins[a:b][firsts].tolist(), ends[a:b][lasts].tolist())
-        yield orjson.loads(b"[" + b",".join(os.pread(fd, e + 1 - s, s) for s, e in runs) + b"]")
+        yield list(zip(begins[a:b][firsts].tolist(), ends[a:b][lasts].tolist())), b - a
+
+
+def _parsed(fd: int, slices: list[_Slice]) -> tuple[Iterator[list], int]:
+    """The records of ``slices`` parsed one slice at a time, and how many there are."""
+    import orjson
+
+    def records() -> Iterator[list]:
+        for runs, _ in slices:
+            yield orjson.loads(b"[" + b",".join(os.pread(fd, e + 1 - s, s) for s, e in runs) + b"]")
+
+    return records(), sum(n for _, n in slices)
 
 
 # ---- warnings ---------------------------------------------------------------------------------
