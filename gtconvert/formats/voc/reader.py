@@ -108,9 +108,9 @@ def _sizes(
     return image_sizes(width, height, file=None, names=names, files=files)  # whole, bounded: <width>1e30
 
 
-def _xml_files(folder: Path) -> list[Path]:
-    """``folder/**/*.xml`` in pathlib's order (by path components), walked with ``os.walk``:
-    sorting thousands of ``Path`` objects cost more than reading their files' names."""
+def _xml_files(folder: Path) -> list[str]:
+    """``folder/**/*.xml`` in pathlib's order (by path components), walked with ``os.walk``, as
+    strings: making and sorting thousands of ``Path`` objects cost more than reading the files."""
     found = [
         os.path.join(top, name)
         for top, _, files in os.walk(folder)
@@ -118,7 +118,7 @@ def _xml_files(folder: Path) -> list[Path]:
         if name.endswith(".xml")
     ]
     found.sort(key=lambda p: p.split(os.sep))
-    return [Path(p) for p in found]
+    return found
 
 
 def _keys(d: dict) -> list[tuple[str, str]] | list[str]:

@@ -30,7 +30,7 @@ _CHUNK = 64  # files per thread-pool task
 
 
 def read_documents(
-    xml_files: list[Path], ann_dir: Path, slack: int = 1
+    xml_files: list[str], ann_dir: Path, slack: int = 1
 ) -> tuple[list[dict[str, Any]], np.ndarray]:
     """Every XML file parsed (read by a small thread pool), and the (N, 4) VOC boxes of all objects.
 
@@ -44,10 +44,10 @@ def read_documents(
     return docs, _box_values(docs, slack)
 
 
-def _read_bytes(paths: list[Path]) -> list[bytes]:
+def _read_bytes(paths: list[str]) -> list[bytes]:
     from concurrent.futures import ThreadPoolExecutor
 
-    def one(path: Path) -> bytes:
+    def one(path: str) -> bytes:
         try:
             # non-blocking open: a FIFO named *.xml must not hang the read; it is refused below
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -102,7 +102,7 @@ def _text(node: Any, tag: str) -> str | None:
     return child.text.strip()
 
 
-def _parse_xml(data: bytes, path: Path, ann_dir: Path, caches: tuple[dict, dict]) -> dict[str, Any]:
+def _parse_xml(data: bytes, path: str | Path, ann_dir: Path, caches: tuple[dict, dict]) -> dict[str, Any]:
     """One annotation file -> file name, size and objects (name, box texts, attributes).
 
     The common subset is read by :mod:`.xml_fast` (after expat has checked the file with
@@ -126,7 +126,7 @@ def _parse_xml(data: bytes, path: Path, ann_dir: Path, caches: tuple[dict, dict]
 
 
 def _fast_document(
-    fast: tuple, path: Path, ann_dir: Path, caches: tuple[dict, dict]
+    fast: tuple, path: str | Path, ann_dir: Path, caches: tuple[dict, dict]
 ) -> dict[str, Any] | None:
     """A document from :func:`.xml_fast.parse`'s texts, as :func:`parse_tree` makes it (None
     where the tree reader would raise: it names the problem). Names and standard-field texts
@@ -164,7 +164,7 @@ def _fast_document(
 
 
 def _document(
-    path: Path | None,
+    path: str | Path | None,
     stem: str,
     file_name: str,
     width: float,
@@ -194,7 +194,7 @@ def _document(
     }
 
 
-def parse_tree(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
+def parse_tree(data: bytes, path: str | Path, ann_dir: Path) -> dict[str, Any]:
     """One annotation file parsed into a tree by defusedxml's parser (any VOC file)."""
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
@@ -242,22 +242,22 @@ def parse_tree(data: bytes, path: Path, ann_dir: Path) -> dict[str, Any]:
     )
 
 
-def _stem(path: Path, ann_dir: Path) -> str:
+def _stem(path: str | Path, ann_dir: Path) -> str:
     """``Annotations/sub/a.xml`` -> ``sub/a``, by string slicing (once per file: pathlib is slow)."""
     text, folder = str(path), str(ann_dir) + os.sep
     if text.startswith(folder) and text.endswith(".xml"):
         return text[len(folder) : -4].replace(os.sep, "/")
-    return path.relative_to(ann_dir).with_suffix("").as_posix()
+    return Path(path).relative_to(ann_dir).with_suffix("").as_posix()
 
 
-def _number_of(node: Any, tag: str, path: Path, record: str) -> float:
+def _number_of(node: Any, tag: str, path: str | Path, record: str) -> float:
     text = _text(node, tag)
     if text is None:
         return 0.0 if record == "size" else _missing(tag, path, record)
     return _float(text, tag, path, record)
 
 
-def _float(text: str, tag: str, path: Path, record: str) -> float:
+def _float(text: str, tag: str, path: str | Path, record: str) -> float:
     try:
         value = float(text)  # tolerate 48.0 and 48.5 written by other tools
     except ValueError:
@@ -267,7 +267,7 @@ def _float(text: str, tag: str, path: Path, record: str) -> float:
     return value
 
 
-def _missing(tag: str, path: Path, record: str) -> float:
+def _missing(tag: str, path: str | Path, record: str) -> float:
     raise GtconvertError(f"<{tag}> is missing", file=path, record=record, fix=f"add <{tag}>")
 
 
@@ -293,7 +293,7 @@ def standard_attributes(text_of: Any) -> dict[str, Any]:
     return attrs
 
 
-def _parse_object(node: Any, path: Path, k: int, what: str = "") -> tuple[dict[str, Any], list[str]]:
+def _parse_object(node: Any, path: str | Path, k: int, what: str = "") -> tuple[dict[str, Any], list[str]]:
     """One <object> (or <part>): its name and attributes, and the texts of its four coordinates.
 
     ``<actions><jumping>1</jumping>...`` become boolean attributes named by the action, as
