@@ -488,6 +488,20 @@ def read_regular(path: str | os.PathLike) -> bytes:
         os.close(fd)
 
 
+def read_text(path: str | os.PathLike, *, what: str = "this file") -> str:
+    """A small side file's text (a split list, ``labelmap.txt``): a regular file, UTF-8 (a BOM
+    is dropped); anything else is one error naming the file and the first bad byte."""
+    data = read_regular(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GtconvertError(
+            f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=path,
+            fix="save it as UTF-8",
+        ) from None
+
+
 def read_yaml(path: str | os.PathLike) -> Any:
     """Parse a small YAML side file (``data.yaml``) safely: a regular file, no aliases.
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from ... import report
 from ...errors import GtconvertError
-from ...fileio import read_json
+from ...fileio import read_json, read_text
 from ...imagefiles import IMAGE_SUFFIXES
 from ...model import Annotations, Category, Dataset, Images, PixelRef
 from ...pixels import map_files
@@ -142,7 +142,7 @@ def _meta_labels(path: Path) -> tuple[list[str], list, int | None]:
 def _labelmap_labels(path: Path) -> tuple[list[str], list, int | None]:
     """``name:r,g,b:parts:actions`` lines (VOC's ``labelmap.txt`` as Datumaro and CVAT write it)."""
     names, colours = [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_text(path, what="the label map").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         name, _, rest = line.partition(":")

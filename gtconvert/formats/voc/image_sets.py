@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ... import imagefiles
+from ...fileio import read_text
 from .layout import SEG_CLASS, SEG_OBJECT, SETS
 
 
@@ -48,7 +49,7 @@ def _stems(path: Path) -> list[str]:
     per-class lists (``<class>_<split>.txt``) and Layout/Action lists add a number column."""
     flagged = "_" in path.stem or path.parent.name in ("Layout", "Action")
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_text(path, what="the image set list").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue

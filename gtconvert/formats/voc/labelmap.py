@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import GtconvertError
+from ...fileio import read_text
 from ...model import Category
 from ...png import voc_colormap
 
@@ -44,7 +45,7 @@ def read(root: Path) -> list[Entry] | None:
     if not path.is_file():
         return None
     entries: list[Entry] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(read_text(path, what="labelmap.txt").splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
