@@ -13,6 +13,7 @@ checks it against the tree reader on generated documents.
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
@@ -24,8 +25,10 @@ _OBJECT_TEXT = (
     rb"<bndbox>\s*<xmin>([^<]+)</xmin>\s*<ymin>([^<]+)</ymin>\s*"
     rb"<xmax>([^<]+)</xmax>\s*<ymax>([^<]+)</ymax>\s*</bndbox>\s*</object>"
 )
-_OBJECT = re.compile(_OBJECT_TEXT)
-_OBJECT_RUN = re.compile(rb"(?:" + _OBJECT_TEXT.replace(b"(", b"(?:").replace(b"(?:?:", b"(?:") + rb"\s*)+")
+# objects with the whitespace before them, or any other single character (group 7): one pass
+# finds the objects and whatever lies between them
+_OBJECTS = re.compile(rb"\s*" + _OBJECT_TEXT + rb"|([\s\S])")
+_OTHER = operator.itemgetter(6)
 FIELD = re.compile(rb"<(pose|truncated|difficult|occluded)>([^<]*)</\1>")
 _START = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?\s*<annotation(?:\s[^>]*)?>")
 _DECLARED = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']([^\"']*)[\"']")
@@ -68,7 +71,7 @@ def parse(data: bytes) -> tuple[Any, ...] | None:
 
     ``filename`` is the text of the root's ``<filename>`` (None if absent), ``size`` None without
     a ``<size>`` else its ``(width, height)`` texts (None where absent), ``objects`` one
-    ``(name, fields, xmin, ymin, xmax, ymax)`` texts per ``<object>``, ``fields`` the raw text
+    ``(name, fields, xmin, ymin, xmax, ymax, b"")`` texts per ``<object>``, ``fields`` the raw text
     of its standard fields (:data:`FIELD` finds them).
     """
     if b"<!" in data or b"&" in data or b"<?" in data[5:]:  # comments, CDATA, DTDs, references, PIs
@@ -85,12 +88,12 @@ def parse(data: bytes) -> tuple[Any, ...] | None:
     if first < 0:
         objects = []
     else:
-        run = _OBJECT_RUN.match(data, first)  # the objects side by side, from the first one on
-        if run is None or _depth(data[:first]) != 1:
-            return None  # objects must be the root's children
-        objects = _OBJECT.findall(data, first, run.end())
-        if len(objects) != data.count(b"<object"):
+        last = data.rfind(b"</object>") + len(b"</object>")
+        objects = _OBJECTS.findall(data, first, last)
+        if len(objects) != data.count(b"<object") or any(map(_OTHER, objects)):
             return None  # an object of another shape (attributes, parts, actions, ...) or apart
+        if _depth(data[:first]) != 1:
+            return None  # objects must be the root's children
     filename = _top_leaf(data, b"<filename", _FILENAME)
     size = _top_leaf(data, b"<size", _SIZE)
     if filename is False or size is False:

@@ -159,7 +159,7 @@ def _fast_document(
         _float(height.decode().strip(), "height", path, "size") if height else 0.0,
         names,
         attributes,
-        [t[2:] for t in found],
+        [t[2:6] for t in found],
     )
 
 
