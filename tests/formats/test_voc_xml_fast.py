@@ -170,3 +170,51 @@ def test_a_dtd_trips_defusedxmls_guards() -> None:
 
     with pytest.raises(DTDForbidden):
         xml_fast.well_formed(b'<?xml version="1.0"?><!DOCTYPE a [<!ELEMENT a ANY>]><a/>')
+
+
+def test_the_files_of_common_writers_take_the_fast_path(tmp_path: Path) -> None:
+    """gtconvert's own files, Datumaro's (lxml, pretty-printed) and LabelImg's layout."""
+    import warnings
+
+    import numpy as np
+
+    from gtconvert.errors import GtconvertWarning
+    from gtconvert.formats import voc
+    from gtconvert.model import Annotations, Category, Dataset, Images, Kind
+
+    ds = Dataset(
+        Images.create(["a.jpg", "b.jpg"], width=[64, 64], height=[48, 48]),
+        [Category(1, "cat"), Category(2, "Straße & Söhne")],
+        Annotations.create(
+            [0, 0, 1], [0, 1, 0], Kind.BOX, bbox=np.array([[0, 0, 10, 5], [20.5, 3, 4, 4], [1, 2, 3, 4]])
+        ),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        voc.write(ds, tmp_path / "v")
+    ours = (tmp_path / "v" / "Annotations" / "a.xml").read_bytes()
+    datumaro = (
+        b"<annotation>\n  <folder></folder>\n  <filename>a.jpg</filename>\n  <source>\n    <database>Unknown"
+        b"</database>\n  </source>\n  <size>\n    <width>64</width>\n    <height>48</height>\n    <depth></depth>\n"
+        b"  </size>\n  <segmented>0</segmented>\n  <object>\n    <name>cat</name>\n    <truncated>0</truncated>\n"
+        b"    <occluded>0</occluded>\n    <difficult>0</difficult>\n    <bndbox>\n      <xmin>0.0</xmin>\n"
+        b"      <ymin>0.0</ymin>\n      <xmax>10.0</xmax>\n      <ymax>5.0</ymax>\n    </bndbox>\n  </object>\n</annotation>\n"
+    )
+    labelimg = (
+        b'<annotation verified="no">\n\t<folder>imgs</folder>\n\t<filename>a.jpg</filename>\n\t<path>/x/a.jpg</path>\n'
+        b"\t<source>\n\t\t<database>Unknown</database>\n\t</source>\n\t<size>\n\t\t<width>64</width>\n"
+        b"\t\t<height>48</height>\n\t\t<depth>3</depth>\n\t</size>\n\t<segmented>0</segmented>\n\t<object>\n"
+        b"\t\t<name>cat</name>\n\t\t<pose>Unspecified</pose>\n\t\t<truncated>0</truncated>\n\t\t<difficult>0</difficult>\n"
+        b"\t\t<bndbox>\n\t\t\t<xmin>1</xmin>\n\t\t\t<ymin>1</ymin>\n\t\t\t<xmax>10</xmax>\n\t\t\t<ymax>5</ymax>\n"
+        b"\t\t</bndbox>\n\t</object>\n</annotation>\n"
+    )
+    assert b"&amp;" in ours  # an escaped name: the tree reader's, and the same document
+    assert xml_fast.parse(ours) is None
+    for data in ((tmp_path / "v" / "Annotations" / "b.xml").read_bytes(), datumaro, labelimg):
+        assert xml_fast.well_formed(data)
+        found = xml_fast.parse(data)
+        assert found is not None and found[1] == (b"64", b"48")
+        assert (
+            xml_parse._parse_xml(data, PATH, ANN, ({}, {}))["names"]
+            == xml_parse.parse_tree(data, PATH, ANN)["names"]
+        )

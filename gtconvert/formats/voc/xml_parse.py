@@ -110,7 +110,7 @@ def _parse_xml(data: bytes, path: str | Path, ann_dir: Path, caches: tuple[dict,
     """
     from defusedxml.common import DefusedXmlException
 
-    if any(marker in data for marker in _DTD_MARKERS):  # refused before any parsing
+    if b"<!" in data and any(marker in data for marker in _DTD_MARKERS):  # refused before parsing
         raise GtconvertError(
             "the file declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); VOC XML needs none and they "
             "are refused (entity expansion bombs, external entities)",
