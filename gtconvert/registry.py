@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from . import limits
 from .errors import GtconvertError
 
 #: name -> module; the order is the detection order (most specific first).
@@ -108,6 +109,7 @@ class Format:
         frame = self.exif_frame(options.pop("exif_frame", None))
         with header_scope(frame) as seen:
             dataset = after_read(self.module.read(path, **options), frame, seen)
+        limits.check_images(dataset.images, file=path)  # whatever the reader: sizes bounded
         return apply_options(dataset, **ops) if ops else dataset
 
     def write(self, dataset: Any, path: str | os.PathLike, **options: Any) -> None:

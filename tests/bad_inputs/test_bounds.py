@@ -167,3 +167,18 @@ def test_voc_sizes_are_whole_and_bounded(value: str, words: str, tmp_path: Path,
     assert "a.xml" in lines[0]
     assert not (tmp_path / "out.json").exists() and not temporaries(tmp_path)
     assert tree(tmp_path / "in") == before
+
+
+def test_every_reader_s_sizes_are_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The registry checks what any reader returns (here sizes from --image-size for YOLO)."""
+    from bad_inputs.corpus import valid_yolo
+
+    src = valid_yolo(tmp_path / "in")
+    argv = ["convert", str(src), str(tmp_path / "o.json"), "--from", "yolo", "--image-size", "99999999x5"]
+    code, lines = run(argv, capsys)
+    one_error(
+        code,
+        lines,
+        f"image width 99999999 is not a whole number of pixels from 0 (unknown) to {limits.MAX_IMAGE_SIDE}",
+    )
+    assert not (tmp_path / "o.json").exists() and not temporaries(tmp_path)
