@@ -123,6 +123,17 @@ def check_raster(height: int, width: int, *, name: Any = None) -> None:
         )
 
 
+def check_void_border(border: int, width: Any, height: Any) -> None:
+    """Refuse a VOC void band (``--void-border``) negative or wider than every image: its
+    dilation kernel is ``2 * border + 1`` pixels square (4e9 asked numpy for exabytes)."""
+    largest = int(max(np.max(width, initial=0), np.max(height, initial=0)))
+    if border < 0 or border > largest:
+        raise GtconvertError(
+            f"--void-border {border} is not from 0 to the largest image side ({largest} pixels)",
+            fix="give a band of a few pixels (the VOC originals use 5)",
+        )
+
+
 def clip_polygon(part: Any, height: int, width: int) -> np.ndarray:
     """A polygon's vertices bounded for rasterising: non-finite vertices dropped, and the
     polygon cut :data:`CLIP_MARGIN` image sizes past the image.

@@ -182,3 +182,16 @@ def test_every_reader_s_sizes_are_bounded(tmp_path: Path, capsys: pytest.Capture
         f"image width 99999999 is not a whole number of pixels from 0 (unknown) to {limits.MAX_IMAGE_SIDE}",
     )
     assert not (tmp_path / "o.json").exists() and not temporaries(tmp_path)
+
+
+@pytest.mark.parametrize("border", ["4000000000", "41"])
+def test_a_void_border_wider_than_every_image(border: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``--void-border 4000000000`` asked numpy for a 8e9 x 8e9 kernel (internal error)."""
+    line = _refused(
+        coco_doc(),
+        ["convert", "--to", "voc", "--masks", "--void-border", border],
+        "--void-border",
+        tmp_path,
+        capsys,
+    )
+    assert "largest image side (40 pixels)" in line

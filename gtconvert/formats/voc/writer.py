@@ -7,12 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import geometry, imagefiles, report, sidecar, stream
+from ... import geometry, imagefiles, limits, report, sidecar, stream
 from ...errors import GtconvertError
 from ...fileio import gc_paused, safe_relative, same_file_key
 from ...model import Annotations, Dataset, Kind
 from ...ops.splits import require_split, split_images
 from .._common import axis_aligned_boxes, crowd_policy, writable
+from .._image_copies import copy_images_or_warn
 from . import labelmap
 from . import origin as origins
 from .image_sets import write_sets
@@ -79,6 +80,7 @@ def write(
     with stream.output(out, overwrite=overwrite) as tmp:  # one staged folder for all chunks when streamed
         segmented = np.zeros(len(img), dtype=bool)
         if masks:
+            limits.check_void_border(void_border, width, height)
             segmented = write_masks(dataset, rows, starts, stems, width, height, tmp, void_border, parent_at)
         with gc_paused():  # many strings and tuples, no cycles: the collector would rescan the heap
             xmls = xml_texts(
@@ -142,7 +144,11 @@ def _stems(names: list[str]) -> list[str]:
         for n, s in zip(names, stems):
             if same_file_key(s) in seen:
                 other = seen[same_file_key(s)]
-                how = "would share" if without_suffix(other) == s else "differ only in case or Unicode form and would share"
+                how = (
+                    "would share"
+                    if without_suffix(other) == s
+                    else "differ only in case or Unicode form and would share"
+                )
                 raise GtconvertError(
                     f"images {other!r} and {n!r} {how} the annotation file {s}.xml",
                     fix="rename one of them (VOC names files by the image name without suffix)",
@@ -183,22 +189,7 @@ def _write_files(folder: Path, names: list[str], suffix: str, texts: list[str]) 
 
 
 def _copy_images(dataset: Dataset, names: list[str], tmp: Path) -> None:
-    if not dataset.image_root:
-        report.warn(
-            "voc.images_missing",
-            f"VOC: the {len(names)} images were not copied (their folder is unknown); put them under {IMAGES}/",
-            len(names),
-        )
-        return
+    """The images into JPEGImages/: the shared policy, whose warning names the first missing files."""
     folder = str(tmp / IMAGES)
-    pairs = [
-        (os.path.join(dataset.image_root, f), f"{folder}/{n}")
-        for f, n in zip(dataset.images.file_name.tolist(), names)
-    ]
-    missing = imagefiles.copy_images(pairs, imagefiles.video_frames(dataset))  # video frames decoded
-    report.warn(
-        "voc.images_missing",
-        f"VOC: {missing} images not found under {dataset.image_root}; annotations written, "
-        f"put the images under {IMAGES}/",
-        missing,
-    )
+    pairs = [(i, f"{folder}/{n}") for i, n in enumerate(names)]
+    copy_images_or_warn(dataset, pairs, fmt="VOC", kept="annotations written", under=f"{IMAGES}/")
