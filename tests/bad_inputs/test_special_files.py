@@ -77,3 +77,23 @@ def test_read_regular_refuses_without_blocking(tmp_path: Path) -> None:
             read_regular(special)  # a FIFO without a writer: an open that blocked would hang here
     with pytest.raises(FileNotFoundError):
         read_regular(tmp_path / "missing.txt")
+
+
+def test_semantic_yaml_aliases_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    from bad_inputs.corpus import valid_coco
+
+    import gtconvert
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.write(gtconvert.read(valid_coco(tmp_path / "c"), "coco"), tmp_path / "sem", "semantic")
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    levels += [f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    (tmp_path / "sem" / "data.yaml").write_text("\n".join([*levels, "names: *i"]) + "\n", encoding="utf-8")
+    code, lines = run(
+        ["convert", str(tmp_path / "sem"), str(tmp_path / "o.json"), "--from", "semantic"], capsys
+    )
+    one_error(code, lines, "YAML aliases")
+    assert not (tmp_path / "o.json").exists()

@@ -10,6 +10,7 @@ import numpy as np
 
 from ... import imagefiles
 from ...errors import GtconvertError
+from ...fileio import read_yaml
 from ...model import Annotations, Category, Dataset, Images, Kind, PixelRef
 from ...pixels import values_present
 from .layout import DATA_YAML, IGNORE, IMAGES, SPLIT_NAMES, mask_name
@@ -63,7 +64,7 @@ def _data_yaml(root: Path) -> dict[str, Any]:
             "not a semantic folder (no data.yaml)", file=root, fix="point at the dataset folder"
         )
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)  # regular file, no alias bombs
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise GtconvertError(f"data.yaml is not valid YAML ({exc})", file=path) from None
     if not isinstance(doc, dict):
