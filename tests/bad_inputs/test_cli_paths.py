@@ -109,3 +109,55 @@ def test_no_run_loses_an_input_or_leaves_a_temporary(
                 # an output may be written inside an input folder, but no input file changes
                 assert {k: v for k, v in now.items() if k in before} == before, (name, argv, err)
             assert not temporaries(work), argv
+
+
+#: Option values at and past their bounds (each list: the option's words, drawn together).
+OPTION_VALUES = {
+    "--split": [
+        "train=1",
+        "train=0.5,val=0.5",
+        "train=1e308,val=1e308",
+        "train=nan",
+        "train=0,val=1",
+        "a=-1,b=2",
+    ],
+    "--seed": ["0", "4294967295", "4294967296", "-1", "1e3"],
+    "--void-border": ["0", "40", "41", "-1", "4000000000"],
+    "--image-size": ["1x1", "1048576x1048576", "1048577x1", "0x5", "1e30x5"],
+    "--every": ["1", "0", "-3"],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    options=st.dictionaries(st.sampled_from(sorted(OPTION_VALUES)), st.integers(0, 5), max_size=3),
+    fmt=st.sampled_from(["yolo", "voc", "masks", "coco"]),
+    masks=st.booleans(),
+)
+def test_options_at_their_bounds(
+    options: dict[str, int],
+    fmt: str,
+    masks: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Any mix of option values: exit 0, or exit 2 ending in one ``error:`` line; input intact."""
+    with _workspace() as work, monkeypatch.context() as m:
+        m.chdir(work)
+        before = tree(work / "ds")
+        argv = ["convert", "ds/coco.json", "out", "--to", fmt] + ["--masks"] * (masks and fmt == "voc")
+        for name, k in options.items():
+            values = OPTION_VALUES[name]
+            argv += [name, values[k % len(values)]]
+        capsys.readouterr()
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # argparse: its usage, then one error line
+            code = exit_.code
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code in (0, 2), (argv, err)
+        if code == 2:
+            assert err and "error: " in err[-1] and not any("internal error" in e for e in err), (argv, err)
+            assert not (work / "out").exists(), argv
+        assert tree(work / "ds") == before
+        assert not temporaries(work), argv
