@@ -195,3 +195,29 @@ def test_a_void_border_wider_than_every_image(border: str, tmp_path: Path, capsy
         capsys,
     )
     assert "largest image side (40 pixels)" in line
+
+
+@pytest.mark.parametrize("version", ["7", "7.3"])
+def test_bad_rle_in_an_interchange_file(version: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The MATLAB interchange file holds RLE strings too (the fuzz test found a non-ASCII one)."""
+    import warnings
+
+    import gtconvert
+    from gtconvert.formats.matlab import interchange
+
+    src = write_coco(tmp_path / "c", coco_doc())
+    mat = tmp_path / "in" / "gt.mat"
+    mat.parent.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.write(gtconvert.read(src, "coco"), mat, "matlab", mat_version=version)
+    ic = interchange.load(mat)
+    masks = [i for i, r in enumerate(ic.objRle) if r]
+    assert masks
+    ic.objRle[masks[0]] = rle_string([10, 10**6])
+    interchange.save(ic, mat, mat_version=version)
+    before = tree(tmp_path / "in")
+    code, lines = run(["convert", str(mat), str(tmp_path / "o"), "--to", "masks"], capsys)
+    one_error(code, lines, f"interchange object {masks[0] + 1}: the compressed RLE counts")
+    assert not (tmp_path / "o").exists() and not temporaries(tmp_path)
+    assert tree(tmp_path / "in") == before

@@ -13,7 +13,7 @@ import json
 
 import numpy as np
 
-from ... import geometry, report
+from ... import geometry, limits, report
 from ...model import Annotations, Kind
 from .interchange import Interchange
 from .labels import BY_NAME, POSITION_KIND, VERTEX_TYPES
@@ -91,6 +91,7 @@ def object_annotations(
     masks = np.flatnonzero(kind == Kind.MASK)
     for i in masks:
         rle[i] = {"size": [int(height[image[i]]), int(width[image[i]])], "counts": ic.objRle[i]}
+    limits.check_rle_strings(rle[masks], file=None, ids=masks + 1, what="interchange object")
     if len(masks):
         bbox[masks] = geometry.rle_bbox([rle[i] for i in masks])
     if outside is not None:
