@@ -421,3 +421,17 @@ def test_parts_from_another_order_are_nested_under_their_object(tmp_path: Path) 
     back = voc.read(tmp_path / "out")
     by_id = dict(zip(back.annotations.id.tolist(), back.annotations.parent.tolist()))
     assert by_id[4] == back.annotations.id.tolist().index(3) and by_id[1] == -1
+
+
+def test_our_parts_actions_and_background_load_in_datumaro(tmp_path: Path) -> None:
+    dm = pytest.importorskip("datumaro")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GtconvertWarning)
+        voc.write(voc.read(voc_layout_folder(tmp_path / "v")), tmp_path / "out", origin="zero")
+    dataset = dm.Dataset.import_from(str(tmp_path / "out"), "voc")
+    labels = dataset.categories()[dm.AnnotationType.label]
+    (item,) = list(dataset)
+    boxes = {labels[a.label].name: a for a in item.annotations if isinstance(a, dm.Bbox)}
+    assert set(boxes) == {"person", "head", "hand", "dog"}
+    assert boxes["head"].get_bbox() == [49.0, 24.0, 41.0, 46.0]
+    assert boxes["person"].attributes["jumping"] is True and boxes["person"].attributes["phoning"] is False
