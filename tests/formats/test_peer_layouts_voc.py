@@ -435,3 +435,31 @@ def test_our_parts_actions_and_background_load_in_datumaro(tmp_path: Path) -> No
     assert set(boxes) == {"person", "head", "hand", "dog"}
     assert boxes["head"].get_bbox() == [49.0, 24.0, 41.0, 46.0]
     assert boxes["person"].attributes["jumping"] is True and boxes["person"].attributes["phoning"] is False
+
+
+def test_datumaros_own_rgb_segmentation_export_is_read(tmp_path: Path) -> None:
+    """What CVAT's "Segmentation mask 1.1" runs: Datumaro's voc_segmentation, apply_colormap."""
+    dm = pytest.importorskip("datumaro")
+    from datumaro.components.media import Image as DmImage
+
+    inst, _ = _two_instances()
+    masks = [dm.Mask((inst == v).astype(np.uint8), label=v - 1, id=v, group=v) for v in (1, 2)]
+    item = dm.DatasetItem(
+        id="frame_000",
+        subset="default",
+        media=DmImage.from_numpy(np.zeros((30, 40, 3), np.uint8)),
+        annotations=masks,
+    )
+    source = dm.Dataset.from_iterable([item], categories=["cat", "dog"])
+    label_map = {
+        "background": [(0, 0, 0), [], []],
+        "cat": [(250, 50, 83), [], []],
+        "dog": [(51, 221, 255), [], []],
+    }
+    source.export(
+        str(tmp_path / "seg"), "voc_segmentation", save_media=True, apply_colormap=True, label_map=label_map
+    )
+    ds = gtconvert.read(tmp_path / "seg")
+    assert [ds.categories[c].name for c in ds.annotations.category] == ["cat", "dog"]
+    for row, value in enumerate((1, 2)):
+        np.testing.assert_array_equal(_mask(ds, row), (inst == value) & (inst != 255))
