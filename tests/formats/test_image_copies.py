@@ -32,9 +32,7 @@ def _dataset(root: Path, present: list[str]) -> Dataset:
     return Dataset(img, [Category(1, "thing", type="scene")], ann, image_root=str(root))
 
 
-@pytest.mark.parametrize(
-    ("fmt", "where"), [("yolo", "images/{}"), ("semantic", "images/{}"), ("classify", "thing/{}")]
-)
+@pytest.mark.parametrize(("fmt", "where"), [("yolo", "images/{}"), ("voc", "JPEGImages/{}"), ("semantic", "images/{}"), ("classify", "thing/{}")])  # fmt: skip
 def test_missing_images_are_counted_and_named(tmp_path: Path, fmt: str, where: str) -> None:
     ds = _dataset(tmp_path / "src", ["a.png"])
     with Report() as report:
@@ -48,7 +46,7 @@ def test_missing_images_are_counted_and_named(tmp_path: Path, fmt: str, where: s
     assert [Path(p).name for p in event.examples] == ["b.png", "c.png"]
 
 
-@pytest.mark.parametrize("fmt", ["yolo", "semantic", "classify"])
+@pytest.mark.parametrize("fmt", ["yolo", "voc", "semantic", "classify"])
 def test_an_unknown_image_folder_is_one_warning_with_the_count(tmp_path: Path, fmt: str) -> None:
     ds = _dataset(tmp_path / "src", []).replace(image_root="")
     with Report() as report:
@@ -71,9 +69,7 @@ def test_output_images_are_copies_so_editing_one_leaves_the_input(
     assert src.read_bytes() != b"edited in place"
 
 
-@pytest.mark.parametrize(
-    ("fmt", "where"), [("yolo", "images/a.png"), ("semantic", "images/a.png"), ("classify", "thing/a.png")]
-)
+@pytest.mark.parametrize(("fmt", "where"), [("yolo", "images/a.png"), ("voc", "JPEGImages/a.png"), ("semantic", "images/a.png"), ("classify", "thing/a.png")])  # fmt: skip
 def test_link_images_hard_links_them_when_asked(tmp_path: Path, fmt: str, where: str) -> None:
     ds = _dataset(tmp_path / "src", ["a.png", "b.png", "c.png"])
     gtconvert.write(ds, tmp_path / "out", fmt, link_images=True)

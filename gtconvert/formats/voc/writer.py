@@ -35,6 +35,7 @@ def write(
     crowd: str = "keep",
     void_border: int = 0,
     origin: str = "devkit",
+    link_images: bool = False,
 ) -> None:
     """Write ``dataset`` as a Pascal VOC folder (atomically).
 
@@ -47,7 +48,7 @@ def write(
     object, like the VOC originals). ``split``/``seed``: ``ImageSets/Main/<name>.txt`` lists;
     ``split_by`` (video, folder, attribute:NAME) keeps each group in one split.
     ``crowd``: ``keep`` (default; written as ordinary objects, ``iscrowd`` kept in
-    ``gtconvert.json``) or ``skip``.
+    ``gtconvert.json``) or ``skip``. ``link_images``: hard-link the images instead of copying them.
     """
     origin = origins.resolve(origin)
     ann, img = dataset.annotations, dataset.images
@@ -95,7 +96,7 @@ def write(
             segmented=segmented,
             concat=("stems", "split_of", "segmented"),
         )
-        _copy_images(dataset, names, tmp)
+        _copy_images(dataset, names, tmp, link_images)
         labelmap.write(tmp / labelmap.FILE, dataset.categories)
         stream.dataset_files(
             sidecar.write,
@@ -188,8 +189,8 @@ def _write_files(folder: Path, names: list[str], suffix: str, texts: list[str]) 
             f.write(text.encode("utf-8"))
 
 
-def _copy_images(dataset: Dataset, names: list[str], tmp: Path) -> None:
+def _copy_images(dataset: Dataset, names: list[str], tmp: Path, link: bool) -> None:
     """The images into JPEGImages/: the shared policy, whose warning names the first missing files."""
     folder = str(tmp / IMAGES)
     pairs = [(i, f"{folder}/{n}") for i, n in enumerate(names)]
-    copy_images_or_warn(dataset, pairs, fmt="VOC", kept="annotations written", under=f"{IMAGES}/")
+    copy_images_or_warn(dataset, pairs, fmt="VOC", kept="annotations written", under=f"{IMAGES}/", link=link)
