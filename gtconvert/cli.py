@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import warnings
-from typing import Any
+from typing import Any, NoReturn
 
 from .terminal import GuardedStdout, StdoutGone, Terminated, catch_termination, finish, stdout_gone
 
@@ -119,10 +119,17 @@ def _format_options(args: argparse.Namespace) -> dict[str, Any]:
     return {dest: getattr(args, dest) for dest in dests}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one ``error:`` line (exit 2), like every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (fix: see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="gtconvert",
         description="Convert computer-vision ground truth between MATLAB groundTruth, COCO, "
         "Pascal VOC, YOLO and PNG masks, exactly.",
@@ -130,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"gtconvert {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("convert", help="convert a dataset from one format to another")
     c.add_argument("src", help="input file or folder")

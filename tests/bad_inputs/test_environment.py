@@ -106,7 +106,8 @@ def test_option_values_out_of_range(option: list[str], words: str, tmp_path: Pat
     with pytest.raises(SystemExit) as exit_:
         main(["convert", str(src), str(tmp_path / "o"), "--to", "yolo", *option])
     assert exit_.value.code == 2
-    assert words in capsys.readouterr().err
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
