@@ -37,6 +37,13 @@ def gtconvert(task: str, src: str, dst: str) -> None:
         gt.convert(src, dst, dst_format="yolo", write_options={"task": "detect"})
     elif task == "yolo-segment":
         gt.convert(src, dst, dst_format="yolo", write_options={"task": "segment"})
+    elif task == "yolo-pose":
+        gt.convert(src, dst, dst_format="yolo", write_options={"task": "pose"})
+    elif task == "preview":  # coco5k's labels on yolo5k's images
+        from gtconvert.preview import write_preview
+
+        annotations, images = src.split(os.pathsep)
+        write_preview(gt.read(annotations, images=images), dst)
     elif task == "voc-xml":
         gt.convert(src, dst, dst_format="voc")
     elif task == "voc-masks":
@@ -63,13 +70,14 @@ def ultralytics(task: str, src: str, dst: str) -> None:
 
     if task == "import":
         return
-    if task not in ("yolo-detect", "yolo-segment", "yolo-detect-100k"):
+    if task not in ("yolo-detect", "yolo-segment", "yolo-detect-100k", "yolo-pose"):
         raise SystemExit(f"ultralytics: no task {task}")
     # convert_coco reads every *.json of the folder; cls91to80=False keeps the ids as given
     convert_coco(
         labels_dir=str(Path(src).parent),
         save_dir=dst,
         use_segments=task == "yolo-segment",
+        use_keypoints=task == "yolo-pose",
         cls91to80=False,
     )
 

@@ -9,6 +9,10 @@ Sets (the sizes of issue 6):
   (non-contiguous ids), three image sizes, 5% of the images without objects. Box-only objects
   carry ``"segmentation": []`` (as CVAT and most exporters write them); a tenth of the polygons have two parts.
 * ``coco100k``: the same density over 100,000 images (1,000,000 boxes, 400,000 polygons).
+* ``coco100k-boxes``, ``coco300k-boxes``, ``coco1m-boxes``: boxes only, 10 per image (1M, 3M and 10M
+  boxes), written block by block (:func:`coco_boxes`): the streamed conversion's scale runs.
+* ``coco-kp50k``: COCO person keypoints, 50,000 people with 17 points over 20,000 images
+  (:func:`coco_keypoints`).
 * ``interchange10k``: the MATLAB interchange ``.mat`` (``docs/interchange.md``) of 10,000
   images, same density (100,000 rectangles, 40,000 polygons), written with ``scipy.io.savemat``
   compressed as MATLAB's ``save`` does by default.
@@ -21,6 +25,8 @@ Sets (the sizes of issue 6):
   masks sets get ``images/`` (hard links to one small grey JPEG per image size: YOLO needs the
   sizes from the image headers); ``masks5k/datumaro`` holds the same PNGs (hard links) in
   Datumaro's ``common_semantic_segmentation`` layout, with the palette as its colour map.
+
+``preview5k`` generates nothing: ``coco5k``'s annotations drawn on ``yolo5k``'s images.
 
 COCO sets are laid out as ``<set>/annotations/instances_train.json`` because Datumaro and
 Ultralytics expect an annotations folder; gtconvert reads the JSON file itself. No image files
@@ -158,6 +164,115 @@ def coco(out: Path, n_images: int, n_boxes: int, n_polygons: int, seed: int) -> 
     path = out / "annotations" / "instances_train.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     (out / "images" / "train").mkdir(parents=True, exist_ok=True)  # Datumaro insists on it
+    path.write_bytes(orjson.dumps(doc))
+    return path
+
+
+def coco_boxes(out: Path, n_images: int, n_boxes: int, seed: int, block: int = 20_000) -> Path:
+    """A boxes-only COCO set written block by block (the 1M-image set does not fit as Python objects).
+
+    Same images, categories and box draw as :func:`coco`, 10 boxes per image on average (5% of
+    the images empty), listed image by image; each block of ``block`` images is drawn from its
+    own seed, so the file does not depend on how much memory the generator had.
+    """
+    import orjson
+
+    rng = np.random.default_rng(seed)
+    cat_ids, cat_names = _categories(rng)
+    path = out / "annotations" / "instances_train.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (out / "images" / "train").mkdir(parents=True, exist_ok=True)
+    head = {
+        "info": {"description": f"gtconvert benchmark, boxes only, seed {seed}", "version": "1.0"},
+        "licenses": [],
+    }
+    cats = [{"id": int(c), "name": n, "supercategory": "thing"} for c, n in zip(cat_ids, cat_names)]
+    per_block = [(a, min(a + block, n_images)) for a in range(0, n_images, block)]
+    next_id = 1
+    with open(path, "wb") as f:
+        f.write(orjson.dumps(head)[:-1] + b',"images":[')
+        sizes = []
+        for k, (a, b) in enumerate(per_block):
+            wh = SIZES[np.random.default_rng([seed, k]).integers(0, len(SIZES), b - a)]
+            sizes.append(wh)
+            recs = [{"id": a + i + 1, "file_name": f"{a + i + 1:07d}.jpg", "width": w, "height": h}
+                    for i, (w, h) in enumerate(wh.tolist())]  # fmt: skip
+            f.write((b"," if k else b"") + orjson.dumps(recs)[1:-1])
+        f.write(b'],"annotations":[')
+        for k, ((a, b), wh) in enumerate(zip(per_block, sizes)):
+            r = np.random.default_rng([seed, k, 1])
+            n_obj = round(n_boxes * (b - a) / n_images)
+            image = np.sort(_image_of_objects(r, b - a, n_obj))
+            bbox = _boxes(r, wh[image])
+            area = np.round(bbox[:, 2] * bbox[:, 3], 2)
+            category = cat_ids[r.integers(0, N_CATEGORIES, n_obj)]
+            recs = [
+                {"id": next_id + j, "image_id": a + i + 1, "category_id": c, "bbox": bb, "area": ar,
+                 "iscrowd": 0, "segmentation": []}
+                for j, (i, c, bb, ar) in enumerate(zip(image.tolist(), category.tolist(), bbox.tolist(), area.tolist()))
+            ]  # fmt: skip
+            next_id += n_obj
+            f.write((b"," if k else b"") + orjson.dumps(recs)[1:-1])
+        f.write(b'],"categories":' + orjson.dumps(cats) + b"}")
+    return path
+
+
+#: COCO's 17 person keypoints and its skeleton (1-based pairs), as in person_keypoints_*.json.
+KEYPOINT_NAMES = [
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee",
+    "right_knee", "left_ankle", "right_ankle",
+]  # fmt: skip
+SKELETON = [
+    [16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12], [7, 13], [6, 7], [6, 8], [7, 9],
+    [8, 10], [9, 11], [2, 3], [1, 2], [1, 3], [2, 4], [3, 5], [4, 6], [5, 7],
+]  # fmt: skip
+
+
+def coco_keypoints(out: Path, n_images: int, n_people: int, seed: int) -> Path:
+    """COCO person keypoints: one category, 17 points per person inside its box.
+
+    A quarter of the points are unlabelled (0, 0, 0, as COCO writes them), the rest visible (2)
+    or occluded (1); ``num_keypoints`` counts the labelled ones; 5% of the images hold nobody.
+    """
+    import orjson
+
+    rng = np.random.default_rng(seed)
+    wh = SIZES[rng.integers(0, len(SIZES), n_images)]
+    image = np.sort(_image_of_objects(rng, n_images, n_people))
+    bbox = _boxes(rng, wh[image])
+    k = len(KEYPOINT_NAMES)
+    xy = bbox[:, None, :2] + rng.uniform(0, 1, (n_people, k, 2)) * bbox[:, None, 2:]
+    v = rng.choice([0, 1, 2], (n_people, k), p=[0.25, 0.15, 0.6])
+    xy = np.round(np.where(v[..., None] > 0, xy, 0), 2)
+    kp = np.concatenate([xy, v[..., None]], axis=2).reshape(n_people, 3 * k)
+    images = [
+        {"id": i + 1, "file_name": f"{i + 1:06d}.jpg", "width": w, "height": h}
+        for i, (w, h) in enumerate(wh.tolist())
+    ]
+    annotations = [
+        {"id": j + 1, "image_id": i + 1, "category_id": 1, "bbox": b, "area": round(b[2] * b[3], 2),
+         "iscrowd": 0, "segmentation": [], "num_keypoints": n, "keypoints": [int(t) if t.is_integer() else t for t in p]}
+        for j, (i, b, n, p) in enumerate(zip(image.tolist(), bbox.tolist(), (v > 0).sum(1).tolist(), kp.tolist()))
+    ]  # fmt: skip
+    doc = {
+        "info": {"description": f"gtconvert benchmark, keypoints, seed {seed}"},
+        "licenses": [],
+        "images": images,
+        "annotations": annotations,
+        "categories": [
+            {
+                "id": 1,
+                "name": "person",
+                "supercategory": "person",
+                "keypoints": KEYPOINT_NAMES,
+                "skeleton": SKELETON,
+            }
+        ],
+    }
+    path = out / "annotations" / "person_keypoints_train.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (out / "images" / "train").mkdir(parents=True, exist_ok=True)
     path.write_bytes(orjson.dumps(doc))
     return path
 
@@ -352,6 +467,14 @@ def yolo_input(out: Path, seed: int) -> Path:
     return root
 
 
+def preview_input(out: Path, seed: int) -> str:
+    """Nothing new: ``coco5k``'s JSON and ``yolo5k``'s grey JPEGs (same names), joined by ``os.pathsep``."""
+    coco_json = generate(["coco5k"], out.parent, seed)["coco5k"]
+    yolo = generate(["yolo5k"], out.parent, seed)["yolo5k"]
+    out.mkdir(parents=True, exist_ok=True)
+    return os.pathsep.join([coco_json, str(Path(yolo) / "images")])
+
+
 def masks_input(out: Path, seed: int) -> Path:
     """gtconvert's index masks in ``out/gtconvert``, the same PNGs for Datumaro in ``out/datumaro``."""
     from PIL import Image
@@ -392,11 +515,16 @@ def gtruth_fixtures(out: Path, seed: int) -> str:
 SETS = {
     "coco5k": lambda out, seed: coco(out, 5_000, 50_000, 20_000, seed),
     "coco100k": lambda out, seed: coco(out, 100_000, 1_000_000, 400_000, seed),
+    "coco100k-boxes": lambda out, seed: coco_boxes(out, 100_000, 1_000_000, seed),
+    "coco300k-boxes": lambda out, seed: coco_boxes(out, 300_000, 3_000_000, seed),
+    "coco1m-boxes": lambda out, seed: coco_boxes(out, 1_000_000, 10_000_000, seed),
+    "coco-kp50k": lambda out, seed: coco_keypoints(out, 20_000, 50_000, seed),
     "interchange10k": lambda out, seed: interchange(out, 10_000, 100_000, 40_000, seed),
     "pixels1k": lambda out, seed: pixels(out, 1_000, 1024, seed),
     "voc5k": voc_input,
     "yolo5k": yolo_input,
     "masks5k": masks_input,
+    "preview5k": preview_input,
     "gtruth-fixtures": gtruth_fixtures,
 }
 

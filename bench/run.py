@@ -222,7 +222,7 @@ def verdict(task: Task, summary: list[dict]) -> str:
         return _yes(gt["peak_rss_mb"] < 1024, f"{gt['peak_rss_mb']:.0f} MB")
     if task.name in ("mat-to-coco", "gtruth-to-coco"):
         return _yes(gt["wall_s"] < 2.0, f"{gt['wall_s']:.2f} s whole process")
-    if task.name == "pixels-to-rle":
+    if task.name in ("pixels-to-rle", "preview"):
         cores = gt["cpu_s"] / gt["wall_s"]
         n = generate_count(task)
         return _yes(cores >= 1.5, f"{cores:.2f} cores busy, {n / gt['inner_s']:.0f} images/s")
@@ -233,7 +233,7 @@ def verdict(task: Task, summary: list[dict]) -> str:
 
 
 def generate_count(task: Task) -> int:
-    return 1_000 if task.dataset == "pixels1k" else 0
+    return {"pixels1k": 1_000, "preview5k": 5_000}.get(task.dataset, 0)
 
 
 def _yes(ok: bool, detail: str) -> str:
@@ -314,6 +314,9 @@ def render(results: dict) -> str:
     import disk  # here, not at the top: disk.py imports this module
 
     lines += disk.render()
+    import scale
+
+    lines += scale.render()
     lines += [
         "## How to reproduce",
         "",
@@ -329,7 +332,10 @@ def render(results: dict) -> str:
 def _render_charts() -> list[str]:
     charts = [
         ("ratio.png", "gtconvert's wall time over the fastest peer's, per task (black tick: the limit)"),
-        ("scale.png", "gtconvert COCO -> YOLO detect: wall time and peak RSS against the number of images"),
+        (
+            "scale.png",
+            "gtconvert COCO -> YOLO detect / VOC, streamed and whole: wall time and peak RSS against size",
+        ),
     ]
     lines = [f"![{alt}]({name})" for name, alt in charts if (HERE / name).exists()]
     return ["## Charts", "", *[x for line in lines for x in (line, "")]] if lines else []
