@@ -128,3 +128,39 @@ def test_keypoints_of_sublabel_objects_are_counted(tmp_path: Path) -> None:
         warnings.simplefilter("always")
         gtconvert.write(ds, tmp_path / "o.mat", "matlab")
     assert any("1 labelled keypoint(s) of sublabel objects dropped" in str(w.message) for w in caught)
+
+
+def test_points_of_objects_split_off_their_category_are_counted(tmp_path: Path) -> None:
+    """Two persons with a polygon and a bbox-only one: the box goes to ``person_rectangle``, which
+    MATLAB cannot give the Point sublabels of ``person``; its points are dropped and counted,
+    the others kept."""
+    cat = {"id": 1, "name": "person", "keypoints": ["nose", "eye"], "skeleton": [[1, 2]]}
+    square = [[0, 0, 20, 0, 20, 20, 0, 20]]
+    anns = [
+        {"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 20, 20], "area": 400, "iscrowd": 0,
+         "segmentation": square, "keypoints": [5, 5, 2, 6, 6, 1], "num_keypoints": 2},
+        {"id": 2, "image_id": 1, "category_id": 1, "bbox": [30, 0, 10, 10], "area": 100, "iscrowd": 0,
+         "keypoints": [35, 5, 2, 0, 0, 0], "num_keypoints": 1},
+        {"id": 3, "image_id": 1, "category_id": 1, "bbox": [0, 0, 20, 20], "area": 400, "iscrowd": 0,
+         "segmentation": square, "keypoints": [7, 7, 2, 8, 8, 2], "num_keypoints": 2},
+    ]  # fmt: skip
+    doc = {
+        "images": [{"id": 1, "file_name": "a.png", "width": 64, "height": 48}],
+        "categories": [cat],
+        "annotations": anns,
+    }
+    (tmp_path / "in.json").write_text(json.dumps(doc))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gtconvert.convert(tmp_path / "in.json", tmp_path / "kp.mat", dst_format="matlab")
+    assert any("1 sublabel object(s) (keypoints among them) dropped" in str(w.message) for w in caught)
+    ic = interchange.load(tmp_path / "kp.mat")
+    person = ic.labelNames.index("person") + 1
+    parents = ic.objParent[ic.objParent > 0].astype(int)
+    assert (ic.objLabel[parents - 1] == person).all()  # every sublabel object hangs under person
+    back, _ = _convert(doc, tmp_path)
+    assert [a["keypoints"] for a in back["annotations"]] == [
+        anns[0]["keypoints"],
+        [0] * 6,
+        anns[2]["keypoints"],
+    ]

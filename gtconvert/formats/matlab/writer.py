@@ -95,6 +95,30 @@ def _plan_labels(dataset: Dataset) -> tuple[list[_Label], np.ndarray]:
     return labels, label_of
 
 
+def _orphaned_sublabels(dataset: Dataset, label_of: np.ndarray) -> np.ndarray:
+    """Sublabel objects whose parent object went to a label split off their parent category
+    (``car_polygon``): MATLAB holds sublabels only under the label that defines them, so they
+    are dropped and counted (keypoints of such objects included)."""
+    ann, cats = dataset.annotations, dataset.categories
+    home = {(c.parent, c.name): k for k, c in enumerate(cats)}
+    child = np.flatnonzero(ann.parent >= 0)
+    child = child[[bool(cats[k].parent) for k in ann.category[child].tolist()]]  # of sublabel categories
+    expected = np.array(
+        [home.get(("", cats[k].parent), -1) for k in ann.category[child].tolist()], dtype=np.int64
+    )
+    orphan = np.zeros(len(ann), dtype=bool)
+    orphan[child[label_of[ann.parent[child]] != expected]] = True
+    n = int(orphan.sum())
+    report.warn(
+        "matlab.sublabels_dropped",
+        f"MATLAB: {n} sublabel object(s) (keypoints among them) dropped: their parent objects went to "
+        "labels split off their category (a MATLAB label has one type; sublabels stay with the label "
+        "that defines them)",
+        n,
+    )
+    return orphan
+
+
 def _free_name(name: str, parent: str, taken: set[tuple[str, str]]) -> str:
     """``name``, or ``name_2``, ``name_3``... : the first not yet used under ``parent``."""
     candidate, n = name, 1
@@ -146,6 +170,7 @@ def from_dataset(
         ic.labelPixelIds[k] = rows
     ic.pixelLabelFiles = pixels.files
     objects = (ann.kind != Kind.PIXEL_REF) & ~np.isin(np.arange(len(ann)), pixels.painted_rows)
+    objects &= ~_orphaned_sublabels(dataset, label_of)
     _write_objects(ic, dataset, np.flatnonzero(objects), label_of, convention)
     ic.imageSize = _mask_sizes(ic, dataset, np.flatnonzero(ann.kind == Kind.MASK))
     stored = _stored_info(dataset, mat_dir, labels)
