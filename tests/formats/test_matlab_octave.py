@@ -129,3 +129,35 @@ def test_empty_cells_keep_their_shape_through_python(tmp_path: Path) -> None:
         tmp_path,
     )
     assert out.strip().splitlines()[-1] == "double|0x4|struct|0x1"
+
+
+def test_keypoint_training_data_in_octave(tmp_path: Path) -> None:
+    """gtconvert.keypointTrainingData: per image the boxes and each object's K-by-3 [x y v]
+    (MATLAB frame: COCO + 0.5; unlabelled points 0 0 0), names in sublabel order."""
+    from .test_keypoints_coco import _fixed_doc
+
+    doc = _fixed_doc()
+    (tmp_path / "kp.json").write_text(json.dumps(doc))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gtconvert.convert(tmp_path / "kp.json", tmp_path / "kp.mat", dst_format="matlab")
+    out = octave(
+        "warning('off', 'all');\n"
+        "g = gtconvert.importGroundTruth('kp.mat');\n"
+        "d = gtconvert.keypointTrainingData(g, 'person');\n"
+        "printf('%s\\n', strjoin(d.keypointNames', ','));\n"
+        "printf('%g ', d.boxes{1}'); printf('\\n');\n"
+        "for m = 1:numel(d.keypoints{1}), printf('%g ', d.keypoints{1}{m}'); printf('\\n'); end\n",
+        tmp_path,
+    )
+    lines = out.strip().splitlines()[-5:]
+    assert lines[0] == ",".join(doc["categories"][0]["keypoints"])
+    boxes = np.array(lines[1].split(), float).reshape(-1, 4)
+    np.testing.assert_array_equal(
+        boxes, [np.r_[a["bbox"][:2], 0, 0] + [1, 1, *a["bbox"][2:]] for a in doc["annotations"]]
+    )
+    for line, ann in zip(lines[2:], doc["annotations"]):
+        got = np.array(line.split(), float).reshape(-1, 3)
+        coco = np.asarray(ann.get("keypoints", [0] * 9), float).reshape(-1, 3)
+        expected = np.where(coco[:, 2:] > 0, coco + np.array([0.5, 0.5, 0.0]), 0)
+        np.testing.assert_array_equal(got, expected)
