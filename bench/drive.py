@@ -197,7 +197,22 @@ def main() -> None:
     if task != "import":
         TOOLS[tool](task, src, dst)
     t2 = time.perf_counter()
-    print(json.dumps({"import_s": t1 - t0, "inner_s": t2 - t1}))
+    print(json.dumps({"import_s": t1 - t0, "inner_s": t2 - t1, "peak_rss_mb": _peak_rss_mb()}))
+
+
+def _peak_rss_mb() -> float:
+    """The largest resident set of this process (its own, since exec) or of a worker it started.
+
+    ``os.wait4`` in the runner is not used for this: Linux carries a process's peak RSS across
+    fork and exec, so every run reported at least the runner's own size (183 MB once
+    results.json had grown), whatever the tool used.
+    """
+    import resource
+
+    with open("/proc/self/status") as f:
+        own = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ What it does:
 2. Generates the data sets with ``bench/generate.py`` (deterministic by seed) in ``bench/data``.
 3. For each task, runs every tool in turn, A B A B: one warm-up round that is not counted, then
    ``--reps`` rounds. Each run is a new process (``bench/drive.py``); the runner takes its wall
-   time, and from ``os.wait4`` its peak RSS and CPU time (children included, so a process pool's
-   work counts; peak RSS is the largest single process, as the kernel reports it).
+   time, and from ``os.wait4`` its CPU time (children included, so a process pool's work counts);
+   peak RSS is the one ``drive.py`` reports (its own ``VmHWM`` or a worker's), because the kernel
+   carries a process's peak across fork and exec (``os.wait4``'s was never below the runner's).
 4. Writes ``bench/results.json`` (every measurement) and renders ``bench/RESULTS.md``: medians,
    ratio to the fastest peer on the same run, the targets of issue 6, the machine.
 

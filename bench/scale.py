@@ -33,13 +33,16 @@ SCALE_JSON = HERE / "scale.json"
 OUT = Path("/dev/shm/gtconvert-scale") if Path("/dev/shm").is_dir() else HERE / "data" / "scale-out"
 #: Printed under the table (what the numbers say, and what changed between runs).
 NOTES = (
-    "Notes. The machine was shared with 7 other agents (load average 8-13): wall times are 2-6x "
-    "the CPU times, so CPU time is the steadier measure of the work. The 1,000,000-image runs "
-    "marked 'before' (first round) ran before two fixes: the record offsets (176 MB) were kept to "
-    "the end and the sidecar turned 10 M ids into Python ints (~360 MB) for orjson; YOLO peaked at "
-    "1,524 MB and VOC at 950 MB. Both fixed in 151fb1d (offsets freed once each chunk's slices are "
-    "known; integer columns given to orjson as arrays, same bytes). The whole-file path was not run "
-    "at 1 M images: at 100k it already peaks at 560-580 MB (YOLO) and 1.1 GB (VOC)."
+    "Notes. The machine was shared with 7 other agents (load average 3-13, per run above): wall "
+    "times are up to 6x the CPU times, so CPU time is the steadier measure of the work; from 100k "
+    "to 1M images it grows 12-14x for 10x the data (YOLO 11 s -> 130-151 s, VOC 15 s -> 159-172 s): "
+    "near-linear; the rest is the 1M runs' heavier load on caches and the end's sidecar. Runs marked "
+    "'before 151fb1d' kept the record offsets (176 MB) to the end and had the sidecar turn 10 M ids "
+    "into Python ints (~360 MB): YOLO peaked at 1,524 MB, VOC at 950 MB. 'before 53236c4': the "
+    "deferred columns' chunk parts were kept while joined (YOLO 964 MB). With both, 1M images / 10M "
+    "boxes to YOLO peak at 909 MB (227 s at load 3) and to VOC at 891 MB (measured before "
+    "53236c4, which only lowers it). The whole-file path was not run at 1 M images: at 100k it "
+    "already peaks at 560-580 MB (YOLO) and 1.1 GB (VOC)."
 )
 SETS = {"coco100k-boxes": 100_000, "coco300k-boxes": 300_000, "coco1m-boxes": 1_000_000}
 
@@ -90,7 +93,7 @@ def render() -> list[str]:
     runs = [r for r in json.loads(SCALE_JSON.read_text())["runs"] if r["ok"]]
     groups: dict[tuple[int, str, str], list[dict]] = {}
     for r in runs:
-        mode = r["mode"] + (" (before)" if r.get("note") else "")
+        mode = r["mode"] + (f" ({r['note']})" if r.get("note") else "")
         groups.setdefault((r["images"], r["task"], mode), []).append(r)
     lines = [
         "## a million images (bench/scale.py)",
