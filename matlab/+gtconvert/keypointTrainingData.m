@@ -21,7 +21,7 @@ function data = keypointTrainingData(gTruth, labelName)
 %
 %   See also gtconvert.importGroundTruth, trainHRNetObjectKeypointDetector.
 
-[defs, rows, files] = sourceParts(gTruth);
+[defs, records, files] = sourceParts(gTruth);
 k = find(strcmp({defs.Name}, labelName), 1);
 if isempty(k) || isempty(defs(k).Hierarchy)
     error('gtconvert:keypointTrainingData:noLabel', 'No label "%s" with Point sublabels.', labelName);
@@ -33,11 +33,11 @@ names = names(isPoint);
 if isempty(names)
     error('gtconvert:keypointTrainingData:noPoints', 'Label "%s" has no Point sublabels.', labelName);
 end
-n = numel(rows);
+n = numel(records);
 data = struct('imageFilename', {files(:)}, 'boxes', {cell(n, 1)}, 'keypoints', {cell(n, 1)}, ...
     'keypointNames', {names});
 for i = 1:n
-    objects = rows(i).(labelName);
+    objects = records(i).(labelName);
     m = numel(objects);
     boxes = zeros(m, 4);
     points = cell(m, 1);
@@ -50,15 +50,15 @@ for i = 1:n
 end
 end
 
-function [defs, rows, files] = sourceParts(gTruth)
-% Label definitions, LabelData rows and image files of a groundTruth or its plain struct.
+function [defs, records, files] = sourceParts(gTruth)
+% Label definitions, LabelData records and image files of a groundTruth or its plain struct.
 if isstruct(gTruth)
     defs = gTruth.LabelDefinitions;
-    rows = gTruth.LabelData;
+    records = gTruth.LabelData;
     files = gTruth.DataSource.Source;
 else
     defs = table2struct(gTruth.LabelDefinitions);
-    rows = table2struct(gTruth.LabelData);
+    records = table2struct(gTruth.LabelData);
     files = gTruth.DataSource.Source;
 end
 if ischar(files)
