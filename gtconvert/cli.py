@@ -8,115 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import signal
 import sys
 import warnings
 from typing import Any, NoReturn
 
+from .cli_options import add_format_options, format_options
 from .terminal import GuardedStdout, StdoutGone, Terminated, catch_termination, finish, stdout_gone
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = text.lower().split("x")
-        size = int(w), int(h)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 640x480, not {text!r}") from None
-    if min(size) <= 0:
-        raise argparse.ArgumentTypeError("width and height must be positive")
-    return size
-
-
-def _split(text: str) -> dict[str, float]:
-    try:
-        pairs = [p.split("=") for p in text.split(",")]
-        split = {name.strip(): float(frac) for name, frac in pairs}
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected e.g. train=0.8,val=0.2, not {text!r}") from None
-    if len(split) != len(pairs) or not all(split):
-        raise argparse.ArgumentTypeError(f"each split needs its own non-empty name, not {text!r}")
-    if not all(math.isfinite(f) and f > 0 for f in split.values()) or abs(sum(split.values()) - 1) > 1e-9:
-        raise argparse.ArgumentTypeError(f"the fractions must be positive and sum to 1, not {text!r}")
-    return split
-
-
-def _count(text: str) -> int:
-    """A non-negative integer option (--seed, --void-border)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to {2**32 - 1}, not {text!r}")
-    return value
-
-
-#: The options some readers or writers accept; each goes only to the side that accepts it
-#: (:func:`gtconvert.registry.route_options`), for convert, info and validate alike.
-FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
-    "--images": {"metavar": "DIR", "help": "folder holding the images (resolves MATLAB paths)"},
-    "--image-size": {"type": _size, "metavar": "WxH", "help": "image size when images are absent"},
-    "--task": {
-        "choices": ["detect", "segment", "obb", "pose"],
-        "help": "YOLO task (default: pose with keypoints, segment with polygons or masks, obb with rotated boxes, else detect)",
-    },
-    "--split": {"type": _split, "metavar": "NAME=FRAC,...", "help": "split images, e.g. train=0.8,val=0.2"},
-    "--seed": {"type": _count, "help": "seed of --split (default: 0)"},
-    "--split-by": {
-        "metavar": "video|folder|attribute:NAME",
-        "help": "with --split: the frames of a video, the images of a folder or of an attribute value stay in one split",
-    },
-    "--crops": {"action": "store_true", "help": "classify: one image per object (its box)"},
-    "--link-images": {
-        "action": "store_true",
-        "help": "hard-link the output's images instead of copying them (editing one edits the input)",
-    },
-    "--background": {"metavar": "NAME", "help": "semantic: unlabelled pixels are class 0 NAME, not 255"},
-    "--map": {"metavar": "OLD=NEW,...", "help": "rename categories (equal names merge)"},
-    "--keep": {"metavar": "NAME,...", "help": "only these categories and their objects"},
-    "--drop": {"metavar": "NAME,...", "help": "leave out these categories and their objects"},
-    "--masks": {"action": "store_true", "help": "VOC: also write segmentation PNGs"},
-    "--crowd": {
-        "choices": ["skip", "keep"],
-        "help": "YOLO/VOC: iscrowd objects (default: keep, as ordinary objects)",
-    },
-    "--instances": {"action": "store_true", "help": "one mask per connected component"},
-    "--vertex-convention": {"choices": ["center", "openlabel"], "help": "MATLAB vertex shift"},
-    "--mat-version": {"choices": ["7", "7.3"], "help": "interchange .mat version"},
-    "--every": {"type": int, "metavar": "N", "help": "video: keep every N-th frame"},
-    "--merge": {"action": "store_true", "help": "merge several groundTruth variables"},
-    "--bw": {"action": "store_true", "help": "masks: also write BW masks"},
-    "--void-border": {
-        "type": _count,
-        "metavar": "N",
-        "help": "VOC masks: N-pixel 255 (void) band around objects",
-    },
-    "--indent": {"action": "store_true", "help": "COCO: indented, readable JSON"},
-    "--exif": {"choices": ["keep", "bake"], "help": "bake: write upright images (EXIF tag applied)"},
-    "--exif-frame": {"choices": ["displayed", "stored"], "help": "EXIF frame of COCO/VOC/... labels"},
-    "--origin": {
-        "choices": ["devkit", "zero"],
-        "help": "VOC corners: devkit (1-based, the default) or zero (Datumaro, CVAT, globox)",
-    },
-}
-
-
-def _add_format_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group(
-        "format options (each applies to the formats that accept it; see gtconvert formats)"
-    )
-    for flag, spec in FORMAT_OPTIONS.items():
-        g.add_argument(flag, default=None, **spec)  # None: not given, so routed nowhere
-
-
-def _format_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The format options as keyword arguments; those not given are None."""
-    dests = (flag[2:].replace("-", "_") for flag in FORMAT_OPTIONS)
-    return {dest: getattr(args, dest) for dest in dests}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -146,19 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
     c.add_argument("--overwrite", action="store_true", help="replace an existing output")
     c.add_argument("--report", metavar="FILE", help="save every clip, drop, merge and repair as JSON")
-    _add_format_options(c)
+    add_format_options(c)
 
     i = sub.add_parser("info", help="summarise a dataset: images, annotations by kind and category")
     i.add_argument("src")
     i.add_argument("--from", dest="src_format", metavar="FORMAT")
     i.add_argument("--json", action="store_true", help="machine-readable output")
-    _add_format_options(i)
+    add_format_options(i)
 
     v = sub.add_parser("validate", help="check a dataset against its format's rules and its images")
     v.add_argument("src")
     v.add_argument("--from", dest="src_format", metavar="FORMAT")
     v.add_argument("--json", action="store_true", help="machine-readable output")
-    _add_format_options(v)
+    add_format_options(v)
 
     sub.add_parser("formats", help="list the formats and their options")
 
@@ -169,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     pv.add_argument("--limit", type=int, metavar="N", help="only the first N images")
     pv.add_argument("--category", nargs="+", metavar="NAME", help="only these categories and their images")
     pv.add_argument("--overwrite", action="store_true", help="replace an existing output")
-    _add_format_options(pv)
+    add_format_options(pv)
 
     d = sub.add_parser("diff", help="compare two datasets object by object (exit 1 when they differ)")
     d.add_argument("a", help="the dataset before (any format)")
@@ -199,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--overwrite", action="store_true", help="replace an existing output")
     m.add_argument("--report", metavar="FILE", help="save every merge, conflict and drop as JSON")
-    _add_format_options(m)
+    add_format_options(m)
 
     # MATLAB's apps, driven from Python (gtconvert.matlab_engine; needs MATLAB)
     lab = sub.add_parser("label", help="label images in MATLAB's Image Labeler and write what was exported")
@@ -233,7 +134,7 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     from . import read, registry
 
     fmt = registry.reader_for(args.src, args.src_format)
-    return fmt, read(args.src, fmt.name, **_format_options(args))
+    return fmt, read(args.src, fmt.name, **format_options(args))
 
 
 def _print_warnings(report: Any) -> None:
@@ -263,7 +164,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             src_format=args.src_format,
             dst_format=args.dst_format,
             overwrite=args.overwrite or None,
-            **_format_options(args),
+            **format_options(args),
         )
     _print_warnings(report)
     if args.report:
@@ -289,7 +190,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             by="hash" if args.by_hash else "path",
             keep_ids=args.keep_ids,
             overwrite=args.overwrite or None,
-            **_format_options(args),
+            **format_options(args),
         )
     _print_warnings(report)
     if args.report:
