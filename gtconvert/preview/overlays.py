@@ -24,6 +24,7 @@ from ..model import Dataset
 from ..progress import progress
 from .colors import category_colors
 from .draw import DEFAULT_STYLE, ImageLabels, Style, label_text, render
+from .png import save_rgb_png
 
 OVERLAY_DIR, THUMB_DIR, INDEX = "overlays", "thumbs", "index.html"
 THUMB_SIZE = 320
@@ -203,9 +204,8 @@ def _save_batch(folder: str, batch: list[tuple[int, tuple[str, ImageLabels]]], s
 def save_overlay(folder: str, name: str, labels: ImageLabels, style: Style) -> bool:
     """Draw one image; save its overlay PNG and JPEG thumbnail. Returns whether the image was found."""
     image, found = render(labels, style)
-    # zlib level 1 with its run-length strategy: the fastest setting, and smaller than level 1
-    # alone on photos; PNG encoding is most of the time of a preview
-    image.save(os.path.join(folder, OVERLAY_DIR, name + ".png"), compress_level=1, compress_type=3)
+    # PNG encoding was half of a preview's CPU with Pillow's adaptive filtering (png.py)
+    save_rgb_png(image, os.path.join(folder, OVERLAY_DIR, name + ".png"))
     image.thumbnail((THUMB_SIZE, THUMB_SIZE))
     image.save(os.path.join(folder, THUMB_DIR, name + ".jpg"), quality=85)
     return found
