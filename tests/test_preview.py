@@ -216,3 +216,14 @@ def test_unreadable_image_is_one_clear_error(tmp_path):
     ds = one_image(Annotations.empty(), root=str(tmp_path))
     with pytest.raises(GtconvertError, match="cannot read the image"):
         show(ds, 0)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "P", "RGBA"])
+def test_image_files_of_any_mode_are_drawn_on_their_rgb_pixels(tmp_path, mode):
+    rng = np.random.default_rng(3)
+    photo = Image.fromarray(rng.integers(0, 256, (10, 12, 3), dtype=np.uint8)).convert(mode)
+    photo.save(tmp_path / "a.png")
+    ds = one_image(Annotations.create([], [], Kind.BOX, bbox=np.zeros((0, 4))), root=str(tmp_path))
+    write_preview(ds, tmp_path / "out", style=NO_TEXT)
+    arr = np.asarray(Image.open(tmp_path / "out" / "overlays" / "0001_a.png"))
+    assert np.array_equal(arr, np.asarray(photo.convert("RGB")))
