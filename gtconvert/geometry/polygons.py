@@ -83,13 +83,19 @@ def has_three_distinct_points(vertex_start: np.ndarray, vertices: np.ndarray) ->
 
 #: largest number of vertex pairs compared all at once (beyond: a k-d tree, memory linear)
 _PAIRS_AT_ONCE = 1 << 22
+#: two parts of more vertex pairs than this are linked by a k-d tree in :func:`bridge_parts`
+#: (a tree per link costs about as much as comparing this many pairs at once)
+_DENSE_LINKS = 1 << 13
+#: ... unless one is thin: with fewer pairs than this many per vertex, comparing all is cheaper
+_THIN = 32
 
 
 def _closest_pair(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
     """Indices of the closest vertices of ``a`` and ``b``: the first minimum of the squared
     distances in row-major order (``np.argmin`` of the full table, NaN winning as there)."""
     if len(a) * len(b) <= _PAIRS_AT_ONCE:
-        d = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+        diff = a[:, None, :] - b[None, :, :]
+        d = diff[..., 0] ** 2 + diff[..., 1] ** 2  # (dx² + dy², as a sum over the last axis adds them)
         i = int(np.argmin(d))
         return i // d.shape[1], i % d.shape[1]
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
@@ -115,25 +121,30 @@ def _closest_pair_in_blocks(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
 
 
 def _closest_pair_by_tree(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
-    """:func:`_closest_pair` of large finite parts: each vertex of ``a`` finds its nearest in
-    ``b`` with a k-d tree; the rows whose distance ties the smallest (within rounding) are
-    then measured exactly, so the pair is the one the full table gives."""
+    """:func:`_closest_pair` of finite parts by a k-d tree: it holds the larger part and each
+    vertex of the smaller finds its nearest there. Every pair within the smallest distance
+    (widened for rounding) is then measured exactly, and of the pairs at the exact minimum
+    the first in row-major order ``(i, j)`` is kept: the pair the full table gives."""
     from scipy.spatial import cKDTree
 
-    nearest, _ = cKDTree(b).query(a)
-    smallest = nearest.min()
-    rows = np.flatnonzero(nearest <= smallest * (1 + 1e-9) + 1e-12)
-    block = max(1, _PAIRS_AT_ONCE // len(b))
-    best: tuple[float, int, int] | None = None
-    for start in range(0, len(rows), block):
-        chosen = rows[start : start + block]
-        d = ((a[chosen, None, :] - b[None, :, :]) ** 2).sum(axis=2)
-        k = int(np.argmin(d))
-        value, i, j = float(d.flat[k]), int(chosen[k // d.shape[1]]), k % d.shape[1]
-        if best is None or value < best[0]:
-            best = (value, i, j)
-    assert best is not None
-    return best[1], best[2]
+    swap = len(a) > len(b)
+    ask, held = (b, a) if swap else (a, b)
+    tree = cKDTree(held)
+    # a few vertices first: their nearest bounds the search of all (far ones end early)
+    bound, _ = tree.query(ask[:: max(1, len(ask) // 256)])
+    nearest, _ = tree.query(ask, distance_upper_bound=bound.min() * (1 + 1e-6) + 1e-9)
+    reach = nearest.min() * (1 + 1e-9) + 1e-12
+    rows = np.flatnonzero(nearest <= reach)
+    near = tree.query_ball_point(ask[rows], reach)  # a superset of the closest pairs
+    counts = np.array([len(n) for n in near], dtype=np.int64)
+    r = np.repeat(rows, counts)
+    c = np.concatenate([np.asarray(n, dtype=np.int64) for n in near])
+    diff = ask[r] - held[c]
+    d = diff[:, 0] ** 2 + diff[:, 1] ** 2  # as the full table sums them
+    at_min = d == d.min()
+    i, j = (c[at_min], r[at_min]) if swap else (r[at_min], c[at_min])
+    k = np.lexsort((j, i))[0]
+    return int(i[k]), int(j[k])
 
 
 def bridge_parts(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -151,24 +162,34 @@ def bridge_parts(parts: Sequence[np.ndarray]) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.float64)
     if len(rings) == 1:
         return rings[0]
-    # links[k] = (vertex of part k, vertex of part k+1) where the bridge goes
-    links = [_closest_pair(rings[k], rings[k + 1]) for k in range(len(rings) - 1)]
-    # part k's walk nests part k+1's between its way in (head) and its way back (tail); each
-    # sub-ring starts and ends at its entry; pieces are joined once (linear in the vertices)
-    heads, tails = [], []
-    for k in range(len(rings) - 1):
-        ring = rings[k]
-        out_v = links[k][0]
-        entry = links[k - 1][1] if k > 0 else out_v
-        rolled = np.roll(ring, -entry, axis=0)  # starts at the entry vertex
-        cut = (out_v - entry) % len(ring)  # position of the bridge vertex in ``rolled``
-        closing = rolled[:1] if k > 0 else rolled[:0]  # the outermost ring closes implicitly
-        heads.append(rolled[: cut + 1])
-        tails.append(np.concatenate([rolled[cut:], closing]))
-    entry = links[-1][1]
-    last = rings[-1]
-    middle = np.concatenate([np.roll(last, -entry, axis=0), last[entry : entry + 1]])
-    return np.concatenate([*heads, middle, *tails[::-1]])
+    pts = np.concatenate(rings)
+    length = np.array([len(r) for r in rings], dtype=np.int64)
+    start = np.cumsum(length) - length
+    if np.isfinite(pts).all():  # links of small parts all at once, of large ones by k-d trees
+        out_v, in_v = _closest_pairs(start[:-1], length[:-1], start[1:], length[1:], pts, _DENSE_LINKS)
+    else:  # NaN or inf: argmin's rules, one link at a time
+        links = np.array([_closest_pair(rings[k], rings[k + 1]) for k in range(len(rings) - 1)])
+        out_v, in_v = links[:, 0], links[:, 1]
+    return pts[_ring_index(start, length, out_v, in_v)]
+
+
+def _ring_index(start: np.ndarray, length: np.ndarray, out_v: np.ndarray, in_v: np.ndarray) -> np.ndarray:
+    """The bridged ring as indices into the stacked parts, for links (``out_v[k]`` of part k,
+    ``in_v[k]`` of part k + 1). Part k's walk starts at its entry (``in_v[k - 1]``; part 0 at its
+    own bridge vertex) and nests part k + 1's between its way in (head: up to the bridge vertex)
+    and its way back (tail: from it round to the entry again; part 0 closes implicitly); the
+    last part is walked whole and back to its entry. Each piece is a run of steps ``t`` along
+    a part, vertex ``(entry + t) % length``."""
+    n = len(length)
+    entry = np.concatenate([out_v[:1], in_v])
+    cut = (out_v - entry[:-1]) % length[:-1]
+    closing = (np.arange(n - 1) > 0).astype(np.int64)
+    piece_part = np.concatenate([np.arange(n - 1), [n - 1], np.arange(n - 2, -1, -1)])
+    t_from = np.concatenate([np.zeros(n - 1, np.int64), [0], cut[::-1]])
+    t_len = np.concatenate([cut + 1, length[-1:] + 1, (length[:-1] - cut + closing)[::-1]])
+    part = np.repeat(piece_part, t_len)
+    t = ragged_index(t_from, t_len)
+    return start[part] + (entry[part] + t) % length[part]
 
 
 def bridge_two_parts(
@@ -212,17 +233,26 @@ def bridge_two_parts(
 
 
 def _closest_pairs(
-    a_start: np.ndarray, a_len: np.ndarray, b_start: np.ndarray, b_len: np.ndarray, pts: np.ndarray
+    a_start: np.ndarray,
+    a_len: np.ndarray,
+    b_start: np.ndarray,
+    b_len: np.ndarray,
+    pts: np.ndarray,
+    dense_up_to: int = _PAIRS_AT_ONCE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_closest_pair` of each object's two parts, in batches of at most
-    ``_PAIRS_AT_ONCE`` vertex pairs (an object with more goes to :func:`_closest_pair` alone)."""
+    ``_PAIRS_AT_ONCE`` vertex pairs; an object of more than ``dense_up_to`` pairs goes alone
+    (to a k-d tree when its vertices are finite: the same pair, found sooner)."""
     n_pairs = a_len * b_len
     i, j = np.zeros(len(a_len), np.int64), np.zeros(len(a_len), np.int64)
-    big = np.flatnonzero(n_pairs > _PAIRS_AT_ONCE)
-    for o in big:
+    # a thin part (a few vertices) against a long one: comparing all pairs beats a tree
+    tree_worth = (n_pairs > _THIN * (a_len + b_len)) | (n_pairs > _PAIRS_AT_ONCE)
+    for o in np.flatnonzero(n_pairs > dense_up_to):
         a = pts[a_start[o] : a_start[o] + a_len[o]]
-        i[o], j[o] = _closest_pair(a, pts[b_start[o] : b_start[o] + b_len[o]])
-    small = np.flatnonzero(n_pairs <= _PAIRS_AT_ONCE)
+        b = pts[b_start[o] : b_start[o] + b_len[o]]
+        by_tree = tree_worth[o] and np.isfinite(a).all() and np.isfinite(b).all()
+        i[o], j[o] = _closest_pair_by_tree(a, b) if by_tree else _closest_pair(a, b)
+    small = np.flatnonzero(n_pairs <= dense_up_to)
     batch = np.cumsum(n_pairs[small]) // _PAIRS_AT_ONCE  # consecutive objects, bounded pairs each
     for chosen in np.split(small, np.flatnonzero(np.diff(batch)) + 1):
         if len(chosen):
