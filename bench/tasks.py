@@ -132,11 +132,13 @@ PROFILE_NOTES = {
     "8%); image headers looked up for 20,000 absent images (`exif.after_read`) 6%. Checking the value "
     "types in C (`set(map(type, chain(...)))`) would take most of that 40% away; not changed here "
     "(`formats/coco/annotations.py` is another helper's file).",
-    "preview": "Measured at load average 5-13 (2026-12-02 00:00-00:53): 333 s of CPU for 5,000 images "
-    "(67 ms per image: overlay PNG, thumbnail, gallery) over 558 s of wall time, so the two pool "
-    "workers got 0.6 of a core between them; on a quiet 2-core machine that CPU time is ~170 s, ~30 "
-    "images/s. The 'cores busy' target cannot be judged on a machine this loaded; rerun with "
-    "`python bench/run.py --tasks preview --reps 2` when it is quiet.",
+    "preview": "One round at load average 3-4 (01:17, after 6b826ae and 79e8199: overlay PNGs by "
+    "`preview/png.py`, RGB images drawn without a copy): 168 s of CPU for 5,000 images, 34 ms per "
+    "image (overlay PNG, thumbnail, gallery), over 170 s of wall time: one core's worth, either the share the loaded "
+    "machine gave the process and its pool or a pool that does not fill two cores (not told apart here). The first measurement (00:00-00:53, load 5-13, before "
+    "those commits): 333 s of CPU, 67 ms per image, 558 s wall, 0.6 cores. Whether the pool keeps "
+    "both cores busy cannot be judged on a machine this loaded: rerun "
+    "`python bench/run.py --tasks preview --reps 2` when it is quiet (~85 s expected from the CPU time).",
     "pixels-to-rle": "Profile: which labels each PNG holds is found in the process pool "
     "(`pixels.values_present`, was one core in the reading process); the writer decodes each PNG "
     "again in the pool for its RLEs. Both passes keep the two cores busy; decoding 1024x1024 PNGs "
