@@ -158,6 +158,7 @@ def test_options_reach_the_side_that_takes_them(tmp_path: Path) -> None:
     assert gtconvert.read(out).image_root == str(out.parent)  # and --images only the reader
 
 
+@pytest.mark.skipif(not MATLAB_FIXTURES.is_dir(), reason="shared MATLAB fixtures not present")
 def test_info_and_validate_take_the_reader_options(capsys: pytest.CaptureFixture[str]) -> None:
     """Once dropped silently by info and validate; now routed as for convert."""
     import gtconvert
