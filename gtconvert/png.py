@@ -5,6 +5,11 @@
   spliced from compressed bands (VOC ``SegmentationObject``/``SegmentationClass``).
 * :func:`write_index_png`: Pillow's palette PNG, or 16-bit grey past value 255 (masks
   ``index/``); :func:`write_binary_png`: a 1-bit PNG, as MATLAB writes a logical mask.
+* :func:`rgb_png_bytes`, :func:`save_rgb_png`: 8-bit RGB (preview overlays), every row with
+  PNG's Sub filter in one numpy subtraction and one zlib stream at level 1 (run-length
+  strategy). Pillow tries all five filters on every row, which was half of a preview's CPU:
+  this encodes ~2.4x faster, files ~1.3-1.9x larger, the same pixels
+  (``tests/test_preview_png.py``: Pillow decodes them).
 
 The masks format keeps Pillow's encoding (zlib over the whole image): its files stay the
 bytes they have always been. Both read back to the same pixels and palette.
@@ -13,8 +18,10 @@ bytes they have always been. Both read back to the same pixels and palette.
 from __future__ import annotations
 
 import functools
+import os
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -113,6 +120,31 @@ def palette_png(index: np.ndarray) -> bytes:
             _chunk(b"IEND", b""),
         ]
     )
+
+
+_SUB = 1  # PNG filter type 1: Sub
+
+
+def rgb_png_bytes(image: Any) -> bytes:
+    """The PNG file of a Pillow ``RGB`` image (8 bits per channel, no metadata)."""
+    if image.mode != "RGB":
+        raise ValueError(f"rgb_png_bytes needs an RGB image, not {image.mode}")
+    width, height = image.size
+    rows = np.frombuffer(image.tobytes(), dtype=np.uint8).reshape(height, width * 3)
+    scanlines = np.empty((height, width * 3 + 1), dtype=np.uint8)
+    scanlines[:, 0] = _SUB
+    scanlines[:, 1:4] = rows[:, :3]  # the first pixel has no left neighbour: kept as is
+    np.subtract(rows[:, 3:], rows[:, :-3], out=scanlines[:, 4:])  # uint8 wraps: modulo 256
+    deflate = zlib.compressobj(1, zlib.DEFLATED, 15, 8, zlib.Z_RLE)
+    data = deflate.compress(scanlines) + deflate.flush()
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])  # 8-bit RGB
+    return _PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+def save_rgb_png(image: Any, path: str | os.PathLike) -> None:
+    """Write :func:`rgb_png_bytes` of ``image`` to ``path``."""
+    with open(path, "wb") as f:
+        f.write(rgb_png_bytes(image))
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

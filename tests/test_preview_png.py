@@ -1,4 +1,4 @@
-"""The overlay PNG writer (gtconvert/preview/png.py) against its oracle: Pillow decodes the same pixels."""
+"""The overlay PNG writer (gtconvert/png.py) against its oracle: Pillow decodes the same pixels."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from gtconvert.preview.png import rgb_png_bytes, save_rgb_png
+from gtconvert.png import rgb_png_bytes, save_rgb_png
 
 
 def decoded(data: bytes) -> Image.Image:

@@ -21,10 +21,10 @@ from .. import report
 from ..errors import GtconvertError
 from ..fileio import atomic_output
 from ..model import Dataset
+from ..png import save_rgb_png
 from ..progress import progress
 from .colors import category_colors
 from .draw import DEFAULT_STYLE, ImageLabels, Style, label_text, render
-from .png import save_rgb_png
 
 OVERLAY_DIR, THUMB_DIR, INDEX = "overlays", "thumbs", "index.html"
 THUMB_SIZE = 320
