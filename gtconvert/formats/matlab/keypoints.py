@@ -24,6 +24,7 @@ import numpy as np
 
 from ... import report
 from ...model import Annotations, Category, Dataset, Kind
+from .labels import free_label_name
 
 VISIBILITY = "visibility"
 _VISIBILITY_DEF = {
@@ -59,7 +60,7 @@ def to_point_sublabels(dataset: Dataset) -> tuple[Dataset, list[dict[str, Any]]]
             continue
         n_points = max(len(c.keypoints), int(counts[ann.category == k].max(initial=0)))
         names = [*c.keypoints, *(f"keypoint_{j + 1}" for j in range(len(c.keypoints), n_points))]
-        labels = [_free_name(name, c.name, taken) for name in names]
+        labels = [free_label_name(name, c.name, taken) for name in names]
         first_label[k] = len(new_cats)
         new_cats += [
             Category(
@@ -115,15 +116,6 @@ def _point_objects(ann: Annotations, parent: np.ndarray, label: np.ndarray, kp: 
     out.vertex_start = np.arange(n + 1, dtype=np.int64)
     out.vertices = kp[:, :2].copy()
     return out
-
-
-def _free_name(name: str, parent: str, taken: set[tuple[str, str]]) -> str:
-    candidate, n = name, 1
-    while (parent, candidate) in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    taken.add((parent, candidate))
-    return candidate
 
 
 # ---- reading -----------------------------------------------------------------------------

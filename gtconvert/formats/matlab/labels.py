@@ -72,3 +72,14 @@ def category_type(name: str) -> str:
     """The :attr:`Category.type` of a label type; an unknown name in lower case."""
     known = BY_NAME.get(name)
     return known.category_type if known else name.lower()
+
+
+def free_label_name(name: str, parent: str, taken: set[tuple[str, str]]) -> str:
+    """``name``, or ``name_2``, ``name_3``...: the first label name not yet used under ``parent``
+    (a top-level label has parent ""); the name returned is added to ``taken``."""
+    candidate, n = name, 1
+    while (parent, candidate) in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    taken.add((parent, candidate))
+    return candidate

@@ -20,7 +20,7 @@ from ...errors import GtconvertError
 from ...model import Category, Dataset, Kind
 from . import keypoints, pixel_writer
 from .interchange import Interchange
-from .labels import BY_CATEGORY_TYPE, BY_KIND
+from .labels import BY_CATEGORY_TYPE, BY_KIND, free_label_name
 from .paths import is_absolute, relative
 
 # ---- labels: one type each ---------------------------------------------------------------
@@ -79,7 +79,7 @@ def _plan_labels(dataset: Dataset) -> tuple[list[_Label], np.ndarray]:
             continue
         for kind in kinds[(kinds != home) & (kinds != Kind.MASK)].tolist():
             label_type = BY_KIND[Kind(kind)]
-            name = _free_name(f"{c.name}_{label_type.category_type}", c.parent, taken)
+            name = free_label_name(f"{c.name}_{label_type.category_type}", c.parent, taken)
             label_of[(ann.category == k) & (ann.kind == kind)] = len(labels)
             labels.append(_Label(k, label_type.name, name, next_id, split=True))
             next_id += 1
@@ -117,16 +117,6 @@ def _orphaned_sublabels(dataset: Dataset, label_of: np.ndarray) -> np.ndarray:
         n,
     )
     return orphan
-
-
-def _free_name(name: str, parent: str, taken: set[tuple[str, str]]) -> str:
-    """``name``, or ``name_2``, ``name_3``... : the first not yet used under ``parent``."""
-    candidate, n = name, 1
-    while (parent, candidate) in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    taken.add((parent, candidate))
-    return candidate
 
 
 # ---- the interchange columns -------------------------------------------------------------
