@@ -17,7 +17,7 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -401,6 +401,25 @@ def same_file_key(name: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def first_shared_file(owners: Sequence[str], files: Sequence[str]) -> tuple[str, str, str, str] | None:
+    """The first two owners whose files would be one file (equal by :func:`same_file_key`), as
+    ``(earlier owner, its file, owner, file)``; None when every file is its own."""
+    keys = [same_file_key(name) for name in files]
+    if len(set(keys)) == len(keys):
+        return None
+    seen: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        j = seen.setdefault(key, i)
+        if j != i:
+            return owners[j], files[j], owners[i], files[i]
+    return None  # unreachable: some key repeats
+
+
+def would_share(file_a: str, file_b: str) -> str:
+    """How two colliding names are said: the same, or the same only on macOS/Windows."""
+    return "would share" if file_a == file_b else "differ only in case or Unicode form and would share"
 
 
 def is_plainly_relative(text: str) -> bool:

@@ -72,3 +72,13 @@ def test_a_component_over_255_bytes_is_refused(name: str) -> None:
     with pytest.raises(GtconvertError, match="longer than 255 bytes"):
         fileio.safe_relative(name)
     assert fileio.safe_relative("x" * 255) == "x" * 255
+
+
+def test_first_shared_file_finds_names_that_are_one_file_on_macos_or_windows() -> None:
+    from gtconvert.fileio import first_shared_file, would_share
+
+    assert first_shared_file(["a", "b"], ["x.txt", "y.txt"]) is None
+    assert first_shared_file(["a", "b", "c"], ["x", "y", "X"]) == ("a", "x", "c", "X")
+    assert first_shared_file(["p", "q"], ["caf\u00e9", "cafe\u0301"]) == ("p", "caf\u00e9", "q", "cafe\u0301")
+    assert would_share("x", "x") == "would share"
+    assert "case or Unicode form" in would_share("x", "X")

@@ -508,6 +508,7 @@ CASES: list[Case] = [
     Case("name_case_collision_voc", convert(_images_named("A.jpg", "a.png"), "voc"), error="differ only in case"),
     Case("name_nfc_nfd_collision_yolo", convert(_images_named("caf\u00e9.jpg", "cafe\u0301.jpg"), "yolo"), error="differ only in case or Unicode form"),
     Case("name_nfc_nfd_collision_voc", convert(_images_named("caf\u00e9.jpg", "CAFE\u0301.png"), "voc"), error="differ only in case or Unicode form"),
+    Case("name_nfc_nfd_collision_semantic", convert(_images_named("caf\u00e9.jpg", "cafe\u0301.png"), "semantic"), error="differ only in case or Unicode form"),
     Case("name_nfc_nfd_collision_masks", convert(_images_named("caf\u00e9.jpg", "cafe\u0301.jpg"), "masks"), error="the same file name"),
     Case("name_unicode_kept", convert(_images_named("日本語 é.jpg", "sub/b.png"), "yolo"), check=_check_unicode_yolo),
     # ---- empty ---------------------------------------------------------------------------

@@ -164,3 +164,13 @@ def test_torchvision_image_folder_reads_the_counts(tmp_path) -> None:
     assert [(Path(p).name, k) for p, k in folder.samples] == [
         (Path(p).name, k) for p, k in image_folder(tmp_path / "out")[1]
     ]
+
+
+def test_class_folders_that_are_one_folder_on_macos_or_windows_are_an_error(tmp_path) -> None:
+    ds = _dataset(tmp_path / "src")
+    nfd = [Category(1, "caf\u00e9", type="scene"), Category(2, "CAFE\u0301", type="scene")]
+    with pytest.raises(
+        GtconvertError, match="differ only in case or Unicode form and would share the class folder"
+    ):
+        gtconvert.write(ds.replace(categories=nfd), tmp_path / "out", "classify")
+    assert not (tmp_path / "out").exists()

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ...errors import GtconvertError
+from ...fileio import first_shared_file, would_share
 from ...imagefiles import IMAGE_SUFFIXES
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -23,16 +24,15 @@ def class_folder(name: str) -> str:
 
 
 def class_folders(names: list[str]) -> list[str]:
-    """The folder of each category; two that would share one (also by case) are an error."""
+    """The folder of each category; two that would share one (also by case or Unicode form) are an error."""
     folders = [class_folder(n) for n in names]
-    seen: dict[str, str] = {}
-    for name, folder in zip(names, folders):
-        other = seen.setdefault(folder.casefold(), name)
-        if other != name:
-            raise GtconvertError(
-                f"categories {other!r} and {name!r} would share the class folder {folder!r}",
-                fix="rename one with --map",
-            )
+    shared = first_shared_file(names, folders)
+    if shared:
+        other, other_folder, name, folder = shared
+        raise GtconvertError(
+            f"categories {other!r} and {name!r} {would_share(other_folder, folder)} the class folder {folder!r}",
+            fix="rename one with --map",
+        )
     return folders
 
 

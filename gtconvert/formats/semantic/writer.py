@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import imagefiles, raster, report
 from ...errors import GtconvertError
-from ...fileio import atomic_output, safe_relative
+from ...fileio import atomic_output, first_shared_file, safe_relative, would_share
 from ...model import Dataset, Kind
 from ...ops.splits import require_split, source_splits, split_images
 from ...pixels import map_files
@@ -136,16 +136,15 @@ def _check_split_names(split: dict[str, float]) -> None:
 
 
 def _mask_paths(rel: list[str]) -> list[str]:
-    """The mask of each image; two images that would share one (also by case) are an error."""
+    """The mask of each image; two images that would share one (also by case or Unicode form) are an error."""
     masks = [mask_name(r) for r in rel]
-    seen: dict[str, str] = {}
-    for r, m in zip(rel, masks):
-        other = seen.setdefault(m.casefold(), r)
-        if other != r:
-            raise GtconvertError(
-                f"images {other!r} and {r!r} would share the mask {m!r}",
-                fix="rename one of them (image and mask are paired by name without suffix)",
-            )
+    shared = first_shared_file(rel, masks)
+    if shared:
+        other, other_mask, r, m = shared
+        raise GtconvertError(
+            f"images {other!r} and {r!r} {would_share(other_mask, m)} the mask {m!r}",
+            fix="rename one of them (image and mask are paired by name without suffix)",
+        )
     return masks
 
 

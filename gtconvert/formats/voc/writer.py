@@ -9,7 +9,7 @@ import numpy as np
 
 from ... import geometry, imagefiles, limits, report, sidecar, stream
 from ...errors import GtconvertError
-from ...fileio import gc_paused, safe_relative, same_file_key
+from ...fileio import first_shared_file, gc_paused, safe_relative, would_share
 from ...model import Annotations, Dataset, Kind
 from ...ops.splits import require_split, split_images
 from .._common import axis_aligned_boxes, crowd_policy, writable
@@ -140,21 +140,13 @@ def _rows_to_write(ann: Annotations, crowd: str, masks: bool) -> np.ndarray:
 def _stems(names: list[str]) -> list[str]:
     """``sub/a.jpg`` -> ``sub/a``; two images that would share an XML file are an error."""
     stems = [without_suffix(n) for n in names]
-    if len({same_file_key(s) for s in stems}) != len(stems):  # a.xml and A.xml are one file on macOS/Windows
-        seen: dict[str, str] = {}
-        for n, s in zip(names, stems):
-            if same_file_key(s) in seen:
-                other = seen[same_file_key(s)]
-                how = (
-                    "would share"
-                    if without_suffix(other) == s
-                    else "differ only in case or Unicode form and would share"
-                )
-                raise GtconvertError(
-                    f"images {other!r} and {n!r} {how} the annotation file {s}.xml",
-                    fix="rename one of them (VOC names files by the image name without suffix)",
-                )
-            seen[same_file_key(s)] = n
+    shared = first_shared_file(names, stems)  # a.xml and A.xml are one file on macOS/Windows
+    if shared:
+        other, other_stem, n, s = shared
+        raise GtconvertError(
+            f"images {other!r} and {n!r} {would_share(other_stem, s)} the annotation file {s}.xml",
+            fix="rename one of them (VOC names files by the image name without suffix)",
+        )
     return stems
 
 

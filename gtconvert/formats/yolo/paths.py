@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ...errors import GtconvertError
-from ...fileio import same_file_key
+from ...fileio import first_shared_file, would_share
 
 
 def label_paths(rel: list[str]) -> list[str]:
@@ -22,17 +22,13 @@ def label_paths(rel: list[str]) -> list[str]:
     the image's path is the one it renames. Two images sharing a label file are an error.
     """
     labels = [written_label_of(r) for r in rel]
-    if len({same_file_key(lab) for lab in labels}) != len(labels):  # one file on macOS/Windows
-        seen: dict[str, tuple[str, str]] = {}
-        for r, lab in zip(rel, labels):
-            if same_file_key(lab) in seen:
-                other, other_lab = seen[same_file_key(lab)]
-                how = "would share" if other_lab == lab else "differ only in case or Unicode form and would share"
-                raise GtconvertError(
-                    f"images {other!r} and {r!r} {how} the label file {lab!r}",
-                    fix="rename one of them (YOLO pairs image and label by name without suffix)",
-                )
-            seen[same_file_key(lab)] = (r, lab)
+    shared = first_shared_file(rel, labels)  # also one file on macOS/Windows
+    if shared:
+        other, other_lab, r, lab = shared
+        raise GtconvertError(
+            f"images {other!r} and {r!r} {would_share(other_lab, lab)} the label file {lab!r}",
+            fix="rename one of them (YOLO pairs image and label by name without suffix)",
+        )
     return labels
 
 
