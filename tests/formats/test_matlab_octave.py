@@ -72,16 +72,22 @@ def test_exported_again_the_pixel_labels_come_back(tmp_path: Path) -> None:
     assert np.array_equal([c.pixel_id for c in back.categories], [(7,), (9,)])
 
 
-def test_keypoints_are_point_sublabels_in_matlab_and_come_back(tmp_path: Path) -> None:
-    """COCO keypoints -> interchange -> Octave (Point sublabels of each box, visibility
-    attribute) -> exportStruct -> Python: the same keypoints, names and skeleton."""
+def _keypoints_mat(folder: Path) -> dict:
+    """The fixed COCO keypoint document, written to ``folder/kp.mat`` as the interchange."""
     from .test_keypoints_coco import _fixed_doc
 
     doc = _fixed_doc()
-    (tmp_path / "kp.json").write_text(json.dumps(doc))
+    (folder / "kp.json").write_text(json.dumps(doc))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gtconvert.convert(tmp_path / "kp.json", tmp_path / "kp.mat", dst_format="matlab")
+        gtconvert.convert(folder / "kp.json", folder / "kp.mat", dst_format="matlab")
+    return doc
+
+
+def test_keypoints_are_point_sublabels_in_matlab_and_come_back(tmp_path: Path) -> None:
+    """COCO keypoints -> interchange -> Octave (Point sublabels of each box, visibility
+    attribute) -> exportStruct -> Python: the same keypoints, names and skeleton."""
+    doc = _keypoints_mat(tmp_path)
     out = octave(
         "spec = gtconvert.internal.readInterchange('kp.mat');\n"
         "people = spec.LabelData(1).person; assert(numel(people) == 3);\n"
@@ -134,13 +140,7 @@ def test_empty_cells_keep_their_shape_through_python(tmp_path: Path) -> None:
 def test_keypoint_training_data_in_octave(tmp_path: Path) -> None:
     """gtconvert.keypointTrainingData: per image the boxes and each object's K-by-3 [x y v]
     (MATLAB frame: COCO + 0.5; unlabelled points 0 0 0), names in sublabel order."""
-    from .test_keypoints_coco import _fixed_doc
-
-    doc = _fixed_doc()
-    (tmp_path / "kp.json").write_text(json.dumps(doc))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gtconvert.convert(tmp_path / "kp.json", tmp_path / "kp.mat", dst_format="matlab")
+    doc = _keypoints_mat(tmp_path)
     out = octave(
         "warning('off', 'all');\n"
         "g = gtconvert.importGroundTruth('kp.mat');\n"
