@@ -113,6 +113,23 @@ def test_bad_keypoints_are_one_error(tmp_path):
         coco.read(tmp_path / "in.json")
 
 
+def test_keypoints_of_another_form_beside_coco_ones_stay_that_records_unknown_keys(tmp_path):
+    """One record's points as text or booleans, or kwcoco's dicts: the others still read as
+    points, that one written back as it was (the fast all-numbers check falls back per record)."""
+    doc = _fixed_doc()
+    odd = [["1", "2", "2"], [True, False, True], [{"xy": [1, 2], "visible": True}]]
+    for k, a in zip(odd, doc["annotations"]):
+        a["keypoints"] = k
+    back, ds = _write_read(doc, tmp_path)
+    assert [a["keypoints"] for a in back["annotations"]] == odd
+    assert len(ds.annotations.keypoints) == 0
+    doc = _fixed_doc()
+    doc["annotations"][2]["keypoints"] = ["1", "2", "2"]
+    back, ds = _write_read(doc, tmp_path)
+    assert ds.annotations.keypoints.shape == (6, 3)  # the two people of numbers
+    assert back["annotations"][2]["keypoints"] == ["1", "2", "2"]
+
+
 def test_labelled_counts_and_outside():
     kp = np.array([[1, 1, 2], [0, 0, 0], [5, 5, 1], [50, 1, 2]], dtype=float)
     starts = np.array([0, 2, 2, 4])

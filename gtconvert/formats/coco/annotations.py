@@ -22,9 +22,7 @@ from . import peers
 from .records import ANN_KEYS, check_unique, describe, extras, int_column
 
 
-def _rows_of(
-    ids: np.ndarray, known: np.ndarray, path: Any, what: str, ann_ids: np.ndarray
-) -> np.ndarray:
+def _rows_of(ids: np.ndarray, known: np.ndarray, path: Any, what: str, ann_ids: np.ndarray) -> np.ndarray:
     """Map ids to rows of ``known`` with a sorted search; unknown ids are an error."""
     order = np.argsort(known, kind="stable")
     pos = np.searchsorted(known[order], ids)
@@ -67,12 +65,8 @@ def read_annotations(
         for name in PER_ROW_COLUMNS:
             value = getattr(part, name)
             if name not in columns:
-                columns[name] = np.empty(
-                    (max(total, row + len(part)), *value.shape[1:]), dtype=value.dtype
-                )
-            elif row + len(part) > len(
-                columns[name]
-            ):  # more records than scanned: grow
+                columns[name] = np.empty((max(total, row + len(part)), *value.shape[1:]), dtype=value.dtype)
+            elif row + len(part) > len(columns[name]):  # more records than scanned: grow
                 columns[name] = np.concatenate([columns[name][:row], value])
                 continue
             columns[name][row : row + len(part)] = value
@@ -90,9 +84,7 @@ def read_annotations(
         del parts
     flat = list(itertools.chain.from_iterable(parent_ids))
     has_parents = any(p is not None for p in flat)
-    if (
-        len(parent_ids) > 1
-    ):  # one slice (a file parsed whole) was checked as it was read
+    if len(parent_ids) > 1:  # one slice (a file parsed whole) was checked as it was read
         check_unique(ann.id, path, "annotation")
     if has_parents:
         ann.parent = _parent_rows(flat, ann.id)
@@ -120,19 +112,14 @@ def _annotation_batch(
         return Annotations.empty(), None
     try:
         # one pass for the three required ids, then one column each
-        triples = list(
-            map(operator.itemgetter("id", "image_id", "category_id"), records)
-        )
+        triples = list(map(operator.itemgetter("id", "image_id", "category_id"), records))
         ids_raw, image_raw, cat_raw = (list(c) for c in zip(*triples))
         ids = int_column(ids_raw, path, "annotation id")
         image_ids = int_column(image_raw, path, "image_id")
         cat_ids = int_column(cat_raw, path, "category_id")
     except (KeyError, TypeError):
         bad = next(
-            r
-            for r in records
-            if not isinstance(r, dict)
-            or not {"id", "image_id", "category_id"} <= r.keys()
+            r for r in records if not isinstance(r, dict) or not {"id", "image_id", "category_id"} <= r.keys()
         )
         raise GtconvertError(
             "annotation needs 'id', 'image_id' and 'category_id'",
@@ -141,28 +128,21 @@ def _annotation_batch(
         ) from None
     check_unique(ids, path, "annotation")
     image_rows = _rows_of(image_ids, img.id, path, "image_id", ids)
-    cat_rows = _rows_of(
-        cat_ids, np.array([c.id for c in cats], np.int64), path, "category_id", ids
-    )
+    cat_rows = _rows_of(cat_ids, np.array([c.id for c in cats], np.int64), path, "category_id", ids)
 
     # Optional keys absent from every record need no pass over the records at all.
     keys: set = set().union(*records)
     segs = [r.get("segmentation") for r in records]
     peers.kwcoco_to_mscoco(segs, path, ids)
     seg_code = np.fromiter(
-        (
-            (1 if s else 0) if type(s) is list else (2 if isinstance(s, dict) else 0)
-            for s in segs
-        ),
+        ((1 if s else 0) if type(s) is list else (2 if isinstance(s, dict) else 0) for s in segs),
         dtype=np.uint8,
         count=n,
     )
     is_poly = seg_code == 1
     is_rle = seg_code == 2
     has_rbox = _flags(records, "rbox", keys)
-    is_poly &= (
-        ~has_rbox
-    )  # a rotated box's polygon is its 4 corners, derived again on writing
+    is_poly &= ~has_rbox  # a rotated box's polygon is its 4 corners, derived again on writing
     kind = np.full(n, Kind.BOX, dtype=np.uint8)
     kind[is_poly] = Kind.POLYGON
     kind[is_rle] = Kind.MASK
@@ -178,9 +158,7 @@ def _annotation_batch(
     bbox = _read_bboxes(records, path, ids)
     missing = np.isnan(bbox).any(axis=1)
     if missing.any():  # derive the box from the geometry where the file has none
-        bbox[missing & is_poly] = geometry.ragged_bbox(
-            part_start, vertex_start, vertices
-        )[missing & is_poly]
+        bbox[missing & is_poly] = geometry.ragged_bbox(part_start, vertex_start, vertices)[missing & is_poly]
         rows = np.flatnonzero(missing & is_rle)
         if len(rows):
             bbox[rows] = geometry.rle_bbox([rle[i] for i in rows])
@@ -215,14 +193,16 @@ def _annotation_batch(
     return ann, ([r.get("parent_id") for r in records] if "parent_id" in keys else None)
 
 
-def _read_keypoints(records: list, extra: np.ndarray, path: Any, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _read_keypoints(
+    records: list, extra: np.ndarray, path: Any, ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``keypoint_start`` and the (x, y, v) rows of every record's flat ``keypoints`` list.
 
     Only COCO's own form (x1, y1, v1, ...) is read; another (an empty list, kwcoco's list of
     dicts) stays an unknown key of its record, written back unchanged, with ``num_keypoints``.
     """
     raw = [r.get("keypoints") for r in records]
-    flat_form = np.fromiter((_is_flat_numbers(k) for k in raw), bool, len(raw))
+    flat_form = _flat_number_lists(raw)
     for i in np.flatnonzero(~flat_form).tolist():
         kept = {key: records[i][key] for key in ("num_keypoints", "keypoints") if key in records[i]}
         if kept:
@@ -242,12 +222,18 @@ def _read_keypoints(records: list, extra: np.ndarray, path: Any, ids: np.ndarray
     return starts, flat.reshape(-1, 3)
 
 
+def _flat_number_lists(raw: list) -> np.ndarray:
+    """Which values are non-empty flat lists of numbers (:func:`_is_flat_numbers`), with the
+    types of all values gathered in one C-level pass when they are all numbers (the common case)."""
+    lists = np.fromiter((type(k) is list and len(k) > 0 for k in raw), bool, len(raw))
+    values = itertools.chain.from_iterable(k for k, ok in zip(raw, lists) if ok)
+    if set(map(type, values)) <= {int, float}:
+        return lists
+    return np.fromiter((_is_flat_numbers(k) for k in raw), bool, len(raw))
+
+
 def _is_flat_numbers(value: Any) -> bool:
-    return (
-        type(value) is list
-        and len(value) > 0
-        and all(type(v) in (int, float) for v in value)
-    )
+    return type(value) is list and len(value) > 0 and all(type(v) in (int, float) for v in value)
 
 
 def _flags(records: list, key: str, keys: set) -> np.ndarray:
@@ -262,9 +248,7 @@ def _bool_column(records: list, key: str, keys: set) -> np.ndarray:
         return np.zeros(len(records), dtype=bool)
     values = [r.get(key, 0) for r in records]
     arr = np.asarray(values) if values else np.zeros(0, dtype=np.int64)
-    if (
-        arr.ndim == 1 and arr.dtype.kind in "biu"
-    ):  # the usual 0/1 integers, compared at once
+    if arr.ndim == 1 and arr.dtype.kind in "biu":  # the usual 0/1 integers, compared at once
         return arr != 0
     return np.array([bool(v) for v in values], dtype=bool)
 
@@ -314,9 +298,7 @@ def _read_bboxes(records: list, path: Any, ids: np.ndarray) -> np.ndarray:
     has = [i for i, b in enumerate(raw) if b is not None]
     if has:
         try:
-            bbox[has] = np.asarray([raw[i] for i in has], dtype=np.float64).reshape(
-                len(has), 4
-            )
+            bbox[has] = np.asarray([raw[i] for i in has], dtype=np.float64).reshape(len(has), 4)
         except (ValueError, TypeError):
             bad = next(
                 (i for i in has if not (isinstance(raw[i], list) and len(raw[i]) == 4)),
@@ -370,9 +352,7 @@ def _owner(part: int, n_parts: np.ndarray) -> int:
 
 def _read_rle(seg: dict, path: Any, ann_id: int) -> dict:
     size, counts = seg.get("size"), seg.get("counts")
-    if not (
-        isinstance(size, list) and len(size) == 2 and isinstance(counts, (str, list))
-    ):
+    if not (isinstance(size, list) and len(size) == 2 and isinstance(counts, (str, list))):
         raise GtconvertError(
             "RLE segmentation needs 'size' [h, w] and 'counts'",
             file=path,
@@ -390,9 +370,7 @@ def _read_rle(seg: dict, path: Any, ann_id: int) -> dict:
         )
     if isinstance(counts, list):  # uncompressed: the runs must cover the image exactly
         total = sum(c for c in counts if isinstance(c, int)) if counts else 0
-        if len(counts) and (
-            not all(isinstance(c, int) and c >= 0 for c in counts) or total != h * w
-        ):
+        if len(counts) and (not all(isinstance(c, int) and c >= 0 for c in counts) or total != h * w):
             raise GtconvertError(
                 f"RLE counts cover {total} pixels, not {h} x {w} = {h * w}",
                 file=path,
