@@ -154,25 +154,15 @@ def _write_staged(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, optio
         shutil.rmtree(stage, ignore_errors=True)
 
 
-#: Marks an ``images/`` folder of upright images as ours, so that ``--overwrite`` may replace it.
-BAKED_MARKER = ".gtconvert-baked"
-
-
 def _write_beside(fmt: Any, dataset: Dataset, upright: Dataset, path: Any, options: dict) -> None:
-    from .fileio import atomic_output, protected
+    from .fileio import atomic_output, check_ours, mark_ours, protected
 
     folder = os.path.join(os.path.dirname(os.path.abspath(path)), "images")
-    if os.path.lexists(folder) and not os.path.isfile(os.path.join(folder, BAKED_MARKER)):
-        raise GtconvertError(
-            "--exif bake puts the upright images in images/ beside the output, and that folder "
-            "exists and is not a previous --exif bake output",
-            file=folder,
-            fix="write the output into another folder",
-        )
+    check_ours(folder, "--exif bake's upright images (images/ beside the output)")
     with (
         protected(dataset.image_root or None),
         atomic_output(folder, is_dir=True, overwrite=bool(options.get("overwrite"))) as tmp,
     ):
         bake_images(dataset, tmp, link=bool(options.get("link_images")))
-        open(os.path.join(tmp, BAKED_MARKER), "w").close()
+        mark_ours(tmp)
         fmt.module.write(upright.replace(image_root=folder), path, **options)

@@ -403,6 +403,26 @@ def same_file_key(name: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
+#: A folder gtconvert writes beside an output (MATLAB's label PNGs, --exif bake's images) holds
+#: this file, so that ``--overwrite`` replaces such a folder only when it is ours.
+OURS_MARKER = ".gtconvert-output"
+
+
+def check_ours(folder: str | os.PathLike, what: str) -> None:
+    """Refuse to write ``folder`` (``what``, for the message) when it exists and is not ours."""
+    if os.path.lexists(folder) and not os.path.isfile(os.path.join(folder, OURS_MARKER)):
+        raise GtconvertError(
+            f"{what} goes to this folder, which exists and was not written by gtconvert",
+            file=folder,
+            fix="write the output somewhere else (even --overwrite never replaces this folder)",
+        )
+
+
+def mark_ours(folder: str | os.PathLike) -> None:
+    """Mark a folder being written as ours (:func:`check_ours`)."""
+    open(os.path.join(folder, OURS_MARKER), "w").close()
+
+
 def first_shared_file(owners: Sequence[str], files: Sequence[str]) -> tuple[str, str, str, str] | None:
     """The first two owners whose files would be one file (equal by :func:`same_file_key`), as
     ``(earlier owner, its file, owner, file)``; None when every file is its own."""

@@ -158,7 +158,7 @@ def test_bake_beside_a_file_never_replaces_a_folder_it_did_not_write(tmp_path: P
     out = tmp_path / "out"
     (out / "images").mkdir(parents=True)
     (out / "images" / "mine.jpg").write_bytes(b"the user's")
-    with pytest.raises(GtconvertError, match="not a previous --exif bake output"):
+    with pytest.raises(GtconvertError, match="exists and was not written by gtconvert"):
         gtconvert.write(ds, out / "a.json", "coco", exif="bake", overwrite=True)
     assert (out / "images" / "mine.jpg").read_bytes() == b"the user's" and not (out / "a.json").exists()
     fresh = tmp_path / "fresh"

@@ -18,6 +18,7 @@ from PIL import Image
 
 import gtconvert
 from gtconvert import geometry, pixels
+from gtconvert.fileio import OURS_MARKER
 from gtconvert.formats.matlab import interchange
 from gtconvert.model import Kind
 
@@ -178,7 +179,20 @@ def test_the_png_folder_is_an_output_like_the_mat(tmp_path: Path) -> None:
     with pytest.raises(gtconvert.GtconvertError, match="exists"):  # the folder is still there
         _write(ds, out)
     _write(ds, out, overwrite=True)
-    assert sorted(p.name for p in (tmp_path / "labels_PixelLabelData").iterdir()) == ["Label_1.png"]
+    pngs = tmp_path / "labels_PixelLabelData"
+    assert sorted(p.name for p in pngs.iterdir() if p.name != OURS_MARKER) == ["Label_1.png"]
+    assert (pngs / OURS_MARKER).is_file()  # what lets --overwrite replace it next time
+
+
+def test_overwrite_never_replaces_a_png_folder_gtconvert_did_not_write(tmp_path: Path) -> None:
+    ds = read_quietly(_coco(tmp_path), "coco")
+    theirs = tmp_path / "labels_PixelLabelData"
+    theirs.mkdir()
+    (theirs / "Label_1.png").write_bytes(b"the user's own labels")
+    with pytest.raises(gtconvert.GtconvertError, match="was not written by gtconvert"):
+        _write(ds, tmp_path / "labels.mat", overwrite=True)
+    assert (theirs / "Label_1.png").read_bytes() == b"the user's own labels"
+    assert not (tmp_path / "labels.mat").exists()
 
 
 def test_rgb_triplets_give_an_rgb_png(tmp_path: Path) -> None:

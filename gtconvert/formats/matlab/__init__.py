@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ... import geometry, limits
 from ...errors import GtconvertError
-from ...fileio import atomic_output
+from ...fileio import atomic_output, check_ours, mark_ours, protected
 from ...model import Dataset
 from .._common import warn_fields_dropped
 from . import interchange, paths, pixel_writer, reader, writer
@@ -109,8 +109,11 @@ def write(
     folder = pixel_writer.folder_for(path)
     warn_fields_dropped(dataset.annotations, "matlab", "MATLAB")
     ic, jobs = writer.from_dataset(dataset, mat_dir, convention, folder)
+    sources = {ref.path for ref in dataset.annotations.pixel_ref.tolist() if ref is not None}
     with atomic_output(path, is_dir=False, overwrite=overwrite) as tmp:
         if jobs:  # label PNGs for MATLAB's PixelLabelData column, beside the .mat
-            with atomic_output(folder, is_dir=True, overwrite=overwrite) as pngs:
+            check_ours(folder, "the label PNGs of MATLAB's PixelLabelData")
+            with protected(*sources), atomic_output(folder, is_dir=True, overwrite=overwrite) as pngs:
                 pixel_writer.paint(jobs, pngs)
+                mark_ours(pngs)
         interchange.save(ic, tmp, version)
