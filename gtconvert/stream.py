@@ -12,13 +12,15 @@ is converted chunk by chunk instead (docs/scale.md):
    offsets (one read per run of consecutive records: one run per chunk in the usual file,
    listed image by image) into a :class:`~gtconvert.model.Dataset` of those images, with the
    shared categories.
-3. The format's own ``write`` runs on each chunk, into one staged output folder: it asks
-   :func:`output` for its folder (the stage, not a fresh temporary) and hands its dataset-wide
-   files (``data.yaml``, ``ImageSets``, the sidecar) to :func:`dataset_files`, which keeps
-   their per-image and per-row columns and writes each once, after the last chunk, from the
-   joined columns. The stage is renamed into place by :func:`fileio.atomic_output` when all
-   of it is written: the output appears whole or not at all.
+3. The format's own ``write`` runs on each chunk, into one stage (:mod:`gtconvert.staging`):
+   every chunk's per-image files go into one output folder, and the dataset-wide files
+   (``data.yaml``, ``ImageSets``, the sidecar) are written once, after the last chunk, from
+   their per-image and per-row columns joined. The stage is renamed into place by
+   :func:`fileio.atomic_output` when all of it is written: the output appears whole or not at all.
 4. Warnings of the chunks are summed per code and reported once, as a single pass reports them.
+
+The plan and the chunks are public (:func:`plan`, :func:`chunks`, :func:`read_chunk`): a
+sharded conversion (:mod:`gtconvert.sharded`) sends the chunks to other processes.
 
 The bytes are those of the single-pass write (tests/test_stream.py compares every file).
 Options that need the whole dataset at once (``--split``, ``--split-by``, the dataset options
@@ -27,24 +29,18 @@ Options that need the whole dataset at once (``--split``, ``--split-by``, the da
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import itertools
 import operator
 import os
-import re
-import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from . import jsonstream, report
-from .errors import GtconvertWarning
+from . import jsonstream, report, staging
 from .fileio import atomic_output, gc_paused
-from .model import Annotations, Category, Dataset, Images
+from .model import Category, Dataset, Images
 
 #: COCO files at least this big are streamed when the conversion allows it (smaller ones are
 #: read whole: faster, and their columns fit in memory anyway).
@@ -55,86 +51,9 @@ CHUNK_IMAGES = 20_000
 CHUNK_ANNOTATIONS = 200_000
 #: Bytes of annotation records parsed at a time inside a chunk.
 SLICE_BYTES = 4 << 20
-#: The sidecar's per-image and per-row columns (:func:`gtconvert.sidecar.write`), joined over chunks.
-SIDECAR_COLUMNS = (
-    "file_names", "image_ids", "widths", "heights", "rows_per_image", "ann_ids", "ann_kinds", "ann_iscrowd",
-)  # fmt: skip
 _WRITERS = ("yolo", "voc")
 _ID_AND_IMAGE = operator.itemgetter("id", "image_id")
 _WHOLE_DATASET_OPTIONS = ("split", "split_by", "seed", "exif", "exif_frame")
-
-
-# ---- what a writer calls --------------------------------------------------------------------
-
-
-@dataclass
-class _Deferred:
-    args: tuple
-    same: dict[str, Any]
-    parts: dict[str, list]
-
-
-@dataclass
-class _Stage:
-    """The staged output folder of a streamed conversion, and its deferred dataset-wide files."""
-
-    folder: Path
-    deferred: dict[Callable, _Deferred] = field(default_factory=dict)
-
-    def defer(self, fn: Callable, args: tuple, kwargs: dict[str, Any], concat: tuple[str, ...]) -> None:
-        entry = self.deferred.get(fn)
-        if entry is None:
-            same = {k: _without_rows(v) for k, v in kwargs.items() if k not in concat}
-            self.deferred[fn] = _Deferred(tuple(map(_without_rows, args)), same, {k: [] for k in concat})
-            entry = self.deferred[fn]
-        for key in concat:
-            entry.parts[key].append(kwargs[key])
-
-    def finish(self) -> None:
-        for fn, entry in self.deferred.items():
-            joined = {}
-            for key in list(entry.parts):  # each column's parts freed once joined: 10 M ids are 80 MB
-                joined[key] = _joined(entry.parts.pop(key))
-            fn(*entry.args, **entry.same, **joined)
-            del joined
-
-
-_stage: contextvars.ContextVar[_Stage | None] = contextvars.ContextVar("gtconvert_stage", default=None)
-
-
-def output(path: str | os.PathLike, *, overwrite: bool = False) -> contextlib.AbstractContextManager[Path]:
-    """A folder writer's output: ``fileio.atomic_output(path)``, or the stage of a streamed run."""
-    stage = _stage.get()
-    if stage is None:
-        return atomic_output(path, is_dir=True, overwrite=overwrite)
-    return contextlib.nullcontext(stage.folder)
-
-
-def dataset_files(fn: Callable[..., None], *args: Any, concat: tuple[str, ...] = (), **kwargs: Any) -> None:
-    """Write a dataset-wide file now: ``fn(*args, **kwargs)``; in a streamed run, once at the end.
-
-    ``concat`` names the keyword arguments that hold one value per image or per written row
-    (lists or arrays, in file order): a streamed run joins them over the chunks. The other
-    arguments are the first chunk's (they must not depend on the chunk: paths, categories);
-    a :class:`Dataset` among them is kept without its images and annotations.
-    """
-    stage = _stage.get()
-    if stage is None:
-        fn(*args, **kwargs)
-    else:
-        stage.defer(fn, args, kwargs, concat)
-
-
-def _without_rows(value: Any) -> Any:
-    if isinstance(value, Dataset):  # keep its categories and metadata, not the chunk's columns
-        return Dataset(Images.create([]), value.categories, Annotations.empty(), value.info, value.image_root)
-    return value
-
-
-def _joined(parts: list) -> Any:
-    if parts and isinstance(parts[0], np.ndarray):
-        return np.concatenate(parts)
-    return list(itertools.chain.from_iterable(parts))
 
 
 # ---- the streamed conversion ------------------------------------------------------------------
@@ -175,25 +94,26 @@ def convert(
     None (nothing written) when the file is not a plain COCO object of record arrays or its
     YOLO task would be pose: the caller then reads it whole, which also words every error.
     """
-    plan = _plan(src, read_kwargs.get("images"), writer.name, write_kwargs.get("task"))
-    if plan is None:
+    found = plan(src, read_kwargs.get("images"), writer.name, write_kwargs.get("task"))
+    if found is None:
         return None
-    if plan.task is not None:
-        write_kwargs = {**write_kwargs, "task": plan.task}
+    write_kwargs = found.write_options(write_kwargs)
     events: list[report.Event] = []
-    n_annotations = len(plan.image_rows)
+    n_annotations = len(found.image_rows)
     try:
         with atomic_output(dst, is_dir=True, overwrite=bool(write_kwargs.get("overwrite"))) as tmp:
-            stage = _Stage(tmp)
-            chunks = _isolated(lambda: _write_chunks(plan, stage, writer, dst, write_kwargs), events)
-    except _Unusual:  # the staged folder is gone; the whole-file reader words the problem
+            stage = staging.Stage(tmp)
+            n = staging.isolated(lambda: _write_chunks(found, stage, writer, dst, write_kwargs), events)
+    except UnusualRecord:  # the staged folder is gone; the whole-file reader words the problem
         return None
-    _report_summed(events)
-    return Streamed(len(plan.images), len(plan.categories), n_annotations, chunks)
+    staging.report_summed(events)
+    return Streamed(len(found.images), len(found.categories), n_annotations, n)
 
 
 @dataclass
-class _Plan:
+class Plan:
+    """A COCO file's image table, categories and each annotation's image row, from one scan."""
+
     path: str | os.PathLike
     images: Images
     categories: list[Category]
@@ -203,9 +123,16 @@ class _Plan:
     image_rows: np.ndarray  # the image row of every annotation record, in file order
     task: str | None  # YOLO's task when not given (the one a single pass would choose)
 
+    def write_options(self, write_kwargs: dict) -> dict:
+        """``write_kwargs`` with the task a single pass would choose, when none is given."""
+        return write_kwargs if self.task is None else {**write_kwargs, "task": self.task}
 
-def _plan(path: str | os.PathLike, images: str | None, target: str, task: str | None) -> _Plan | None:
-    """The image table, the categories and each annotation's image row, from one scan."""
+
+def plan(path: str | os.PathLike, images: str | None, target: str, task: str | None) -> Plan | None:
+    """The plan of converting COCO ``path`` to ``target`` in parts; None when it must be read whole.
+
+    None for anything but a plain COCO object of record arrays, or a YOLO task that would be pose.
+    """
 
     loaded = jsonstream.load_top_level(path, ("images", "annotations"))
     if loaded is None:
@@ -221,7 +148,7 @@ def _plan(path: str | os.PathLike, images: str | None, target: str, task: str | 
 
 def _plan_records(
     path: str | os.PathLike, images: str | None, target: str, task: str | None, doc: dict, spans: dict
-) -> _Plan | None:
+) -> Plan | None:
     from .formats.coco import reader
 
     with gc_paused():
@@ -243,7 +170,7 @@ def _plan_records(
             return None
     top = {k: v for k, v in doc.items() if k not in ("images", "annotations", "categories")}
     root = reader.image_root(path, img, images)  # as coco.read: absolute names made relative to it
-    return _Plan(path, img, cats, {"coco": top}, root, span, rows, task if target == "yolo" else None)
+    return Plan(path, img, cats, {"coco": top}, root, span, rows, task if target == "yolo" else None)
 
 
 def _scan_annotations(
@@ -307,7 +234,7 @@ def _task_shapes(records: list) -> set[str]:
     return found
 
 
-class _Unusual(Exception):
+class UnusualRecord(Exception):
     """A record the streamed path leaves to the whole-file reader (which words the error)."""
 
 
@@ -315,55 +242,85 @@ class _Unusual(Exception):
 _READ_FAILURES = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError)
 
 
-def _chunk_edges(counts: np.ndarray) -> list[int]:
-    """Image rows where chunks begin (and the end): at most CHUNK_IMAGES / CHUNK_ANNOTATIONS each."""
+def chunk_edges(counts: np.ndarray, max_images: int | None = None, max_annotations: int | None = None) -> list[int]:
+    """Image rows where chunks begin (and the end): at most ``max_images`` images (default
+    :data:`CHUNK_IMAGES`) and ``max_annotations`` annotations (:data:`CHUNK_ANNOTATIONS`) each,
+    but never less than one image."""
+    max_images = max_images or CHUNK_IMAGES
+    max_annotations = max_annotations or CHUNK_ANNOTATIONS
     cum = np.concatenate([[0], np.cumsum(counts)])
     edges, start, n = [0], 0, len(counts)
     while start < n:
-        by_annotations = int(np.searchsorted(cum, cum[start] + CHUNK_ANNOTATIONS, side="right")) - 1
-        stop = min(start + CHUNK_IMAGES, n, max(by_annotations, start + 1))
+        by_annotations = int(np.searchsorted(cum, cum[start] + max_annotations, side="right")) - 1
+        stop = min(start + max_images, n, max(by_annotations, start + 1))
         edges.append(stop)
         start = stop
     return edges
-
-
-def _write_chunks(plan: _Plan, stage: _Stage, writer: Any, dst: Any, write_kwargs: dict) -> int:
-    """Read and write every chunk into the stage, then the dataset-wide files; the chunk count."""
-    from . import registry
-    from .exif import after_read
-    from .formats.coco.annotations import read_annotations
-    from .imagefiles import header_scope
-
-    frame = registry.get("coco").exif_frame()
-
-    edges, reads = _chunk_reads(plan)
-    token = _stage.set(stage)
-    try:
-        with open(plan.path, "rb", buffering=0) as f:
-            for k, slices in enumerate(reads):
-                img = plan.images.take(np.arange(edges[k], edges[k + 1]))
-                with gc_paused(), header_scope(frame) as seen:
-                    batches, count = _parsed(f.fileno(), slices)
-                    try:
-                        ann = read_annotations(batches, img, plan.categories, plan.path, count)
-                    except _READ_FAILURES as exc:  # a value of the wrong type: coco.read's message
-                        raise _Unusual from exc
-                    # what registry.Format.read does after the format's read: the EXIF frame
-                    chunk = Dataset(img, plan.categories, ann, plan.info, plan.image_root)
-                    chunk = after_read(chunk, frame, seen)
-                writer.write(chunk, dst, **write_kwargs)  # the Format's: its EXIF frame, then the format's
-                del chunk, ann, img
-        stage.finish()
-    finally:
-        _stage.reset(token)
-    return len(edges) - 1
 
 
 #: One slice of records to parse: the byte ranges of its runs of consecutive records, and their count.
 _Slice = tuple[list[tuple[int, int]], int]
 
 
-def _chunk_reads(plan: _Plan) -> tuple[list[int], Any]:
+@dataclass
+class Chunk:
+    """What one chunk's dataset is read from: its images, the shared tables, its records' byte ranges.
+
+    Small (its images' rows and the byte ranges of its records), so it can be sent to another
+    process that reads the file itself (:mod:`gtconvert.sharded`).
+    """
+
+    path: str | os.PathLike
+    images: Images
+    categories: list[Category]
+    info: dict[str, Any]
+    image_root: str
+    slices: list[_Slice]
+
+
+def chunks(plan: Plan, max_images: int | None = None, max_annotations: int | None = None) -> Iterator[Chunk]:
+    """The plan's chunks, in image order (bounded as :func:`chunk_edges`)."""
+    edges, reads = _chunk_reads(plan, max_images, max_annotations)
+    for k, slices in enumerate(reads):
+        img = plan.images.take(np.arange(edges[k], edges[k + 1]))
+        yield Chunk(plan.path, img, plan.categories, plan.info, plan.image_root, slices)
+
+
+def read_chunk(chunk: Chunk, fd: int) -> Dataset:
+    """The dataset of ``chunk``, its records read from ``fd`` (the COCO file, opened unbuffered),
+    in the stored frame as ``Format.read`` gives it; :class:`UnusualRecord` for a value of the
+    wrong type (the whole-file reader words that error)."""
+    from . import registry
+    from .exif import after_read
+    from .formats.coco.annotations import read_annotations
+    from .imagefiles import header_scope
+
+    frame = registry.get("coco").exif_frame()
+    with gc_paused(), header_scope(frame) as seen:
+        batches, count = _parsed(fd, chunk.slices)
+        try:
+            ann = read_annotations(batches, chunk.images, chunk.categories, chunk.path, count)
+        except _READ_FAILURES as exc:
+            raise UnusualRecord from exc
+        # what registry.Format.read does after the format's read: the EXIF frame
+        dataset = Dataset(chunk.images, chunk.categories, ann, chunk.info, chunk.image_root)
+        return after_read(dataset, frame, seen)
+
+
+def _write_chunks(plan: Plan, stage: staging.Stage, writer: Any, dst: Any, write_kwargs: dict) -> int:
+    """Read and write every chunk into the stage, then the dataset-wide files; the chunk count."""
+    n = 0
+    with open(plan.path, "rb", buffering=0) as f, staging.staged(stage):
+        for chunk in chunks(plan):
+            dataset = read_chunk(chunk, f.fileno())
+            writer.write(dataset, dst, **write_kwargs)  # the Format's: its EXIF frame, then the format's
+            del dataset, chunk  # before the next chunk is read
+            n += 1
+        stage.finish()
+    return n
+
+
+def _chunk_reads(plan: Plan, max_images: int | None, max_annotations: int | None) -> tuple[list[int], Any]:
     """The chunks' image edges, and for each chunk the slices of records to read.
 
     In the usual file (annotations listed image by image) every chunk is one run of records:
@@ -373,7 +330,7 @@ def _chunk_reads(plan: _Plan) -> tuple[list[int], Any]:
     rows, span = plan.image_rows, plan.annotations
     grouped = bool(np.all(rows[1:] >= rows[:-1])) if len(rows) else True
     order = None if grouped else np.argsort(rows, kind="stable")
-    edges = _chunk_edges(np.bincount(rows, minlength=len(plan.images)))
+    edges = chunk_edges(np.bincount(rows, minlength=len(plan.images)), max_images, max_annotations)
     bounds = np.searchsorted(rows if order is None else rows[order], edges).tolist()
     pairs = list(itertools.pairwise(bounds))
     if order is None:
@@ -408,35 +365,3 @@ def _parsed(fd: int, slices: list[_Slice]) -> tuple[Iterator[list], int]:
             yield orjson.loads(b"[" + b",".join(os.pread(fd, e + 1 - s, s) for s, e in runs) + b"]")
 
     return records(), sum(n for _, n in slices)
-
-
-# ---- warnings ---------------------------------------------------------------------------------
-
-
-def _isolated(fn: Callable[[], int], events: list[report.Event]) -> int:
-    """Run ``fn`` with its warnings collected in ``events`` instead of reported.
-
-    It runs in a fresh context, where the caller's reports are not active: each chunk's
-    events are summed per code afterwards, as one pass would have counted them.
-    """
-
-    def run() -> int:
-        with report.Report() as collected, warnings.catch_warnings():
-            warnings.simplefilter("ignore", GtconvertWarning)
-            try:
-                return fn()
-            finally:
-                events.extend(collected.events)
-
-    return contextvars.Context().run(run)
-
-
-def _report_summed(events: list[report.Event]) -> None:
-    """One warning per code: counts summed, examples joined, the count in the message made the sum."""
-    by_code: dict[str, list[report.Event]] = {}
-    for e in events:
-        by_code.setdefault(e.code, []).append(e)
-    for code, same in by_code.items():
-        total, last = sum(e.count for e in same), same[-1]
-        message = re.sub(rf"(?<![\d.]){last.count}(?![\d.])", str(total), last.message, count=1)
-        report.warn(code, message, total, [x for e in same for x in e.examples][:5])

@@ -139,7 +139,7 @@ def test_chunks_are_bounded_by_images_and_annotations(monkeypatch: pytest.Monkey
     monkeypatch.setattr(stream, "CHUNK_IMAGES", 3)
     monkeypatch.setattr(stream, "CHUNK_ANNOTATIONS", 5)
     counts = np.array([0, 2, 2, 2, 9, 0, 0, 0, 1, 1])
-    edges = stream._chunk_edges(counts)
+    edges = stream.chunk_edges(counts)
     assert edges[0] == 0 and edges[-1] == len(counts)
     sizes = np.diff(edges)
     per_chunk = np.add.reduceat(counts, edges[:-1])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import geometry, imagefiles, limits, report, sidecar, stream
+from ... import geometry, imagefiles, limits, report, sidecar, staging
 from ...errors import GtconvertError
 from ...fileio import first_shared_file, gc_paused, safe_relative, would_share
 from ...model import Annotations, Dataset, Kind
@@ -78,7 +78,7 @@ def write(
     starts = np.searchsorted(ann.image[rows], np.arange(len(img) + 1))
 
     out = Path(path)
-    with stream.output(out, overwrite=overwrite) as tmp:  # one staged folder for all chunks when streamed
+    with staging.output(out, overwrite=overwrite) as tmp:  # a stage when streamed or sharded (staging.py)
         segmented = np.zeros(len(img), dtype=bool)
         if masks:
             limits.check_void_border(void_border, width, height)
@@ -88,7 +88,7 @@ def write(
                 dataset, names, rows, starts, boxes, clipped, width, height, segmented, origin, parent_at
             )
         _write_files(tmp / ANNOTATIONS, stems, ".xml", xmls)
-        stream.dataset_files(
+        staging.dataset_files(
             write_sets,
             tmp,
             stems=stems,
@@ -98,10 +98,10 @@ def write(
         )
         _copy_images(dataset, names, tmp, link_images)
         labelmap.write(tmp / labelmap.FILE, dataset.categories)
-        stream.dataset_files(
+        staging.dataset_files(
             sidecar.write,
             tmp,
-            concat=stream.SIDECAR_COLUMNS,
+            concat=staging.SIDECAR_COLUMNS,
             fmt="voc",
             categories=dataset.categories,
             file_names=names,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import imagefiles, report, sidecar, stream
+from ... import imagefiles, report, sidecar, staging
 from ...errors import GtconvertError
 from ...fileio import safe_relative
 from ...model import Dataset
@@ -56,7 +56,7 @@ def write(
     )
 
     out = Path(path)
-    with stream.output(out, overwrite=overwrite) as tmp:  # one staged folder for all chunks when streamed
+    with staging.output(out, overwrite=overwrite) as tmp:  # a stage when streamed or sharded (staging.py)
         folder = os.path.join(tmp, "")  # label_paths are relative to the dataset folder
         upper = 2.0 if task == "pose" else 1.0  # pose rows end in visibilities 0/1/2
         for first, texts in format_labels(dataset, rows, row_start, coords, upper):  # chunk by chunk
@@ -70,17 +70,17 @@ def write(
             under="images/",
             link=link_images,
         )
-        stream.dataset_files(
+        staging.dataset_files(
             write_data_yaml, tmp, out, dataset, rel=rel, split_of=split_of, concat=("rel", "split_of")
         )
         if task == "pose":
             add_to_data_yaml(Path(tmp), dataset, rows)
         order = np.argsort(ann.image[rows], kind="stable")
         rows_sorted = rows[order]
-        stream.dataset_files(
+        staging.dataset_files(
             sidecar.write,
             tmp,
-            concat=stream.SIDECAR_COLUMNS,
+            concat=staging.SIDECAR_COLUMNS,
             fmt="yolo",
             categories=dataset.categories,
             file_names=rel,
