@@ -2,13 +2,14 @@
 
 Every writer creates its output through :func:`atomic_output`: the data goes to a temporary
 sibling and is renamed into place only when complete, so a failure leaves nothing behind and
-an existing output is replaced only with ``overwrite=True``.
+an existing output is replaced only with ``overwrite=True``. Which outputs may be written is
+:mod:`gtconvert.outputs`, the checks of file names from a dataset :mod:`gtconvert.filenames`;
+both are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import ctypes
 import errno
 import functools
@@ -17,11 +18,22 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from .errors import GtconvertError
+from .filenames import checked_relative as checked_relative
+from .filenames import first_shared_file as first_shared_file
+from .filenames import is_plainly_relative as is_plainly_relative
+from .filenames import safe_relative as safe_relative
+from .filenames import same_file_key as same_file_key
+from .filenames import would_share as would_share
+from .outputs import OURS_MARKER as OURS_MARKER
+from .outputs import check_ours as check_ours
+from .outputs import check_output as check_output
+from .outputs import mark_ours as mark_ours
+from .outputs import protected as protected
 from .reading import check_dataset_root as check_dataset_root
 from .reading import gc_paused as gc_paused
 from .reading import outside as outside
@@ -31,87 +43,11 @@ from .reading import read_text as read_text
 from .reading import read_yaml as read_yaml
 from .reading import regular_file as regular_file
 
-#: Inputs of the conversion running in this context: no output may be one or hold one.
-_protected: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar("gtconvert_inputs", default=())
-
 #: Temporaries are ``.<name>.tmp-<pid>-<random>`` (a new output being written) and
 #: ``.<name>.old-<pid>-<random>`` (a replaced output until it is deleted): the pid lets the
 #: next run tell the leftovers of a killed run from those of a run still going.
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-[^.]+$")
-_NAME_MAX = 255
 _TMP_NAME = 120  # the part of the output's name kept in its temporaries (room for the suffix)
-
-
-@contextlib.contextmanager
-def protected(*paths: str | os.PathLike | None) -> Iterator[None]:
-    """Inside the block, no output may be one of ``paths`` or a folder holding one."""
-    extra = tuple(q for p in paths if p is not None and os.fspath(p) for q in _both_forms(Path(p)))
-    token = _protected.set((*_protected.get(), *extra))
-    try:
-        yield
-    finally:
-        _protected.reset(token)
-
-
-def _both_forms(path: Path) -> tuple[Path, ...]:
-    """A path as written (absolute, the link itself) and with its links followed."""
-    return (Path(os.path.abspath(path)), path.resolve())
-
-
-def _location(target: Path) -> Path:
-    """Where an output is: its parent resolved, its own name kept (a link is replaced, not followed)."""
-    if target.name in ("", ".", ".."):
-        return target.resolve()
-    return target.parent.resolve() / target.name
-
-
-def check_output(
-    path: str | os.PathLike, *, overwrite: bool = False, inputs: tuple[str | os.PathLike | None, ...] = ()
-) -> None:
-    """Refuse an output whose writing (or replacing, with ``overwrite``) could lose data.
-
-    Refused: an empty name, a name component over 255 bytes, the current folder or one above
-    it, the file system root, the home folder, an input (or a folder holding one; the inputs
-    are ``inputs`` and those of every enclosing :func:`protected`), a parent that is not a
-    folder, and an existing output without ``overwrite`` (a dangling symlink exists too).
-    """
-    text = os.fspath(path)
-    if not text.strip():
-        raise GtconvertError("the output name is empty", fix="name an output file or folder")
-    target = Path(text)
-    too_long = [part for part in target.parts if len(os.fsencode(part)) > _NAME_MAX]
-    if too_long:
-        raise GtconvertError(
-            "a component of the output path is longer than 255 bytes", file=text, fix="use a shorter name"
-        )
-    where = _location(target)
-    fix = "name a new file or folder for the output"
-    if where == Path(where.anchor) or where == Path.home().resolve():
-        raise GtconvertError("the output is the file system root or the home folder", file=text, fix=fix)
-    if Path.cwd().resolve().is_relative_to(where):
-        raise GtconvertError("the output is the current folder or a folder above it", file=text, fix=fix)
-    for given in (
-        *_protected.get(),
-        *(q for p in inputs if p is not None and os.fspath(p) for q in _both_forms(Path(p))),
-    ):
-        if where == given:
-            raise GtconvertError(
-                "the output is also an input or another output of this conversion", file=text, fix=fix
-            )
-        if given.is_relative_to(where):
-            raise GtconvertError(f"the output folder holds an input ({given})", file=text, fix=fix)
-    if os.path.lexists(target) and not overwrite:
-        raise GtconvertError(
-            "output already exists", file=text, fix="choose another output or pass --overwrite"
-        )
-    parent = target.parent
-    for folder in (parent, *parent.parents):
-        if os.path.lexists(folder):
-            if not folder.is_dir():
-                raise GtconvertError(
-                    f"{folder} is not a folder", file=text, fix="choose an output under a folder"
-                )
-            break
 
 
 @contextlib.contextmanager
@@ -346,117 +282,6 @@ def link_or_copy(src: str | os.PathLike, dst: str | os.PathLike) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def safe_relative(name: str, *, file: str | os.PathLike | None = None, record: str | None = None) -> str:
-    """A file name from a dataset as a POSIX relative path that cannot leave the output folder.
-
-    Rejects absolute paths, Windows drive letters and ``..`` components with a clear error.
-    Backslashes are treated as separators (files from Windows machines).
-    """
-    text = str(name).replace("\\", "/")
-    if is_plainly_relative(text) and not _CONTROL.search(text) and len(text) <= _NAME_MAX // 4:
-        return text  # the common case, without building two path objects per name
-    return checked_relative(name, file=file, record=record)
-
-
-#: Control characters (NUL, newline, ...) would cut a name short or split a line-based list.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def checked_relative(name: str, *, file: str | os.PathLike | None = None, record: str | None = None) -> str:
-    """:func:`safe_relative` by the full check alone, whatever the name (the oracle of its fast path)."""
-    text = str(name).replace("\\", "/")
-    if _CONTROL.search(text):
-        raise GtconvertError(
-            f"file name {name!r} holds a control character",
-            file=file,
-            record=record,
-            fix="rename the file without newlines, tabs or NUL",
-        )
-    if any(len(os.fsencode(part)) > _NAME_MAX for part in text.split("/")):
-        raise GtconvertError(
-            f"file name {name!r} has a component longer than 255 bytes",
-            file=file,
-            record=record,
-            fix="use shorter file names",
-        )
-    windows = PureWindowsPath(str(name))
-    pure = PurePosixPath(text)
-    if pure.is_absolute() or windows.drive or ".." in pure.parts or not text.strip("/. "):
-        raise GtconvertError(
-            f"file name {name!r} escapes the output folder",
-            file=file,
-            record=record,
-            fix="use file names relative to the image folder (no '..', no absolute paths)",
-        )
-    return str(PurePosixPath(*[p for p in pure.parts if p not in ("", ".")]))
-
-
-def same_file_key(name: str) -> str:
-    """What two names share when they would be one file somewhere: equal after Unicode NFC
-    normalisation (macOS stores ``café`` as NFD) and case folding (macOS, Windows)."""
-    if name.isascii():
-        return name.casefold()
-    import unicodedata
-
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
-
-
-#: A folder gtconvert writes beside an output (MATLAB's label PNGs, --exif bake's images) holds
-#: this file, so that ``--overwrite`` replaces such a folder only when it is ours.
-OURS_MARKER = ".gtconvert-output"
-
-
-def check_ours(folder: str | os.PathLike, what: str) -> None:
-    """Refuse to write ``folder`` (``what``, for the message) when it exists and is not ours."""
-    if os.path.lexists(folder) and not os.path.isfile(os.path.join(folder, OURS_MARKER)):
-        raise GtconvertError(
-            f"{what} goes to this folder, which exists and was not written by gtconvert",
-            file=folder,
-            fix="write the output somewhere else (even --overwrite never replaces this folder)",
-        )
-
-
-def mark_ours(folder: str | os.PathLike) -> None:
-    """Mark a folder being written as ours (:func:`check_ours`)."""
-    open(os.path.join(folder, OURS_MARKER), "w").close()
-
-
-def first_shared_file(owners: Sequence[str], files: Sequence[str]) -> tuple[str, str, str, str] | None:
-    """The first two owners whose files would be one file (equal by :func:`same_file_key`), as
-    ``(earlier owner, its file, owner, file)``; None when every file is its own."""
-    keys = [same_file_key(name) for name in files]
-    if len(set(keys)) == len(keys):
-        return None
-    seen: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        j = seen.setdefault(key, i)
-        if j != i:
-            return owners[j], files[j], owners[i], files[i]
-    return None  # unreachable: some key repeats
-
-
-def would_share(file_a: str, file_b: str) -> str:
-    """How two colliding names are said: the same, or the same only on macOS/Windows."""
-    return "would share" if file_a == file_b else "differ only in case or Unicode form and would share"
-
-
-def is_plainly_relative(text: str) -> bool:
-    """True when ``text`` (``/``-separated) is already what :func:`checked_relative` returns.
-
-    Anything unusual (absolute, drive letter, empty, ``.``/``..``/hidden components, doubled or
-    trailing separators) takes the full check instead.
-    """
-    return (
-        bool(text)
-        and text[0] != "/"
-        and text[1:2] != ":"
-        and text[-1] != "/"
-        and "//" not in text
-        and "/." not in "/" + text
-        and bool(text.strip("/. "))
-    )
 
 
 def dump_json(obj: Any, path: str | os.PathLike) -> None:
