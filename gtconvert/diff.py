@@ -7,24 +7,26 @@ sides and most id pairs overlapping, IoU >= 0.5; a renumbered dataset fails that
 the rest by box IoU >= 0.5, best pairs first. A pair is *moved* when its geometry differs by more
 than ``tolerance`` pixels (or its region differs), *relabelled* when its category name differs,
 and may also have changed attributes or kind; unpaired annotations are *added* (only in B) or
-*lost* (only in A).
+*lost* (only in A). The pairing is :mod:`gtconvert.diff_pairing`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
 
 from . import geometry
+from .diff_pairing import MATCH_IOU as MATCH_IOU
+from .diff_pairing import box_iou as box_iou
+from .diff_pairing import match_boxes as match_boxes
+from .diff_pairing import match_images, pair_by_id, pair_by_iou
 from .model import Annotations, Dataset, Kind
 
 #: Coordinates closer than this (pixels) are equal: YOLO's six normalised digits round a
 #: coordinate by at most 1e-6 of the image size, 0.01 pixel on a 10,000-pixel image.
 DEFAULT_TOLERANCE = 0.01
-MATCH_IOU = 0.5
 
 _VERTEX_KINDS = (Kind.POLYGON, Kind.POLYLINE, Kind.POINT, Kind.PROJECTED_CUBOID)
 _AREA_KINDS = (Kind.POLYGON, Kind.MASK, Kind.PIXEL_REF, Kind.ROTATED_BOX)
@@ -125,11 +127,11 @@ def diff(a: Dataset, b: Dataset, *, tolerance: float = DEFAULT_TOLERANCE) -> Dat
     a_image = image_map[a.annotations.image]  # each A annotation's image row in B (-1: none)
     names_a = _category_names(a)
     names_b = _category_names(b)
-    id_pairs, matched_by = _id_pairs(a, b, a_image)
+    id_pairs, matched_by = pair_by_id(a, b, a_image)
     free_a = np.ones(len(a.annotations), dtype=bool)
     free_b = np.ones(len(b.annotations), dtype=bool)
     free_a[id_pairs[0]], free_b[id_pairs[1]] = False, False
-    iou_pairs = _iou_pairs(a, b, a_image, names_a, names_b, free_a, free_b)
+    iou_pairs = pair_by_iou(a, b, a_image, names_a, names_b, free_a, free_b)
     pa = np.concatenate([id_pairs[0], iou_pairs[0]]).astype(np.int64)
     pb = np.concatenate([id_pairs[1], iou_pairs[1]]).astype(np.int64)
     free_a[pa], free_b[pb] = False, False
@@ -185,151 +187,9 @@ def diff(a: Dataset, b: Dataset, *, tolerance: float = DEFAULT_TOLERANCE) -> Dat
     return result
 
 
-# ---- images --------------------------------------------------------------------------
-
-
-def match_images(a: Dataset, b: Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """Paired image rows: same file name, else same base name, else same stem (unique ones only)."""
-    names_a = [str(n).replace("\\", "/") for n in a.images.file_name]
-    names_b = [str(n).replace("\\", "/") for n in b.images.file_name]
-    pairs: dict[int, int] = {}
-    keys = (lambda n: n, lambda n: PurePosixPath(n).name, lambda n: PurePosixPath(n).stem)
-    for key in keys:
-        taken_b = set(pairs.values())
-        left = _unique_keys(key, names_a, set(pairs))
-        right = _unique_keys(key, names_b, taken_b)
-        for k, i in left.items():
-            if k in right:
-                pairs[i] = right[k]
-    ia = np.array(sorted(pairs), dtype=np.int64)
-    return ia, np.array([pairs[i] for i in ia.tolist()], dtype=np.int64)
-
-
-def _unique_keys(key: Any, names: list[str], skip: set[int]) -> dict[str, int]:
-    """``key(name) -> row`` for the rows not in ``skip`` whose key no other such row shares."""
-    seen: dict[str, int] = {}
-    clash: set[str] = set()
-    for i, n in enumerate(names):
-        if i in skip:
-            continue
-        k = key(n)
-        if k in seen:
-            clash.add(k)
-        seen[k] = i
-    return {k: i for k, i in seen.items() if k not in clash}
-
-
 def _category_names(ds: Dataset) -> np.ndarray:
     names = np.array([*ds.category_names(), ""], dtype=object)
     return names[ds.annotations.category] if len(ds.annotations) else np.zeros(0, dtype=object)
-
-
-# ---- pairing annotations -------------------------------------------------------------
-
-
-def match_boxes(ann: Annotations) -> np.ndarray:
-    """Boxes as ``(x0, y0, x1, y1)`` for pairing; a side of zero length is widened to 1 pixel
-    (points, vertical lines) so that its IoU is defined."""
-    x0, y0 = ann.bbox[:, 0].copy(), ann.bbox[:, 1].copy()
-    x1, y1 = x0 + ann.bbox[:, 2], y0 + ann.bbox[:, 3]
-    flat_x, flat_y = x1 - x0 <= 0, y1 - y0 <= 0
-    x0[flat_x], x1[flat_x] = x0[flat_x] - 0.5, x1[flat_x] + 0.5
-    y0[flat_y], y1[flat_y] = y0[flat_y] - 0.5, y1[flat_y] + 0.5
-    return np.stack([x0, y0, x1, y1], axis=1)
-
-
-def box_iou(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """IoU of ``(x0, y0, x1, y1)`` boxes, broadcasting: ``box_iou(p[:, None], q[None])`` is the
-    (len(p), len(q)) table, ``box_iou(p, q)`` the IoU of each pair of rows."""
-    iw = np.clip(np.minimum(p[..., 2], q[..., 2]) - np.maximum(p[..., 0], q[..., 0]), 0, None)
-    ih = np.clip(np.minimum(p[..., 3], q[..., 3]) - np.maximum(p[..., 1], q[..., 1]), 0, None)
-    inter = iw * ih
-    area_p = (p[..., 2] - p[..., 0]) * (p[..., 3] - p[..., 1])
-    area_q = (q[..., 2] - q[..., 0]) * (q[..., 3] - q[..., 1])
-    union = area_p + area_q - inter
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(union > 0, inter / union, 0.0)
-
-
-def _id_pairs(a: Dataset, b: Dataset, a_image: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], str]:
-    """Pairs with the same annotation id on the same image, when both datasets keep ids."""
-    none = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-    ids_a, ids_b = a.annotations.id, b.annotations.id
-    if not len(ids_a) or not len(ids_b):
-        return none, "iou"
-    if len(np.unique(ids_a)) < len(ids_a) or len(np.unique(ids_b)) < len(ids_b):
-        return none, "iou"
-    order_b = np.argsort(ids_b, kind="stable")
-    pos = np.clip(np.searchsorted(ids_b[order_b], ids_a), 0, len(ids_b) - 1)
-    cand_b = order_b[pos]
-    same = (ids_b[cand_b] == ids_a) & (a_image >= 0) & (b.annotations.image[cand_b] == a_image)
-    pa, pb = np.flatnonzero(same), cand_b[same]
-    if not len(pa):
-        return none, "iou"
-    iou = box_iou(match_boxes(a.annotations)[pa], match_boxes(b.annotations)[pb])
-    tags = (a.annotations.kind[pa] == Kind.TAG) & (b.annotations.kind[pb] == Kind.TAG)
-    overlapping = tags | (iou >= MATCH_IOU)
-    if np.count_nonzero(overlapping) * 2 < len(pa):  # renumbered, not the same objects
-        return none, "iou"
-    return (pa, pb), "id"
-
-
-def _iou_pairs(
-    a: Dataset,
-    b: Dataset,
-    a_image: np.ndarray,
-    names_a: np.ndarray,
-    names_b: np.ndarray,
-    free_a: np.ndarray,
-    free_b: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy pairs by IoU >= 0.5 among the unpaired rows of each image (same category first)."""
-    rows_a = np.flatnonzero(free_a & (a_image >= 0))
-    rows_b = np.flatnonzero(free_b)
-    if not len(rows_a) or not len(rows_b):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    boxes_a, boxes_b = match_boxes(a.annotations), match_boxes(b.annotations)
-    tag_a, tag_b = a.annotations.kind == Kind.TAG, b.annotations.kind == Kind.TAG
-    by_image_b = _by_image(b.annotations.image[rows_b], rows_b)
-    out_a: list[int] = []
-    out_b: list[int] = []
-    for img, cand_a in _by_image(a_image[rows_a], rows_a).items():
-        cand_b = by_image_b.get(img)
-        if cand_b is None:
-            continue
-        score = box_iou(boxes_a[cand_a][:, None], boxes_b[cand_b][None])
-        both_tags = tag_a[cand_a][:, None] & tag_b[cand_b][None, :]
-        one_tag = tag_a[cand_a][:, None] ^ tag_b[cand_b][None, :]
-        same_name = names_a[cand_a][:, None] == names_b[cand_b][None, :]
-        score = np.where(both_tags, same_name.astype(float), np.where(one_tag, 0.0, score))
-        score = score + 1e-6 * same_name  # equal overlaps: the same category wins
-        for i, j in _greedy(score):
-            out_a.append(int(cand_a[i]))
-            out_b.append(int(cand_b[j]))
-    return np.array(out_a, dtype=np.int64), np.array(out_b, dtype=np.int64)
-
-
-def _by_image(images: np.ndarray, rows: np.ndarray) -> dict[int, np.ndarray]:
-    """``rows`` grouped by their image (``images[k]`` is the image of ``rows[k]``)."""
-    order = np.argsort(images, kind="stable")
-    uniq, starts = np.unique(images[order], return_index=True)
-    bounds = [*starts.tolist(), len(order)]
-    return {img: rows[order[bounds[k] : bounds[k + 1]]] for k, img in enumerate(uniq.tolist())}
-
-
-def _greedy(score: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)`` taken best score first, each row and column once, score >= MATCH_IOU."""
-    i_idx, j_idx = np.nonzero(score >= MATCH_IOU)
-    order = np.argsort(-score[i_idx, j_idx], kind="stable")
-    used_i: set[int] = set()
-    used_j: set[int] = set()
-    out = []
-    for i, j in zip(i_idx[order].tolist(), j_idx[order].tolist()):
-        if i not in used_i and j not in used_j:
-            used_i.add(i)
-            used_j.add(j)
-            out.append((i, j))
-    return out
 
 
 # ---- comparing pairs -----------------------------------------------------------------
