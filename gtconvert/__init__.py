@@ -62,6 +62,8 @@ def convert(
     dst_format: str | None = None,
     read_options: dict[str, Any] | None = None,
     write_options: dict[str, Any] | None = None,
+    dask: Any = None,
+    shard_images: int | None = None,
     **options: Any,
 ) -> Dataset:
     """Read ``src`` and write it to ``dst``; returns the dataset that was written.
@@ -71,8 +73,13 @@ def convert(
     are checked before anything is read. A COCO file of 256 MB or more converted to YOLO or VOC
     is streamed in chunks of images (:mod:`gtconvert.stream`); the result is then a
     :class:`gtconvert.stream.Streamed` with the counts, as the dataset was never whole.
+
+    ``dask`` runs the conversion as a Dask bag over shards of ``shard_images`` images (the
+    ``dask`` extra, :mod:`gtconvert.sharded`): a ``distributed.Client``, a scheduler address,
+    ``"local"`` for a ``LocalCluster`` of this machine, or ``"processes"`` / ``"threads"``;
+    the result is then a :class:`gtconvert.sharded.Sharded` with the counts.
     """
-    from . import fileio, registry, stream
+    from . import fileio, registry, sharded, stream
 
     reader = registry.reader_for(src, src_format)
     writer = registry.writer_for(dst, dst_format)
@@ -81,6 +88,12 @@ def convert(
     write_kwargs.update(registry.route_options(write_options or {}, writer=writer)[1])
     inputs = (src, options.get("images"), read_kwargs.get("images"))
     fileio.check_output(dst, overwrite=bool(write_kwargs.get("overwrite")), inputs=inputs)
+    if dask is not None or shard_images is not None:  # shards on a Dask cluster
+        with fileio.protected(*inputs):
+            done = sharded.convert(
+                src, dst, reader, writer, read_kwargs, write_kwargs, scheduler=dask, shard_images=shard_images
+            )
+        return done  # type: ignore[return-value]  # its counts
     if stream.applies(reader, writer, src, read_kwargs, write_kwargs):  # a big COCO file, chunk by chunk
         with fileio.protected(*inputs):
             streamed = stream.convert(src, dst, writer, read_kwargs, write_kwargs)

@@ -47,6 +47,14 @@ def _count(text: str) -> int:
     return value
 
 
+def positive_count(text: str) -> int:
+    """A whole number from 1 (--shard-images)."""
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 1, not {text!r}")
+    return value
+
+
 #: The options some readers or writers accept; each goes only to the side that accepts it
 #: (:func:`gtconvert.registry.route_options`), for convert, info and validate alike.
 FORMAT_OPTIONS: dict[str, dict[str, Any]] = {

@@ -8,6 +8,7 @@ Whatever a target format cannot hold is reported with :class:`GtconvertWarning` 
 
 from __future__ import annotations
 
+import functools
 import os
 
 
@@ -38,6 +39,11 @@ class GtconvertError(Exception):
         if self.fix:
             text += f" (fix: {self.fix})"
         return text
+
+    def __reduce__(self) -> tuple:
+        # file, record and fix kept when the error crosses processes (a Dask worker's, a pool's)
+        rebuild = functools.partial(GtconvertError, file=self.file, record=self.record, fix=self.fix)
+        return rebuild, (self.message,)
 
 
 class GtconvertWarning(UserWarning):

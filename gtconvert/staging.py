@@ -57,6 +57,13 @@ class _Folder:
 STAGE_FOLDER = _Folder()
 
 
+@dataclass(frozen=True)
+class _InStage:
+    """Stands for a path inside the stage's folder in a deferred call."""
+
+    relative: str
+
+
 @dataclass
 class Deferred:
     """A dataset-wide file to write: the call's arguments, and its per-image columns in parts."""
@@ -82,11 +89,17 @@ class Stage:
             entry.parts[key].append(kwargs[key])
 
     def _kept(self, value: Any) -> Any:
-        """An argument as deferred: the folder as its placeholder, a Dataset without its rows."""
-        if isinstance(value, (str, os.PathLike)) and os.fspath(value) == os.fspath(self.folder):
-            return STAGE_FOLDER
+        """An argument as deferred: the folder and paths in it as placeholders, a Dataset without its rows."""
+        if isinstance(value, (str, os.PathLike)):
+            text, folder = os.fspath(value), os.fspath(self.folder)
+            if text == folder:
+                return STAGE_FOLDER
+            if text.startswith(os.path.join(folder, "")):
+                return _InStage(os.path.relpath(text, folder))
         if isinstance(value, Dataset):  # keep its categories and metadata, not the part's columns
-            return Dataset(Images.create([]), value.categories, Annotations.empty(), value.info, value.image_root)
+            return Dataset(
+                Images.create([]), value.categories, Annotations.empty(), value.info, value.image_root
+            )
         return value
 
     def finish(self) -> None:
@@ -95,10 +108,17 @@ class Stage:
             joined = {}
             for key in list(entry.parts):  # each column's parts freed once joined: 10 M ids are 80 MB
                 joined[key] = _joined(entry.parts.pop(key))
-            args = [self.folder if a is STAGE_FOLDER else a for a in entry.args]
-            same = {k: self.folder if v is STAGE_FOLDER else v for k, v in entry.same.items()}
+            args = [self._resolved(a) for a in entry.args]
+            same = {k: self._resolved(v) for k, v in entry.same.items()}
             fn(*args, **same, **joined)
             del joined
+
+    def _resolved(self, value: Any) -> Any:
+        if value is STAGE_FOLDER:
+            return self.folder
+        if isinstance(value, _InStage):
+            return self.folder / value.relative
+        return value
 
 
 def join(folder: Path, parts: Iterable[dict[Callable, Deferred]]) -> Stage:
@@ -108,7 +128,9 @@ def join(folder: Path, parts: Iterable[dict[Callable, Deferred]]) -> Stage:
         for fn, entry in deferred.items():
             mine = stage.deferred.get(fn)
             if mine is None:
-                stage.deferred[fn] = Deferred(entry.args, entry.same, {k: list(v) for k, v in entry.parts.items()})
+                stage.deferred[fn] = Deferred(
+                    entry.args, entry.same, {k: list(v) for k, v in entry.parts.items()}
+                )
             else:
                 for key, values in entry.parts.items():
                     mine.parts[key].extend(values)

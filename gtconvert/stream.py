@@ -53,7 +53,8 @@ CHUNK_ANNOTATIONS = 200_000
 SLICE_BYTES = 4 << 20
 _WRITERS = ("yolo", "voc")
 _ID_AND_IMAGE = operator.itemgetter("id", "image_id")
-_WHOLE_DATASET_OPTIONS = ("split", "split_by", "seed", "exif", "exif_frame")
+#: Write options that need every image at once (a streamed or sharded conversion has them in parts).
+WHOLE_DATASET_OPTIONS = ("split", "split_by", "seed", "exif", "exif_frame")
 
 
 # ---- the streamed conversion ------------------------------------------------------------------
@@ -81,7 +82,7 @@ def applies(reader: Any, writer: Any, src: str | os.PathLike, read_kwargs: dict,
         return False
     if os.path.getsize(src) < STREAM_MIN_BYTES or set(read_kwargs) - {"images"}:
         return False
-    if any(write_kwargs.get(k) is not None for k in _WHOLE_DATASET_OPTIONS):
+    if any(write_kwargs.get(k) is not None for k in WHOLE_DATASET_OPTIONS):
         return False
     return write_kwargs.get("task") != "pose"
 
@@ -242,7 +243,9 @@ class UnusualRecord(Exception):
 _READ_FAILURES = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError)
 
 
-def chunk_edges(counts: np.ndarray, max_images: int | None = None, max_annotations: int | None = None) -> list[int]:
+def chunk_edges(
+    counts: np.ndarray, max_images: int | None = None, max_annotations: int | None = None
+) -> list[int]:
     """Image rows where chunks begin (and the end): at most ``max_images`` images (default
     :data:`CHUNK_IMAGES`) and ``max_annotations`` annotations (:data:`CHUNK_ANNOTATIONS`) each,
     but never less than one image."""

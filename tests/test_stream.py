@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from part_cases import coco_doc, file_tree
 from strategies import datasets
 
 import gtconvert
@@ -32,19 +32,6 @@ TARGETS = [
     ("voc", {}),
     ("voc", {"masks": True}),
 ]
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by relative path; data.yaml's absolute ``path:`` line dropped."""
-    out = {}
-    for folder, _, files in os.walk(root):
-        for name in files:
-            p = Path(folder, name)
-            data = p.read_bytes()
-            if name == "data.yaml":
-                data = b"".join(line for line in data.splitlines(True) if not line.startswith(b"path:"))
-            out[str(p.relative_to(root))] = data
-    return out
 
 
 def _whole(src: Path, dst: Path, fmt: str, options: dict) -> list[tuple[str, int, str]]:
@@ -68,40 +55,11 @@ def _streamed(
 def _same_output(src: Path, tmp: Path, fmt: str, options: dict, mp: pytest.MonkeyPatch, **sizes: int) -> None:
     whole_events = _whole(src, tmp / "whole", fmt, options)
     done, events = _streamed(src, tmp / "streamed", fmt, options, mp, **sizes)
-    whole, streamed = _tree(tmp / "whole"), _tree(tmp / "streamed")
+    whole, streamed = file_tree(tmp / "whole"), file_tree(tmp / "streamed")
     assert sorted(streamed) == sorted(whole)
     assert [k for k in whole if whole[k] != streamed[k]] == []
     assert sorted(events) == sorted(whole_events)  # summed per code, the message says the sum
     assert done.images == len(coco.read(src).images)
-
-
-def _doc(shuffled: bool) -> dict:
-    """40 images (a few empty, some in folders), boxes, polygons, crowd RLE, objects reaching out."""
-    rng = random.Random(7)
-    images = [
-        {
-            "id": 1000 + i,
-            "file_name": f"{'sub/' if i % 7 == 0 else ''}im{i:03d}.jpg",
-            "width": 64,
-            "height": 48,
-        }
-        for i in range(40)
-    ]
-    anns = []
-    for i, im in enumerate(images):
-        for k in range(0 if i % 5 == 3 else rng.randint(1, 6)):
-            x, y = rng.uniform(-10, 60), rng.uniform(-10, 44)
-            rec = {"id": len(anns) + 1, "image_id": im["id"], "category_id": rng.choice([3, 9])}
-            rec["bbox"] = [x, y, rng.uniform(1, 20), rng.uniform(1, 20)]
-            if k % 3 == 1:
-                rec["segmentation"] = [[x, y, x + 9, y, x + 9, y + 7, x, y + 7]]
-            elif k % 5 == 4:
-                rec["segmentation"], rec["iscrowd"] = {"size": [48, 64], "counts": [100, 30, 2942]}, 1
-            anns.append(rec)
-    if shuffled:
-        rng.shuffle(anns)
-    cats = [{"id": 3, "name": "cat"}, {"id": 9, "name": "dog", "supercategory": "animal"}]
-    return {"info": {"year": 2026}, "images": images, "annotations": anns, "categories": cats}
 
 
 @pytest.mark.parametrize(("fmt", "options"), TARGETS)
@@ -117,7 +75,7 @@ def test_streamed_output_is_byte_identical(
     rows: int,
 ) -> None:
     src = tmp_path / "in.json"
-    src.write_text(json.dumps(_doc(shuffled)), encoding="utf-8")
+    src.write_text(json.dumps(coco_doc(shuffled)), encoding="utf-8")
     _same_output(src, tmp_path, fmt, options, monkeypatch, chunk=chunk, rows=rows)
 
 
@@ -151,14 +109,14 @@ def test_convert_streams_big_coco_to_yolo_and_reports_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src = tmp_path / "in.json"
-    src.write_text(json.dumps(_doc(False)), encoding="utf-8")
+    src.write_text(json.dumps(coco_doc(False)), encoding="utf-8")
     gtconvert.convert(src, tmp_path / "whole", dst_format="yolo")
     monkeypatch.setattr(stream, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(stream, "CHUNK_IMAGES", 4)
     done = gtconvert.convert(src, tmp_path / "streamed", dst_format="yolo")
     assert isinstance(done, stream.Streamed) and done.chunks == 10
     assert "streamed in 10 chunks" in repr(done)
-    assert _tree(tmp_path / "streamed") == _tree(tmp_path / "whole")
+    assert file_tree(tmp_path / "streamed") == file_tree(tmp_path / "whole")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +132,7 @@ def test_whole_dataset_options_keep_the_single_pass(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, read_options: dict, write_options: dict
 ) -> None:
     src = tmp_path / "in.json"
-    src.write_text(json.dumps(_doc(False)), encoding="utf-8")
+    src.write_text(json.dumps(coco_doc(False)), encoding="utf-8")
     monkeypatch.setattr(stream, "STREAM_MIN_BYTES", 0)
     reader, writer = registry.get("coco"), registry.get(fmt)
     assert not stream.applies(reader, writer, src, read_options, write_options)
@@ -182,7 +140,7 @@ def test_whole_dataset_options_keep_the_single_pass(
 
 
 def test_a_bad_record_in_a_late_chunk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    doc = _doc(False)
+    doc = coco_doc(False)
     doc["annotations"][-1]["bbox"] = {"x": 1}  # in the last chunk: earlier chunks are already staged
     src = tmp_path / "in.json"
     src.write_text(json.dumps(doc), encoding="utf-8")
@@ -198,7 +156,7 @@ def test_a_bad_record_in_a_late_chunk_leaves_nothing(tmp_path: Path, monkeypatch
 @pytest.mark.parametrize("bad", ["a string", {"id": 1, "category_id": 3}, {"id": "1", "image_id": 1000}])
 def test_unusual_records_are_left_to_the_whole_file_reader(tmp_path: Path, bad: object) -> None:
     """None (nothing written): the caller reads the file whole, which words the error."""
-    doc = _doc(False)
+    doc = coco_doc(False)
     doc["annotations"].append(bad)
     src = tmp_path / "in.json"
     src.write_text(json.dumps(doc), encoding="utf-8")
@@ -209,7 +167,7 @@ def test_unusual_records_are_left_to_the_whole_file_reader(tmp_path: Path, bad: 
 
 
 def test_keypoints_keep_the_single_pass_for_yolo(tmp_path: Path) -> None:
-    doc = _doc(False)
+    doc = coco_doc(False)
     doc["annotations"][5]["keypoints"] = [1, 2, 2, 3, 4, 2]  # YOLO's default task becomes pose
     src = tmp_path / "in.json"
     src.write_text(json.dumps(doc), encoding="utf-8")
@@ -224,7 +182,7 @@ def test_images_with_exif_tags_are_turned_and_copied_as_in_one_pass(
     """Chunks go through the formats' EXIF frames (registry.Format.read/write) and copy their images."""
     from PIL import Image
 
-    doc = _doc(False)
+    doc = coco_doc(False)
     doc["images"] = doc["images"][:8]
     doc["annotations"] = [a for a in doc["annotations"] if a["image_id"] < 1008]
     folder = tmp_path / "photos"
@@ -243,7 +201,7 @@ def test_images_with_exif_tags_are_turned_and_copied_as_in_one_pass(
     with Report() as streamed_rep:
         done = gtconvert.convert(src, tmp_path / "streamed", dst_format=fmt, images=str(folder))
     assert isinstance(done, stream.Streamed)
-    whole, streamed = _tree(tmp_path / "whole"), _tree(tmp_path / "streamed")
+    whole, streamed = file_tree(tmp_path / "whole"), file_tree(tmp_path / "streamed")
     assert sum(k.endswith(".jpg") for k in streamed) == 8
     assert streamed == whole
     assert sorted((e.code, e.count) for e in streamed_rep.events) == sorted(

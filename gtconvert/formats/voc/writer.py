@@ -97,7 +97,7 @@ def write(
             concat=("stems", "split_of", "segmented"),
         )
         _copy_images(dataset, names, tmp, link_images)
-        labelmap.write(tmp / labelmap.FILE, dataset.categories)
+        staging.dataset_files(labelmap.write, tmp / labelmap.FILE, dataset.categories)
         staging.dataset_files(
             sidecar.write,
             tmp,

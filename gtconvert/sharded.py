@@ -1,0 +1,292 @@
+"""A conversion run as a Dask bag over image shards: the optional ``dask`` extra.
+
+``pip install "gtconvert[dask]"``, then ``gtconvert convert big.json out --to yolo --dask local``
+(or ``--dask tcp://scheduler:8786``, or ``gtconvert.convert(..., dask=client)``). Every writer's
+per-image files depend on one image and the dataset-wide tables only, so images are the shard
+(docs/scale.md, "Beyond one machine"):
+
+1. **Plan** (here): a COCO file is planned as :mod:`gtconvert.stream` plans it (the image
+   table, the categories, the byte ranges of each shard's records), so its annotations are
+   never whole in this process; any other source is read whole and cut into datasets of its
+   images. YOLO's task is fixed here, for all shards, as a single pass would choose it.
+2. **Map** (``dask.bag``, one task per shard): each task builds its shard's dataset (reading
+   its records from the COCO file itself, on storage every worker sees) and runs **the same
+   writer** into a folder of its own inside the output's temporary folder, in a stage
+   (:mod:`gtconvert.staging`): it writes the per-image files and returns the dataset-wide files
+   deferred (with their per-image columns) and its warnings.
+3. **Reduce** (here): every shard's files are renamed into the temporary folder, in shard order
+   (a file two shards wrote is an error, never a silent replacement); the dataset-wide files
+   are written once from the shards' joined columns; the warnings are summed per code; the
+   folder is renamed into place by :func:`gtconvert.fileio.atomic_output`. The output appears
+   whole or not at all, and is byte-identical to the single-process conversion
+   (tests/test_sharded.py compares every file on a ``LocalCluster``).
+
+The options that need every image at once (``--split``, ``--split-by``, ``--seed``, ``--exif``,
+``--exif-frame``, YOLO pose) are refused with ``--dask``, as they keep the single pass when streamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import report, staging, stream
+from .errors import GtconvertError
+from .fileio import atomic_output, rename_no_replace
+from .model import Dataset
+
+#: Images per shard unless told: a shard's columns and its writer's temporaries stay small.
+SHARD_IMAGES = 10_000
+#: The formats written in shards (their writers write through :mod:`gtconvert.staging`).
+WRITERS = ("yolo", "voc")
+#: Where the shards write, inside the output's temporary folder (gone before it is renamed).
+SHARDS_FOLDER = ".gtconvert-shards"
+#: Seconds to wait for a scheduler given by its address.
+CONNECT_TIMEOUT = 30
+#: Scheduler names dask knows itself (no cluster needed).
+_DASK_SCHEDULERS = ("threads", "processes", "sync", "synchronous", "single-threaded")
+
+
+@dataclass(frozen=True)
+class Sharded:
+    """What a sharded conversion wrote."""
+
+    images: int
+    categories: int
+    annotations: int
+    shards: int
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.images} images, {self.categories} categories, {self.annotations} annotations; "
+            f"written in {self.shards} shards)"
+        )
+
+
+@dataclass
+class _Job:
+    """One shard's task: its part of the dataset, and where and how to write it."""
+
+    index: int
+    part: stream.Chunk | Dataset  # records still to read from the COCO file, or the dataset itself
+    writer: str
+    dst: str
+    write_kwargs: dict[str, Any]
+    folder: str
+
+
+@dataclass
+class _Written:
+    """What a shard's task returns: its deferred dataset-wide files and its warnings."""
+
+    index: int
+    deferred: dict
+    events: list[report.Event]
+    annotations: int
+
+
+def check_options(writer: Any, write_kwargs: dict[str, Any]) -> None:
+    """Refuse what a sharded conversion cannot do, before anything is read."""
+    if writer.name not in WRITERS:
+        raise GtconvertError(
+            f"--dask writes {' or '.join(WRITERS)}, not {writer.name}", fix="convert without --dask"
+        )
+    for key in stream.WHOLE_DATASET_OPTIONS:
+        if write_kwargs.get(key) is not None:
+            option = "--" + key.replace("_", "-")
+            raise GtconvertError(
+                f"{option} needs every image at once and cannot be sharded",
+                fix=f"convert without --dask, or without {option}",
+            )
+    if write_kwargs.get("task") == "pose":
+        raise GtconvertError("YOLO pose cannot be sharded yet", fix="convert without --dask")
+
+
+def convert(
+    src: str | os.PathLike,
+    dst: str | os.PathLike,
+    reader: Any,
+    writer: Any,
+    read_kwargs: dict[str, Any],
+    write_kwargs: dict[str, Any],
+    *,
+    scheduler: Any = None,
+    shard_images: int | None = None,
+) -> Sharded:
+    """Convert ``src`` to ``dst`` in shards of ``shard_images`` images on ``scheduler``.
+
+    ``scheduler``: a ``distributed.Client``, a scheduler address (``tcp://host:8786``),
+    ``"local"`` (a ``LocalCluster`` of this machine's cores, for this conversion), a dask
+    scheduler name (``"processes"``, ``"threads"``, ``"sync"``), or None for dask's default
+    (the active ``Client`` if there is one). The formats and options are routed and checked,
+    and the output checked, by :func:`gtconvert.convert`, which calls this.
+    """
+    check_options(writer, write_kwargs)
+    size = _shard_size(shard_images)
+    parts, write_kwargs, counts = _plan(src, reader, writer, read_kwargs, write_kwargs, size)
+    overwrite = bool(write_kwargs.get("overwrite"))
+    try:
+        with atomic_output(dst, is_dir=True, overwrite=overwrite) as tmp:
+            jobs = [
+                _Job(
+                    k,
+                    part,
+                    writer.name,
+                    os.fspath(dst),
+                    write_kwargs,
+                    os.fspath(tmp / SHARDS_FOLDER / f"{k:06d}"),
+                )
+                for k, part in enumerate(parts)
+            ]
+            written = sorted(_run(jobs, scheduler), key=lambda w: w.index)
+            _merge(tmp, [Path(j.folder) for j in jobs], dst)
+            staging.join(tmp, [w.deferred for w in written]).finish()
+    except stream.UnusualRecord:  # a value of the wrong type in a record: the whole-file reader words it
+        reader.read(src, **read_kwargs)
+        raise GtconvertError("a record could not be read", file=src, fix="convert without --dask") from None
+    staging.report_summed([e for w in written for e in w.events])
+    n_annotations = counts[1] if counts[1] is not None else sum(w.annotations for w in written)
+    return Sharded(counts[0], counts[2], n_annotations, len(jobs))
+
+
+def _shard_size(shard_images: int | None) -> int:
+    if shard_images is None:
+        return SHARD_IMAGES
+    if isinstance(shard_images, bool) or not isinstance(shard_images, int) or shard_images < 1:
+        raise GtconvertError(f"--shard-images {shard_images} is not a positive whole number")
+    return shard_images
+
+
+def _plan(
+    src: Any, reader: Any, writer: Any, read_kwargs: dict, write_kwargs: dict, size: int
+) -> tuple[list, dict, tuple[int, int | None, int]]:
+    """The shards' parts, the write options with YOLO's task fixed, and (images, annotations, categories)."""
+    if reader.name == "coco" and os.path.isfile(src) and not set(read_kwargs) - {"images"}:
+        found = stream.plan(src, read_kwargs.get("images"), writer.name, write_kwargs.get("task"))
+        if found is not None:
+            counts = (len(found.images), len(found.image_rows), len(found.categories))
+            return list(stream.chunks(found, size)), found.write_options(write_kwargs), counts
+    dataset = reader.read(src, **read_kwargs)
+    if writer.name == "yolo":
+        from .formats.yolo.rows import choose_task
+
+        write_kwargs = {**write_kwargs, "task": choose_task(dataset.annotations, write_kwargs.get("task"))}
+        check_options(writer, write_kwargs)  # a pose dataset, now that its task is known
+    counts = (len(dataset.images), len(dataset.annotations), len(dataset.categories))
+    return list(_image_ranges(dataset, size)), write_kwargs, counts
+
+
+def _image_ranges(dataset: Dataset, size: int) -> Iterator[Dataset]:
+    """``dataset`` cut into datasets of consecutive images (bounded as the streamed chunks)."""
+    order, starts = dataset.image_order()
+    edges = stream.chunk_edges(np.diff(starts), size)
+    for lo, hi in itertools.pairwise(edges):
+        ann = dataset.annotations.take(np.sort(order[starts[lo] : starts[hi]]))
+        ann.image = ann.image - lo
+        yield dataset.replace(images=dataset.images.take(np.arange(lo, hi)), annotations=ann)
+
+
+# ---- the tasks --------------------------------------------------------------------------------
+
+
+def _run(jobs: list[_Job], scheduler: Any) -> list[_Written]:
+    """Every job as one task of a dask bag, on ``scheduler``."""
+    try:
+        import dask.bag
+    except ImportError:
+        raise GtconvertError(
+            "--dask needs dask", fix='pip install "gtconvert[dask]", or convert without --dask'
+        ) from None
+    if not jobs:
+        return []
+    bag = dask.bag.from_sequence(jobs, npartitions=len(jobs)).map(write_shard)
+    with _scheduler(scheduler) as chosen:
+        return bag.compute(scheduler=chosen) if chosen is not None else bag.compute()
+
+
+@contextlib.contextmanager
+def _scheduler(scheduler: Any) -> Iterator[Any]:
+    """What ``compute(scheduler=...)`` takes for ``scheduler``; a client made here is closed after."""
+    if scheduler is None or not isinstance(scheduler, str) or scheduler in _DASK_SCHEDULERS:
+        yield scheduler
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise GtconvertError(
+            f"--dask {scheduler} needs distributed", fix='pip install "gtconvert[dask]"'
+        ) from None
+    if scheduler == "local":
+        local = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+        with local as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise GtconvertError(
+            f"cannot reach the Dask scheduler {scheduler}: {exc}",
+            fix="start it (dask scheduler), or give local, threads or processes",
+        ) from None
+    with client:
+        yield client
+
+
+def write_shard(job: _Job) -> _Written:
+    """A shard's task (on a worker): its dataset written into its folder, the rest deferred."""
+    from . import registry
+
+    folder = Path(job.folder)
+    shutil.rmtree(folder, ignore_errors=True)  # a task run again after a lost worker starts clean
+    folder.mkdir(parents=True)
+    writer = registry.get(job.writer)
+    stage = staging.Stage(folder)
+    events: list[report.Event] = []
+
+    def write() -> int:
+        part = job.part
+        if isinstance(part, stream.Chunk):
+            with open(part.path, "rb", buffering=0) as f:
+                part = stream.read_chunk(part, f.fileno())
+        with staging.staged(stage):
+            writer.write(part, job.dst, **job.write_kwargs)
+        return len(part.annotations)
+
+    n = staging.isolated(write, events)
+    return _Written(job.index, stage.deferred, events, n)
+
+
+# ---- the merge ----------------------------------------------------------------------------------
+
+
+def _merge(tmp: Path, folders: list[Path], dst: str | os.PathLike) -> None:
+    """Every shard folder's files renamed into ``tmp``, in shard order; then the shard folders removed."""
+    for folder in folders:
+        _move_tree(folder, tmp, Path(dst))
+    shutil.rmtree(tmp / SHARDS_FOLDER, ignore_errors=True)
+
+
+def _move_tree(src: Path, dst: Path, shown: Path) -> None:
+    """Move ``src``'s entries into ``dst`` (``shown`` in messages): a folder ``dst`` lacks in one
+    rename, the files of one it has one by one."""
+    for entry in os.scandir(src):
+        target = dst / entry.name
+        if entry.is_dir(follow_symlinks=False) and target.is_dir():
+            _move_tree(Path(entry.path), target, shown / entry.name)
+            continue
+        try:
+            rename_no_replace(Path(entry.path), target)
+        except GtconvertError:
+            raise GtconvertError(
+                "two shards wrote this file (two images of the dataset write the same file)",
+                file=shown / entry.name,
+                fix="convert without --dask: the single pass names both images",
+            ) from None
