@@ -51,7 +51,8 @@ def _without_suffix(name: str) -> str:
 
 
 def label_of(image: Path) -> Path:
-    """Ultralytics' rule: the last ``/images/`` of the path becomes ``/labels/``, suffix ``.txt``."""
+    """Ultralytics' rule: the last ``/images/`` of the absolute path becomes ``/labels/``, suffix
+    ``.txt``; the result keeps the spelling of ``image`` unless that folder lies above it."""
     return Path(label_of_str(str(image)))
 
 
@@ -63,9 +64,24 @@ def label_of_str(image: str, labels: str = "labels") -> str:
     """
     s = "/" + image
     k = s.rfind("/images/")
+    if k < 0 and image[:1] != "/" and _images_above(image):
+        return label_of_str(os.path.abspath(image), labels)
     if k >= 0:
         s = f"{s[:k]}/{labels}/{s[k + 8 :]}"
     return _without_suffix(s[1:]) + ".txt"
+
+
+def _images_above(relative: str) -> bool:
+    """Whether the absolute form of ``relative`` (holding no ``images`` folder) has one.
+
+    Ultralytics pairs absolute paths (``check_det_dataset`` resolves every split), so an
+    ``images`` folder above the current directory counts: ``ds/train/a.jpg`` read from
+    ``/data/images`` has its label in ``/data/labels/ds/train/``, as when read as
+    ``/data/images/ds``. Only the current directory is looked at unless the path climbs (``..``).
+    """
+    if relative.startswith(".."):
+        return "/images/" in os.path.abspath(relative)
+    return "/images/" in os.getcwd() + "/"
 
 
 def label_dir(folder: str, labels: str = "labels") -> str:

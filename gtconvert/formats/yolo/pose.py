@@ -71,11 +71,66 @@ def append_keypoints(
     return np.arange(len(rows) + 1) * width_row, np.hstack([boxes, values]).ravel()
 
 
+def flip_problem(flip: Any, k: int) -> str | None:
+    """Why ``flip`` is no usable ``flip_idx`` for K points (None when it is one).
+
+    Usable: K point numbers, a reordering of 0..K-1 (each point's left/right mirror). Ultralytics
+    stops training on another length, and flips with a wrong order silently.
+    """
+    if not isinstance(flip, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in flip):
+        return f"is not a list of point numbers ({_short(flip)})"
+    if len(flip) != k:
+        return f"has {len(flip)} entries, but kpt_shape has {k} points"
+    if sorted(flip) != list(range(k)):
+        return f"{_short(flip)} is not a reordering of the K points 0..{k - 1}"
+    return None
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, cut to 80 characters (a data.yaml value can be any size)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def flip_order(dataset: Dataset, k: int) -> list[int] | None:
-    """``flip_idx``: a category's own, else from ``left_``/``right_`` point names, else None."""
-    for c in dataset.categories:
-        if len(c.flip_idx) == k:
-            return list(c.flip_idx)
+    """``flip_idx``: a category's own, else from ``left_``/``right_`` point names, else None.
+
+    A category's unusable ``flip_idx`` (:func:`flip_problem`) is not written, and data.yaml holds
+    one order for every class: each one left out is counted in a warning.
+    """
+    own = [(c, flip_problem(c.flip_idx, k)) for c in dataset.categories if c.flip_idx]
+    good = [c for c, problem in own if problem is None]
+    if good:
+        chosen, source = list(good[0].flip_idx), f"{good[0].name!r}'s"
+    else:
+        chosen, source = _flip_from_names(dataset, k), "from the left_/right_ point names"
+    bad = [(c, problem) for c, problem in own if problem is not None]
+    if bad:
+        first, problem = bad[0]
+        written = (
+            f"data.yaml has flip_idx {chosen} ({source})"
+            if chosen
+            else "data.yaml has no flip_idx (Ultralytics then trains without left-right flips)"
+        )
+        report.warn(
+            "yolo.pose.flip_idx_not_written",
+            f"YOLO pose: flip_idx of {len(bad)} categories not written ({first.name!r}: flip_idx {problem});"
+            f" {written}",
+            len(bad),
+        )
+    others = [c for c in good if list(c.flip_idx) != chosen]
+    if others:
+        report.warn(
+            "yolo.pose.flip_idx_differs",
+            f"YOLO pose: data.yaml holds one flip_idx: {source} {chosen} is written, not the other flip_idx"
+            f" of {len(others)} categories (e.g. {others[0].name!r}: {list(others[0].flip_idx)})",
+            len(others),
+        )
+    return chosen
+
+
+def _flip_from_names(dataset: Dataset, k: int) -> list[int] | None:
+    """``flip_idx`` from ``left_*``/``right_*`` point names (None when they name no pair)."""
     names = next((c.keypoints for c in dataset.categories if len(c.keypoints) == k), None)
     if not names:
         return None
@@ -137,9 +192,18 @@ def attach_keypoints(
     ann.keypoint_start = np.arange(len(ann) + 1, dtype=np.int64) * k
 
 
-def with_flip_idx(cats: list[Category], doc: dict[str, Any] | None, k: int) -> None:
-    """Each category takes data.yaml's ``flip_idx`` when it has K entries."""
+def with_flip_idx(cats: list[Category], doc: dict[str, Any] | None, k: int, yaml_file: str | Path) -> None:
+    """Each category takes data.yaml's ``flip_idx``; an unusable one is not read, with a warning."""
     flip = (doc or {}).get("flip_idx")
-    if isinstance(flip, list) and len(flip) == k and all(isinstance(v, int) for v in flip):
-        for c in cats:
-            c.flip_idx = list(flip)
+    if flip is None or flip == []:  # Ultralytics: no flip_idx, no left-right flips
+        return
+    problem = flip_problem(flip, k)
+    if problem is not None:
+        report.warn(
+            "yolo.pose.flip_idx",
+            f"YOLO pose: {yaml_file}: flip_idx {problem}; not read (list for each of the {k} points the"
+            " number of its left/right mirror, e.g. [0, 2, 1] for nose, left_eye, right_eye; or remove it)",
+        )
+        return
+    for c in cats:
+        c.flip_idx = list(flip)

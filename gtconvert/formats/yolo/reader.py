@@ -88,7 +88,7 @@ def read(
     cats = _categories(names, side)
     if pose is not None:
         attach_keypoints(ann, raw_keypoints, pose[0], img.width, img.height)
-        with_flip_idx(cats, doc, pose[0])
+        with_flip_idx(cats, doc, pose[0], lay.described_by or root)
     return Dataset(img, cats, ann, info={"yolo": {"task": task} if task else {}}, image_root=str(image_root))
 
 
