@@ -152,3 +152,19 @@ def test_cli_convert_to_coco_loads_in_pycocotools(rel: str, tmp_path: Path) -> N
                 coco.imgs[ann["image_id"]]["width"],
             )
     json.loads(out.read_text())
+
+
+def test_reading_a_mat_file_in_a_fresh_process_prints_only_our_lines(tmp_path: Path) -> None:
+    """mat-io sets a pandas option at import that pandas 3 deprecates: the CLI showed that warning
+    as a line of its own on every first MATLAB read (the suite, which imports mat-io early, hid it)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "gt.mat"
+    bad.write_bytes(b"MATLAB 5.0 MAT-file" + b" " * 109 + b"\x00\x01IM" + b"\x0f\x00\x00\x00\xff\xff")
+    res = subprocess.run(
+        [sys.executable, "-W", "always", "-m", "gtconvert", "info", str(bad)], capture_output=True, text=True
+    )
+    assert res.returncode == 2
+    assert "infer_string" not in res.stderr
+    assert res.stderr.strip().splitlines()[0].startswith("error: "), res.stderr

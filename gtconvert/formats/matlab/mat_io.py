@@ -69,7 +69,9 @@ def _enum_code(value: Any) -> int:
 def load_variables(path: str | os.PathLike) -> dict[str, Any]:
     """All variables of a v7 / v7.3 MAT-file decoded by mat-io, its warnings kept quiet."""
     try:
-        import matio
+        with warnings.catch_warnings():  # mat-io sets a pandas option at import that pandas 3 deprecates
+            warnings.filterwarnings("ignore", message=".*future.infer_string")
+            import matio
     except ImportError:
         raise GtconvertError(
             "reading MATLAB groundTruth files needs the mat-io package", fix="pip install mat-io"
