@@ -21,8 +21,10 @@ per-image files depend on one image and the dataset-wide tables only, so images 
    whole or not at all, and is byte-identical to the single-process conversion
    (tests/test_sharded.py compares every file on a ``LocalCluster``).
 
-The options that need every image at once (``--split``, ``--split-by``, ``--seed``, ``--exif``,
-``--exif-frame``, YOLO pose) are refused with ``--dask``, as they keep the single pass when streamed.
+``--split`` is drawn here over every image, as the single pass draws it, and each shard's writer
+is given its images' share (:func:`gtconvert.staging.planned_splits`). The options that need
+every image at once (``--split-by attribute:NAME``, ``--exif``, ``--exif-frame``, YOLO pose) are
+refused with ``--dask``, as they keep the single pass when streamed.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ SHARD_IMAGES = 10_000
 WRITERS = ("yolo", "voc")
 #: Where the shards write, inside the output's temporary folder (gone before it is renamed).
 SHARDS_FOLDER = ".gtconvert-shards"
+#: Made in the shards' folder by a task that failed: the tasks not yet started skip their work.
+ABANDONED = "abandoned"
 #: Seconds to wait for a scheduler given by its address.
 CONNECT_TIMEOUT = 30
 #: Scheduler names dask knows itself (no cluster needed).
@@ -81,6 +85,15 @@ class _Job:
     dst: str
     write_kwargs: dict[str, Any]
     folder: str
+    splits: np.ndarray | None = None  # its images' splits, drawn over the whole dataset (--split)
+
+
+@dataclass
+class _Failed:
+    """What a shard's task returns when it failed (``error``), or was skipped after another failed (None)."""
+
+    index: int
+    error: BaseException | None
 
 
 @dataclass
@@ -99,15 +112,14 @@ def check_options(writer: Any, write_kwargs: dict[str, Any]) -> None:
         raise GtconvertError(
             f"--dask writes {' or '.join(WRITERS)}, not {writer.name}", fix="convert without --dask"
         )
-    for key in stream.WHOLE_DATASET_OPTIONS:
-        if write_kwargs.get(key) is not None:
-            option = "--" + key.replace("_", "-")
-            raise GtconvertError(
-                f"{option} needs every image at once and cannot be sharded",
-                fix=f"convert without --dask, or without {option}",
-            )
-    if write_kwargs.get("task") == "pose":
+    if write_kwargs.get("task") == "pose":  # its data.yaml lines are not written through the stage yet
         raise GtconvertError("YOLO pose cannot be sharded yet", fix="convert without --dask")
+    option = stream.whole_dataset_option(write_kwargs)
+    if option is not None:
+        raise GtconvertError(
+            f"{option} needs every image at once and cannot be sharded",
+            fix=f"convert without --dask, or without {option}",
+        )
 
 
 def convert(
@@ -143,10 +155,14 @@ def convert(
                     os.fspath(dst),
                     write_kwargs,
                     os.fspath(tmp / SHARDS_FOLDER / f"{k:06d}"),
+                    splits,
                 )
-                for k, part in enumerate(parts)
+                for k, (part, splits) in enumerate(parts)
             ]
-            written = sorted(_run(jobs, scheduler), key=lambda w: w.index)
+            (tmp / SHARDS_FOLDER).mkdir()
+            results = _run(jobs, scheduler)
+            _first_failure(results)
+            written = sorted((r for r in results if isinstance(r, _Written)), key=lambda w: w.index)
             _merge(tmp, [Path(j.folder) for j in jobs], dst)
             staging.join(tmp, [w.deferred for w in written]).finish()
     except stream.UnusualRecord:  # a value of the wrong type in a record: the whole-file reader words it
@@ -167,37 +183,50 @@ def _shard_size(shard_images: int | None) -> int:
 
 def _plan(
     src: Any, reader: Any, writer: Any, read_kwargs: dict, write_kwargs: dict, size: int
-) -> tuple[list, dict, tuple[int, int | None, int]]:
-    """The shards' parts, the write options with YOLO's task fixed, and (images, annotations, categories)."""
+) -> tuple[list[tuple[Any, np.ndarray | None]], dict, tuple[int, int | None, int]]:
+    """The shards' parts with their images' splits, the write options with YOLO's task fixed,
+    and (images, annotations, categories)."""
     if reader.name == "coco" and os.path.isfile(src) and not set(read_kwargs) - {"images"}:
-        found = stream.plan(src, read_kwargs.get("images"), writer.name, write_kwargs.get("task"))
+        found = stream.plan(src, read_kwargs.get("images"), writer.name, write_kwargs)
         if found is not None:
             counts = (len(found.images), len(found.image_rows), len(found.categories))
-            return list(stream.chunks(found, size)), found.write_options(write_kwargs), counts
+            parts = [(chunk, chunk.splits) for chunk in stream.chunks(found, size)]
+            return parts, found.write_options(write_kwargs), counts
     dataset = reader.read(src, **read_kwargs)
     if writer.name == "yolo":
         from .formats.yolo.rows import choose_task
 
         write_kwargs = {**write_kwargs, "task": choose_task(dataset.annotations, write_kwargs.get("task"))}
         check_options(writer, write_kwargs)  # a pose dataset, now that its task is known
+    splits = None
+    if write_kwargs.get("split") is not None:  # drawn over every image, as the single pass draws it
+        from .ops.splits import split_images
+
+        splits = split_images(
+            dataset, write_kwargs["split"], write_kwargs.get("seed"), write_kwargs.get("split_by")
+        )
     counts = (len(dataset.images), len(dataset.annotations), len(dataset.categories))
-    return list(_image_ranges(dataset, size)), write_kwargs, counts
+    parts = [
+        (part, None if splits is None else splits[lo:hi]) for part, lo, hi in _image_ranges(dataset, size)
+    ]
+    return parts, write_kwargs, counts
 
 
-def _image_ranges(dataset: Dataset, size: int) -> Iterator[Dataset]:
-    """``dataset`` cut into datasets of consecutive images (bounded as the streamed chunks)."""
+def _image_ranges(dataset: Dataset, size: int) -> Iterator[tuple[Dataset, int, int]]:
+    """``dataset`` cut into datasets of consecutive images (bounded as the streamed chunks), with
+    the range of image rows of each."""
     order, starts = dataset.image_order()
     edges = stream.chunk_edges(np.diff(starts), size)
     for lo, hi in itertools.pairwise(edges):
         ann = dataset.annotations.take(np.sort(order[starts[lo] : starts[hi]]))
         ann.image = ann.image - lo
-        yield dataset.replace(images=dataset.images.take(np.arange(lo, hi)), annotations=ann)
+        yield dataset.replace(images=dataset.images.take(np.arange(lo, hi)), annotations=ann), lo, hi
 
 
 # ---- the tasks --------------------------------------------------------------------------------
 
 
-def _run(jobs: list[_Job], scheduler: Any) -> list[_Written]:
+def _run(jobs: list[_Job], scheduler: Any) -> list[_Written | _Failed]:
     """Every job as one task of a dask bag, on ``scheduler``."""
     try:
         import dask.bag
@@ -240,28 +269,48 @@ def _scheduler(scheduler: Any) -> Iterator[Any]:
         yield client
 
 
-def write_shard(job: _Job) -> _Written:
-    """A shard's task (on a worker): its dataset written into its folder, the rest deferred."""
+def write_shard(job: _Job) -> _Written | _Failed:
+    """A shard's task (on a worker): its dataset written into its folder, the rest deferred.
+
+    It never raises: a failure is returned (and marks the conversion abandoned, so that the
+    shards not yet started return at once). Every task has then ended when ``compute`` returns,
+    so none writes into the temporary output after the client has removed it.
+    """
     from . import registry
 
     folder = Path(job.folder)
-    shutil.rmtree(folder, ignore_errors=True)  # a task run again after a lost worker starts clean
-    folder.mkdir(parents=True)
-    writer = registry.get(job.writer)
-    stage = staging.Stage(folder)
-    events: list[report.Event] = []
+    abandoned = folder.parent / ABANDONED
+    if abandoned.exists():
+        return _Failed(job.index, None)
+    try:
+        shutil.rmtree(folder, ignore_errors=True)  # a task run again after a lost worker starts clean
+        folder.mkdir(parents=True)
+        writer = registry.get(job.writer)
+        stage = staging.Stage(folder, part_splits=job.splits)
+        events: list[report.Event] = []
 
-    def write() -> int:
-        part = job.part
-        if isinstance(part, stream.Chunk):
-            with open(part.path, "rb", buffering=0) as f:
-                part = stream.read_chunk(part, f.fileno())
-        with staging.staged(stage):
-            writer.write(part, job.dst, **job.write_kwargs)
-        return len(part.annotations)
+        def write() -> int:
+            part = job.part
+            if isinstance(part, stream.Chunk):
+                with open(part.path, "rb", buffering=0) as f:
+                    part = stream.read_chunk(part, f.fileno())
+            with staging.staged(stage):
+                writer.write(part, job.dst, **job.write_kwargs)
+            return len(part.annotations)
 
-    n = staging.isolated(write, events)
+        n = staging.isolated(write, events)
+    except Exception as exc:
+        abandoned.touch()
+        shutil.rmtree(folder, ignore_errors=True)
+        return _Failed(job.index, exc)
     return _Written(job.index, stage.deferred, events, n)
+
+
+def _first_failure(results: list[_Written | _Failed]) -> None:
+    """Raise the error of the first shard that failed (in shard order), if one did."""
+    failed = [r for r in results if isinstance(r, _Failed) and r.error is not None]
+    if failed:
+        raise min(failed, key=lambda r: r.index).error  # type: ignore[misc]
 
 
 # ---- the merge ----------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ class Stage:
 
     folder: Path
     deferred: dict[Callable, Deferred] = field(default_factory=dict)
+    #: The split of each image of the part being written, drawn over the whole dataset (``--split``)
+    part_splits: np.ndarray | None = None
 
     def defer(self, fn: Callable, args: tuple, kwargs: dict[str, Any], concat: tuple[str, ...]) -> None:
         entry = self.deferred.get(fn)
@@ -156,6 +158,17 @@ def output(path: str | os.PathLike, *, overwrite: bool = False) -> contextlib.Ab
     if stage is None:
         return atomic_output(path, is_dir=True, overwrite=overwrite)
     return contextlib.nullcontext(stage.folder)
+
+
+def planned_splits(n_images: int) -> np.ndarray | None:
+    """The split of each image of the part being written, when it was drawn over the whole
+    dataset before the parts (:func:`gtconvert.ops.splits.split_images` returns it); else None."""
+    stage = _stage.get()
+    if stage is None or stage.part_splits is None:
+        return None
+    if len(stage.part_splits) != n_images:
+        raise RuntimeError(f"{len(stage.part_splits)} planned splits for a part of {n_images} images")
+    return stage.part_splits
 
 
 def dataset_files(fn: Callable[..., None], *args: Any, concat: tuple[str, ...] = (), **kwargs: Any) -> None:

@@ -23,7 +23,10 @@ The plan and the chunks are public (:func:`plan`, :func:`chunks`, :func:`read_ch
 sharded conversion (:mod:`gtconvert.sharded`) sends the chunks to other processes.
 
 The bytes are those of the single-pass write (tests/test_stream.py compares every file).
-Options that need the whole dataset at once (``--split``, ``--split-by``, the dataset options
+``--split`` is drawn in the plan over every image (and, for ``--split-by video|folder``, every
+annotation's image and category), as the single pass draws it; each chunk's writer is given its
+images' share (:func:`gtconvert.staging.planned_splits`). Options that need the whole dataset at
+once (``--split-by attribute:NAME``, ``--exif``, ``--exif-frame``, the dataset options
 ``--map``/``--keep``/``--drop``, YOLO pose) keep the single-pass path.
 """
 
@@ -53,8 +56,24 @@ CHUNK_ANNOTATIONS = 200_000
 SLICE_BYTES = 4 << 20
 _WRITERS = ("yolo", "voc")
 _ID_AND_IMAGE = operator.itemgetter("id", "image_id")
+_ID_IMAGE_AND_CATEGORY = operator.itemgetter("id", "image_id", "category_id")
 #: Write options that need every image at once (a streamed or sharded conversion has them in parts).
-WHOLE_DATASET_OPTIONS = ("split", "split_by", "seed", "exif", "exif_frame")
+WHOLE_DATASET_OPTIONS = ("exif", "exif_frame")
+#: ``--split-by`` groups drawn from the image table and each annotation's image and category
+#: (``attribute:NAME`` needs the annotations' attributes: the single pass).
+PLANNED_SPLIT_BY = (None, "video", "folder")
+
+
+def whole_dataset_option(write_kwargs: dict) -> str | None:
+    """The write option (as on the command line) that needs the whole dataset at once, if any."""
+    for key in WHOLE_DATASET_OPTIONS:
+        if write_kwargs.get(key) is not None:
+            return "--" + key.replace("_", "-")
+    if write_kwargs.get("split_by") not in PLANNED_SPLIT_BY:
+        return f"--split-by {write_kwargs['split_by']}"
+    if write_kwargs.get("task") == "pose":  # not needed at once, but its data.yaml lines are not staged yet
+        return "--task pose"
+    return None
 
 
 # ---- the streamed conversion ------------------------------------------------------------------
@@ -82,9 +101,7 @@ def applies(reader: Any, writer: Any, src: str | os.PathLike, read_kwargs: dict,
         return False
     if os.path.getsize(src) < STREAM_MIN_BYTES or set(read_kwargs) - {"images"}:
         return False
-    if any(write_kwargs.get(k) is not None for k in WHOLE_DATASET_OPTIONS):
-        return False
-    return write_kwargs.get("task") != "pose"
+    return whole_dataset_option(write_kwargs) is None
 
 
 def convert(
@@ -95,7 +112,7 @@ def convert(
     None (nothing written) when the file is not a plain COCO object of record arrays or its
     YOLO task would be pose: the caller then reads it whole, which also words every error.
     """
-    found = plan(src, read_kwargs.get("images"), writer.name, write_kwargs.get("task"))
+    found = plan(src, read_kwargs.get("images"), writer.name, write_kwargs)
     if found is None:
         return None
     write_kwargs = found.write_options(write_kwargs)
@@ -123,16 +140,19 @@ class Plan:
     annotations: jsonstream.ArraySpan | None
     image_rows: np.ndarray  # the image row of every annotation record, in file order
     task: str | None  # YOLO's task when not given (the one a single pass would choose)
+    splits: np.ndarray | None = None  # each image's split (--split), drawn over all images
 
     def write_options(self, write_kwargs: dict) -> dict:
         """``write_kwargs`` with the task a single pass would choose, when none is given."""
         return write_kwargs if self.task is None else {**write_kwargs, "task": self.task}
 
 
-def plan(path: str | os.PathLike, images: str | None, target: str, task: str | None) -> Plan | None:
-    """The plan of converting COCO ``path`` to ``target`` in parts; None when it must be read whole.
+def plan(path: str | os.PathLike, images: str | None, target: str, write_kwargs: dict) -> Plan | None:
+    """The plan of converting COCO ``path`` to ``target`` with ``write_kwargs`` in parts; None when
+    it must be read whole.
 
-    None for anything but a plain COCO object of record arrays, or a YOLO task that would be pose.
+    None for anything but a plain COCO object of record arrays, a YOLO task that would be pose,
+    or a ``--split`` that cannot be drawn (the whole-file path words the error).
     """
 
     loaded = jsonstream.load_top_level(path, ("images", "annotations"))
@@ -142,15 +162,19 @@ def plan(path: str | os.PathLike, images: str | None, target: str, task: str | N
     if not all(isinstance(doc.get(k) or [], list) for k in ("images", "annotations", "categories")):
         return None
     try:
-        return _plan_records(path, images, target, task, doc, spans)
+        found = _plan_records(path, images, target, write_kwargs, doc, spans)
     except _READ_FAILURES:
         return None
+    return found
 
 
 def _plan_records(
-    path: str | os.PathLike, images: str | None, target: str, task: str | None, doc: dict, spans: dict
+    path: str | os.PathLike, images: str | None, target: str, write_kwargs: dict, doc: dict, spans: dict
 ) -> Plan | None:
     from .formats.coco import reader
+
+    task, split_by = write_kwargs.get("task"), write_kwargs.get("split_by")
+    by_group = write_kwargs.get("split") is not None and split_by is not None
 
     with gc_paused():
         if "images" in spans:
@@ -160,60 +184,116 @@ def _plan_records(
         cats = reader.read_categories(doc.get("categories") or [], path)
         span = spans.get("annotations")
         needs_task = target == "yolo" and task is None
-        empty: tuple[np.ndarray, set[str]] = (np.zeros(0, np.int64), set())
-        scanned = _scan_annotations(path, span, img, needs_task) if span is not None else empty
+        empty = _Scanned(np.zeros(0, np.int64), set(), np.zeros(0, np.int64) if by_group else None)
+        scanned = (
+            _scan_annotations(path, span, img, cats, needs_task, by_group) if span is not None else empty
+        )
     if scanned is None or not len(img):
         return None
-    rows, kinds = scanned
+    rows, kinds = scanned.image_rows, scanned.kinds
     if target == "yolo" and task is None:
         task = "segment" if "shape" in kinds else "obb" if "rbox" in kinds else "detect"
         if "keypoints" in kinds:
             return None
     top = {k: v for k, v in doc.items() if k not in ("images", "annotations", "categories")}
     root = reader.image_root(path, img, images)  # as coco.read: absolute names made relative to it
-    return Plan(path, img, cats, {"coco": top}, root, span, rows, task if target == "yolo" else None)
+    found = Plan(path, img, cats, {"coco": top}, root, span, rows, task if target == "yolo" else None)
+    if write_kwargs.get("split") is not None:
+        found.splits = _drawn_splits(found, scanned.categories, write_kwargs)
+        if found.splits is None:
+            return None
+    return found
+
+
+def _drawn_splits(found: Plan, categories: np.ndarray | None, write_kwargs: dict) -> np.ndarray | None:
+    """Each image's split as the single pass draws it (``ops.splits.split_images`` over every
+    image, and every annotation's image and category for ``--split-by``); None on an error."""
+    from .errors import GtconvertError
+    from .model import Annotations
+    from .ops.splits import split_images
+
+    n = len(found.image_rows)
+    cats = categories if categories is not None else np.zeros(n, np.int64)
+    skeleton = Dataset(
+        found.images, found.categories, Annotations.create(image=found.image_rows, category=cats, kind=0)
+    )
+    try:
+        with report.Report():  # its warnings are the single pass's to give (none for video/folder)
+            return split_images(
+                skeleton, write_kwargs["split"], write_kwargs.get("seed"), write_kwargs.get("split_by")
+            )
+    except GtconvertError:
+        return None
+
+
+@dataclass
+class _Scanned:
+    image_rows: np.ndarray  # the image row of each annotation, in file order
+    kinds: set[str]  # which of YOLO's task-deciding shapes occur
+    categories: np.ndarray | None  # the category row of each annotation (for --split-by), or None
 
 
 def _scan_annotations(
-    path: str | os.PathLike, span: jsonstream.ArraySpan, img: Images, needs_task: bool
-) -> tuple[np.ndarray, set[str]] | None:
-    """Each annotation's image row, and (``needs_task``) which of YOLO's task-deciding shapes occur.
+    path: str | os.PathLike,
+    span: jsonstream.ArraySpan,
+    img: Images,
+    cats: list[Category],
+    needs_task: bool,
+    needs_categories: bool,
+) -> _Scanned | None:
+    """Each annotation's image row, (``needs_task``) which of YOLO's task-deciding shapes occur,
+    and (``needs_categories``) each one's category row.
 
     None for anything unusual (a record that is not an object with an ``image_id`` of a known
-    image, duplicate ids): the whole-file path then reads it and words the error.
+    image, or a ``category_id`` of a known category; duplicate ids): the whole-file path then
+    reads it and words the error.
     """
     from .formats.coco.records import check_unique
 
     n = len(span.begins)
-    ids = np.empty(n, np.int64)
-    image_ids = np.empty(n, np.int64)
+    width = 3 if needs_categories else 2
+    columns = np.empty((n, width), np.int64)
+    getter = _ID_IMAGE_AND_CATEGORY if needs_categories else _ID_AND_IMAGE
     kinds: set[str] = set()
     done = 0
     for records in jsonstream.iter_array(path, span):
         if done + len(records) > n:
             return None
         try:
-            pairs = np.array(list(map(_ID_AND_IMAGE, records)), dtype=np.int64).reshape(-1, 2)
+            columns[done : done + len(records)] = np.array(list(map(getter, records)), np.int64).reshape(
+                -1, width
+            )
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
-        ids[done : done + len(records)] = pairs[:, 0]
-        image_ids[done : done + len(records)] = pairs[:, 1]
         if needs_task and len(kinds) < 3:
             kinds |= _task_shapes(records)
         done += len(records)
     if done != n:
         return None
     try:
-        check_unique(ids, path, "annotation")
+        check_unique(columns[:, 0], path, "annotation")
     except Exception:
         return None
-    del ids
-    order = np.argsort(img.id, kind="stable")
-    pos = np.minimum(np.searchsorted(img.id[order], image_ids), max(len(img) - 1, 0))
-    if (len(img) == 0 and n) or not np.array_equal(img.id[order][pos], image_ids):
+    rows = _rows_of(columns[:, 1], img.id)
+    categories = (
+        _rows_of(columns[:, 2], np.array([c.id for c in cats], np.int64)) if needs_categories else None
+    )
+    if rows is None or (needs_categories and categories is None):
         return None
-    rows = order[pos]
-    return (rows.astype(np.int32) if len(img) < 2**31 else rows), kinds
+    return _Scanned(rows.astype(np.int32) if len(img) < 2**31 else rows, kinds, categories)
+
+
+def _rows_of(ids: np.ndarray, table: np.ndarray) -> np.ndarray | None:
+    """The row in ``table`` of each of ``ids``; None if one is not in it."""
+    if not len(ids):
+        return np.zeros(0, np.int64)
+    if not len(table):
+        return None
+    order = np.argsort(table, kind="stable")
+    pos = np.minimum(np.searchsorted(table[order], ids), len(table) - 1)
+    if not np.array_equal(table[order][pos], ids):
+        return None
+    return order[pos]
 
 
 def _task_shapes(records: list) -> set[str]:
@@ -279,6 +359,7 @@ class Chunk:
     info: dict[str, Any]
     image_root: str
     slices: list[_Slice]
+    splits: np.ndarray | None = None  # its images' splits, drawn over the whole dataset (--split)
 
 
 def chunks(plan: Plan, max_images: int | None = None, max_annotations: int | None = None) -> Iterator[Chunk]:
@@ -286,7 +367,8 @@ def chunks(plan: Plan, max_images: int | None = None, max_annotations: int | Non
     edges, reads = _chunk_reads(plan, max_images, max_annotations)
     for k, slices in enumerate(reads):
         img = plan.images.take(np.arange(edges[k], edges[k + 1]))
-        yield Chunk(plan.path, img, plan.categories, plan.info, plan.image_root, slices)
+        splits = None if plan.splits is None else plan.splits[edges[k] : edges[k + 1]]
+        yield Chunk(plan.path, img, plan.categories, plan.info, plan.image_root, slices, splits)
 
 
 def read_chunk(chunk: Chunk, fd: int) -> Dataset:
@@ -316,6 +398,7 @@ def _write_chunks(plan: Plan, stage: staging.Stage, writer: Any, dst: Any, write
     with open(plan.path, "rb", buffering=0) as f, staging.staged(stage):
         for chunk in chunks(plan):
             dataset = read_chunk(chunk, f.fileno())
+            stage.part_splits = chunk.splits
             writer.write(dataset, dst, **write_kwargs)  # the Format's: its EXIF frame, then the format's
             del dataset, chunk  # before the next chunk is read
             n += 1

@@ -33,6 +33,8 @@ TARGETS = [
     ("yolo", {"task": "obb", "crowd": "skip"}),
     ("voc", {}),
     ("voc", {"masks": True}),
+    ("yolo", {"split": {"train": 0.7, "val": 0.2, "test": 0.1}, "seed": 5}),
+    ("voc", {"split": {"train": 0.5, "val": 0.5}, "split_by": "folder"}),
 ]
 
 
@@ -90,8 +92,8 @@ def test_a_coco_file_is_read_by_the_workers(tmp_path: Path) -> None:
     src = _coco(tmp_path, shuffled=True)
     reader, writer = registry.get("coco"), registry.get("yolo")
     parts, options, counts = sharded._plan(src, reader, writer, {}, {}, 5)
-    assert all(isinstance(p, stream.Chunk) for p in parts) and len(parts) == 8
-    assert sum(len(p.images) for p in parts) == counts[0] == 40
+    assert all(isinstance(p, stream.Chunk) and splits is None for p, splits in parts) and len(parts) == 8
+    assert sum(len(p.images) for p, _ in parts) == counts[0] == 40
     assert options["task"] == "segment"  # fixed for every shard, as the single pass chooses it
 
 
@@ -138,7 +140,10 @@ def test_dask_processes_from_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["--to", "yolo", "--split", "train=0.8,val=0.2"], "--split needs every image at once"),
+        (
+            ["--to", "yolo", "--split", "train=0.8,val=0.2", "--split-by", "attribute:x"],
+            "--split-by attribute:x needs every image at once",
+        ),
         (["--to", "voc", "--exif", "bake"], "--exif needs every image at once"),
         (["--to", "coco"], "--dask writes yolo or voc, not coco"),
         (["--to", "yolo", "--task", "pose"], "YOLO pose cannot be sharded"),
@@ -194,7 +199,7 @@ def test_a_task_run_again_starts_from_an_empty_folder(tmp_path: Path) -> None:
     reader, writer = registry.get("coco"), registry.get("voc")
     parts, options, _ = sharded._plan(src, reader, writer, {}, {}, 10)
     folder = tmp_path / "shard"
-    job = sharded._Job(0, parts[0], "voc", str(tmp_path / "out"), options, str(folder))
+    job = sharded._Job(0, parts[0][0], "voc", str(tmp_path / "out"), options, str(folder))
     first = sharded.write_shard(job)
     (folder / "left-over.txt").write_text("from a lost worker")
     again = sharded.write_shard(job)
@@ -221,3 +226,24 @@ def test_an_unreachable_scheduler_is_one_error(tmp_path: Path, monkeypatch: pyte
     assert "cannot reach the Dask scheduler tcp://127.0.0.1:9" in str(err.value)
     assert "\n" not in str(err.value) and err.value.fix
     assert os.listdir(tmp_path) == ["in.json"]
+
+
+def test_after_a_failed_shard_the_others_do_no_work(tmp_path: Path) -> None:
+    """A failed task marks the conversion abandoned; a task started after it writes nothing."""
+    doc = coco_doc(False)
+    doc["annotations"][0]["bbox"] = "not a box"
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    reader, writer = registry.get("coco"), registry.get("yolo")
+    parts, options, _ = sharded._plan(src, reader, writer, {}, {}, 20)
+    shards = tmp_path / "shards"
+    jobs = [
+        sharded._Job(k, p, "yolo", str(tmp_path / "out"), options, str(shards / str(k)))
+        for k, (p, _) in enumerate(parts)
+    ]
+    failed = sharded.write_shard(jobs[0])
+    assert isinstance(failed, sharded._Failed) and "bbox must be 4 numbers" in str(failed.error)
+    assert (shards / sharded.ABANDONED).exists() and not (shards / "0").exists()
+    skipped = sharded.write_shard(jobs[1])
+    assert isinstance(skipped, sharded._Failed) and skipped.error is None
+    assert sorted(os.listdir(shards)) == [sharded.ABANDONED]

@@ -31,6 +31,9 @@ TARGETS = [
     ("yolo", {"task": "obb", "crowd": "skip"}),
     ("voc", {}),
     ("voc", {"masks": True}),
+    ("yolo", {"split": {"train": 0.7, "val": 0.2, "test": 0.1}, "seed": 5}),
+    ("voc", {"split": {"train": 0.5, "val": 0.5}, "split_by": "folder"}),
+    ("yolo", {"split": {"train": 0.8, "val": 0.2}, "split_by": "video", "seed": 2}),
 ]
 
 
@@ -122,7 +125,7 @@ def test_convert_streams_big_coco_to_yolo_and_reports_it(
 @pytest.mark.parametrize(
     ("fmt", "read_options", "write_options"),
     [
-        ("yolo", {}, {"split": {"train": 0.5, "val": 0.5}}),  # the split is drawn over all images
+        ("yolo", {}, {"split": {"train": 0.5, "val": 0.5}, "split_by": "attribute:x"}),  # needs attributes
         ("voc", {"keep": ["cat"]}, {}),  # dataset options run on the whole dataset
         ("yolo", {}, {"task": "pose"}),
         ("coco", {}, {}),
@@ -137,6 +140,8 @@ def test_whole_dataset_options_keep_the_single_pass(
     reader, writer = registry.get("coco"), registry.get(fmt)
     assert not stream.applies(reader, writer, src, read_options, write_options)
     assert stream.applies(reader, registry.get("voc"), src, {"images": "x"}, {"overwrite": True})
+    split = {"split": {"train": 0.5, "val": 0.5}, "seed": 1, "split_by": "folder"}
+    assert stream.applies(reader, registry.get("yolo"), src, {}, split)  # drawn in the plan
 
 
 def test_a_bad_record_in_a_late_chunk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,8 +36,12 @@ def split_images(
     fraction above 0 comes out empty.
     """
     from ..imagefiles import assign_splits
+    from ..staging import planned_splits
 
     n = len(dataset.images)
+    planned = planned_splits(n)  # a part of a streamed or sharded output: drawn over all its images
+    if planned is not None:
+        return planned
     if split_by is None:
         return _filled(assign_splits(n, fractions, seed), fractions, seed)
     groups = image_groups(dataset, split_by)
