@@ -215,7 +215,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    fmt, dataset = _read(args)
+    from .report import Report
+
+    with Report() as report:
+        fmt, dataset = _read(args)
+    _print_warnings(report)  # on stderr, as convert prints them; the exit code stays 0
     counts = dataset.counts()
     if args.json:
         print(json.dumps(counts, indent=2, ensure_ascii=False))
@@ -238,9 +242,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import validate
+    from .report import Report
 
-    fmt, dataset = _read(args)
-    findings = validate.check(dataset)
+    with Report() as report:
+        fmt, dataset = _read(args)
+    findings, notes = validate.reader_findings(report.events)
+    _print_warnings(Report(notes))  # what the reader repaired exactly or was asked to do
+    findings += validate.check(dataset)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:

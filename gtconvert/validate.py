@@ -2,18 +2,20 @@
 
 Each check is vectorised over the annotation columns and yields a :class:`Finding` with a
 count and the first examples, so ``gtconvert validate`` can print a short grouped summary.
+What the reader itself warned about becomes findings too (:func:`reader_findings`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from . import geometry
 from .model import Dataset, Kind
+from .report import Event
 
 
 @dataclass
@@ -238,6 +240,43 @@ def check(dataset: Dataset) -> list[Finding]:
 
     extra = [*voc_findings(dataset), *keypoint_findings(dataset), *coco_findings(dataset)]
     return [finding for c in CHECKS for finding in c(dataset)] + [Finding(*f) for f in extra]
+
+
+# Reader events that say nothing is wrong with the dataset: printed by validate as warnings
+# (stderr, as convert prints them), not findings, so they do not make the exit code 1.
+# - matlab.border_quirk: boxes on the right/bottom border stored the way Image Labeler stores
+#   them; read exactly (a known quirk of the labeller, not of this dataset).
+# - matlab.not_merged: only the first groundTruth object read, because merge=False was asked for.
+# - matlab.table_types_guessed: a table export never stores label types; nothing to fix in it.
+# - categories.merged, categories.dropped, categories.sublabels_dropped: what --map, --keep and
+#   --drop were asked to do.
+# Every other reader event (labels not found, images or pixel labels unresolved, sizes unknown,
+# values or fields not read, clipped shapes, unusable flip_idx, ignored sidecar, ...) is a
+# finding: the dataset reads other than its files say, or not wholly.
+INFORMATIONAL = frozenset({
+    "matlab.border_quirk", "matlab.not_merged", "matlab.table_types_guessed",
+    "categories.merged", "categories.dropped", "categories.sublabels_dropped",
+})  # fmt: skip
+
+
+def reader_findings(events: Iterable[Event]) -> tuple[list[Finding], list[Event]]:
+    """The reader's warning events as findings (code kept, one per code, counts summed), and
+    apart the :data:`INFORMATIONAL` events, in the order they came."""
+    by_code: dict[str, list[Event]] = {}
+    notes: list[Event] = []
+    for event in events:
+        if event.code in INFORMATIONAL:
+            notes.append(event)
+        else:
+            by_code.setdefault(event.code, []).append(event)
+    findings = []
+    for code, same in by_code.items():
+        message = same[0].message
+        if any(e.message != message for e in same):
+            message += f" (and {len(same) - 1} more warnings of this kind)"
+        examples = [x for e in same for x in e.examples][:5]
+        findings.append(Finding(code, message, sum(e.count for e in same), examples))
+    return findings, notes
 
 
 def render(findings: list[Finding], source: str) -> str:
