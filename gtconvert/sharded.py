@@ -169,8 +169,7 @@ def convert(
         reader.read(src, **read_kwargs)
         raise GtconvertError("a record could not be read", file=src, fix="convert without --dask") from None
     staging.report_summed([e for w in written for e in w.events])
-    n_annotations = counts[1] if counts[1] is not None else sum(w.annotations for w in written)
-    return Sharded(counts[0], counts[2], n_annotations, len(jobs))
+    return Sharded(counts[0], counts[2], counts[1], len(jobs))
 
 
 def _shard_size(shard_images: int | None) -> int:
@@ -183,7 +182,7 @@ def _shard_size(shard_images: int | None) -> int:
 
 def _plan(
     src: Any, reader: Any, writer: Any, read_kwargs: dict, write_kwargs: dict, size: int
-) -> tuple[list[tuple[Any, np.ndarray | None]], dict, tuple[int, int | None, int]]:
+) -> tuple[list[tuple[Any, np.ndarray | None]], dict, tuple[int, int, int]]:
     """The shards' parts with their images' splits, the write options with YOLO's task fixed,
     and (images, annotations, categories)."""
     if reader.name == "coco" and os.path.isfile(src) and not set(read_kwargs) - {"images"}:
