@@ -275,8 +275,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from .preview import write_preview
     from .report import Report
 
-    _, dataset = _read(args)
-    with Report() as report, protected(args.src, args.images):
+    with Report() as report:  # what the reader warned of is printed too
+        _, dataset = _read(args)
+    with report, protected(args.src, args.images):
         summary = write_preview(
             dataset, args.out, limit=args.limit, categories=args.category, overwrite=args.overwrite
         )

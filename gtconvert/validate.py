@@ -283,7 +283,8 @@ def render(findings: list[Finding], source: str) -> str:
     """A readable report: one block per kind of finding."""
     if not findings:
         return f"{source}: no problems found"
-    lines = [f"{source}: {sum(f.count for f in findings)} problems in {len(findings)} kinds"]
+    total, kinds = sum(f.count for f in findings), len(findings)
+    lines = [f"{source}: {total} problem{'s' * (total != 1)} of {kinds} kind{'s' * (kinds != 1)}"]
     for f in findings:
         lines.append(f"  [{f.code}] {f.message}: {f.count}")
         lines.extend(f"      e.g. {e}" for e in f.examples)

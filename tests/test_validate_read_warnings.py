@@ -44,7 +44,7 @@ def test_validate_names_the_missing_label_files(tmp_path: Path, capsys: pytest.C
     out = capsys.readouterr().out
     assert "no problems found" not in out
     assert "[yolo.no_label_files]" in out and "none of the 2 images has a label file" in out
-    assert out.splitlines()[0].endswith("2 problems in 1 kinds")
+    assert out.splitlines()[0].endswith("2 problems of 1 kind")
 
 
 def test_validate_json_holds_the_reader_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -103,3 +103,10 @@ def test_reader_findings_group_by_code_and_keep_the_informational_apart() -> Non
         "count": 3,
         "examples": ["a", "b", "c"],
     }]  # fmt: skip
+
+
+def test_preview_prints_what_the_reader_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _yolo_without_labels(tmp_path / "ds")
+    assert main(["preview", str(src), str(tmp_path / "preview")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: YOLO: none of the 2 images has a label file" in err
