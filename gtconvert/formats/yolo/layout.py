@@ -6,9 +6,10 @@
 | Darknet | Darknet, CVAT "YOLO 1.1", Datumaro ``yolo`` | ``obj.data`` ``names =`` (``obj.names``) | ``train =``, ``valid =`` lists |
 | names file | Label Studio, LabelImg, Datumaro ``yolo`` (loose) | ``obj.names`` or ``classes.txt`` | ``images/<split>/`` folders |
 
-Labels follow Ultralytics' rule everywhere (the last ``images`` folder becomes ``labels``, else
-the label lies beside its image); Datumaro's loose layout may call the label folder
-``annotations``. See docs/layouts.md.
+Labels follow Ultralytics' rule (the last ``images`` folder becomes ``labels``, else the label
+lies beside its image; Datumaro's loose layout may call the label folder ``annotations``), but
+in a Darknet layout Darknet's (beside the image, a few folders renamed inside the dataset: see
+:func:`.paths.darknet_label_of`). See docs/layouts.md.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from ...errors import GtconvertError
 from .datayaml import YAML_NAMES, load, looks_like_data_yaml
+from .paths import ULTRALYTICS, Pairing
 from .splits import NOT_LABELS, Source, yaml_sources
 
 #: Files that hold one class name a line, in the order they are looked for.
@@ -42,7 +44,7 @@ class Layout:
     doc: dict[str, Any] | None  #: data.yaml (None in the other layouts)
     names: list[str] | None  #: from a names file (None: data.yaml's, or the sidecar's)
     sources: list[Source]
-    labels: str = "labels"  #: the folder name that stands for images/ in label paths
+    pairing: Pairing = ULTRALYTICS  #: where each image's label file is
     described_by: str = ""  #: the file that says what the dataset is (for messages)
     split_from_folder: bool = field(default=False)  #: images/<split>/ names the split
 
@@ -124,7 +126,7 @@ def _folders(
 ) -> Layout:
     """``images/`` (its first folders naming splits) paired with ``labels/`` or ``annotations/``."""
     source = Source("", os.path.normpath(root / "images"), "images/")
-    return Layout(root, doc, names, [source], labels, described_by, split_from_folder=True)
+    return Layout(root, doc, names, [source], Pairing(labels), described_by, split_from_folder=True)
 
 
 def split_of_folder(rel: str) -> str:
@@ -180,7 +182,7 @@ def _darknet(config: Path) -> Layout:
         sources.append(Source(_SPLIT_OF_KEY.get(key, key), os.path.normpath(found), f"{key} = {value}"))
     if not sources:
         raise GtconvertError("obj.data names no split", file=config, fix="add train = train.txt")
-    return Layout(root, None, names, sources, described_by=str(config))
+    return Layout(root, None, names, sources, Pairing(root=str(root)), described_by=str(config))
 
 
 def parse_darknet_config(path: Path) -> dict[str, str]:

@@ -1,13 +1,19 @@
-"""Ultralytics' pairing of images and label files, in both directions.
+"""How images and label files pair, in both directions.
 
-Both directions use Ultralytics' rule: the last ``images`` folder of an image path becomes
-``labels``, the suffix ``.txt`` (so ``images/a/b.jpg`` gets ``labels/a/b.txt``, and
-``images/images/b.jpg`` gets ``images/labels/b.txt``); label files without an image are kept too.
+Writing, and reading a ``data.yaml`` or names-file layout, use Ultralytics' rule: the last
+``images`` folder of an image path becomes ``labels``, the suffix ``.txt`` (so
+``images/a/b.jpg`` gets ``labels/a/b.txt``, and ``images/images/b.jpg`` gets
+``images/labels/b.txt``). Reading a Darknet (``obj.data``) layout uses Darknet's rule
+(:func:`darknet_label_of`): the label lies beside its image, but for a few folders it renames.
+:class:`Pairing` is the rule of one layout; label files without an image are kept too.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import GtconvertError
@@ -89,10 +95,122 @@ def label_dir(folder: str, labels: str = "labels") -> str:
     return os.path.dirname(label_of_str(os.path.join(folder, "x"), labels))
 
 
-def image_of_label(label: str, labels: str = "labels") -> str:
-    """``label`` with its last ``labels`` folder called ``images``, without its suffix."""
-    s = "/" + label
-    k = s.rfind(f"/{labels}/")
-    if k >= 0:
-        s = f"{s[:k]}/images/{s[k + len(labels) + 2 :]}"
-    return _without_suffix(s[1:])
+#: The folders AlexeyAB's darknet renames in an image path to find its label file, in its order
+#: (``replace_image_to_label``, src/utils.c: the first occurrence of each, ``/`` or ``\\``); its
+#: lines renaming any ``/images/`` (or ``/raw/``) are commented out, so other folders stay.
+DARKNET_RENAMES = (
+    ("images/train2017", "labels/train2017"),
+    ("images/val2017", "labels/val2017"),
+    ("JPEGImages", "labels"),
+    ("images/train2014", "labels/train2014"),
+    ("images/val2014", "labels/val2014"),
+)
+
+
+def darknet_label_of(image: str, root: str) -> str:
+    """Darknet's label file of ``image`` in the dataset folder ``root``: beside the image, suffix
+    ``.txt``, with the folders of :data:`DARKNET_RENAMES` renamed.
+
+    The renames are made inside ``root`` only, so where the dataset sits does not matter (and
+    nothing outside it is read): ``/data/images/proj/obj/a.jpg`` of a dataset ``/data/images/proj``
+    has its label in ``/data/images/proj/obj/a.txt``, and ``VOC2007/JPEGImages/a.jpg`` in
+    ``VOC2007/labels/a.txt``. Any suffix becomes ``.txt`` (AlexeyAB's darknet knows 12 spellings,
+    ``.jpg`` ... ``.TIFF``, and fails on others; the Darknet/YOLO of Hank.ai replaces any).
+    """
+    return _without_suffix(_within(image, root, _darknet_renames)) + ".txt"
+
+
+_DARKNET_SPELT = [
+    tuple(f"{os.sep}{p.replace('/', os.sep)}{os.sep}" for p in pair) for pair in DARKNET_RENAMES
+]
+
+
+def _darknet_renames(path: str) -> str:
+    if "images" not in path and "Images" not in path:  # the common case, at once
+        return path
+    for old, new in _DARKNET_SPELT:
+        path = path.replace(old, new, 1)
+    return path
+
+
+def images_to_labels_inside(image: str, root: str, labels: str = "labels") -> str:
+    """Ultralytics' rule made inside ``root`` only: the last ``images`` folder under ``root``
+    becomes ``labels``, suffix ``.txt``; without one, the label lies beside the image."""
+
+    def rename_last(path: str) -> str:
+        k = path.rfind(f"{os.sep}images{os.sep}")
+        return path if k < 0 else f"{path[:k]}{os.sep}{labels}{os.sep}{path[k + 8 :]}"
+
+    return _without_suffix(_within(image, root, rename_last)) + ".txt"
+
+
+@functools.lru_cache(maxsize=16)
+def _normpath(root: str) -> str:
+    return os.path.normpath(root)
+
+
+def _within(path: str, root: str, change: Callable[[str], str]) -> str:
+    """``path`` with ``change`` made to its part inside ``root`` (from the separator after
+    ``root`` on, however each is spelt); a path outside ``root`` is changed whole, as Darknet
+    would change it."""
+    base, full = _normpath(root), path
+    if os.path.isabs(path) != os.path.isabs(base):
+        base, full = os.path.abspath(base), os.path.abspath(path)
+    if base == "." and path != ".." and not path.startswith(".." + os.sep):
+        return change(os.sep + path)[1:]
+    if full.startswith(base.rstrip(os.sep) + os.sep):
+        n = len(full) - len(base.rstrip(os.sep))  # the part inside: the same tail of both spellings
+        return path[:-n] + change(path[-n:])
+    return change(path) if os.path.isabs(path) else change(os.sep + path)[1:]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """The rule that pairs a layout's images with their label files.
+
+    ``root`` None: Ultralytics' rule on the whole path, ``labels`` naming the folder that stands
+    for ``images`` (Datumaro's loose layout: ``annotations``). Else a Darknet layout in the
+    dataset folder ``root``: Darknet's rule (:func:`darknet_label_of`), or with ``darknet``
+    False Ultralytics' rule inside ``root`` (:func:`images_to_labels_inside`).
+    """
+
+    labels: str = "labels"
+    root: str | None = None
+    darknet: bool = True
+
+    def label(self, image: str) -> str:
+        """The label file of ``image``."""
+        if self.root is None:
+            return label_of_str(image, self.labels)
+        if self.darknet:
+            return darknet_label_of(image, self.root)
+        return images_to_labels_inside(image, self.root, self.labels)
+
+    def places(self, image: str) -> tuple[str, ...]:
+        """Where the label of ``image`` may be: in a Darknet layout, where Darknet looks and
+        where the layout's other rule (:func:`images_to_labels_inside`) does."""
+        if self.root is None:
+            return (self.label(image),)
+        return darknet_label_of(image, self.root), images_to_labels_inside(image, self.root, self.labels)
+
+    def label_dir(self, folder: str) -> str:
+        """The folder holding the label files of the images under ``folder``."""
+        return os.path.dirname(self.label(os.path.join(folder, "x")))
+
+
+#: The pairing of data.yaml and names-file layouts, and of everything written.
+ULTRALYTICS = Pairing()
+
+
+def image_of_label(label: str, labels_folder: str, images_folder: str) -> str:
+    """The image, without its suffix, of a ``label`` found under ``labels_folder``, the label
+    folder of ``images_folder``: the same path under the image folder.
+
+    Renaming the label's last ``labels`` folder instead went wrong in a dataset kept inside a
+    folder called ``labels`` (``/x/labels/ds/train/b.txt``, beside its images, gave
+    ``/x/images/ds/train/b``, outside the dataset) and where the images' own path holds a
+    ``labels`` folder.
+    """
+    if label.startswith(labels_folder + os.sep):
+        return _without_suffix(images_folder + label[len(labels_folder) :])
+    return _without_suffix(label)

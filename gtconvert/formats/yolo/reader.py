@@ -52,7 +52,7 @@ def read(
             )
         task = "pose"
     task = task or (side or {}).get("task")
-    image_root, entries = find_entries(root, lay.sources, side, lay.labels)
+    image_root, entries = find_entries(root, lay.sources, side, lay.pairing)
     if lay.split_from_folder:
         entries = [e._replace(split=e.split or split_of_folder(e.rel)) for e in entries]
     if images is not None:

@@ -9,18 +9,20 @@ folder. Other relative lines are relative to the current directory for Ultralyti
 CVAT and Datumaro write them relative to the dataset (often with a ``data/`` prefix), so the
 first of these bases under which the list's first lines exist is used (:func:`_list_base`).
 An item that is itself an image file is that one image (Ultralytics would read it as a list).
+Each layout pairs images and labels by its own :class:`~.paths.Pairing` (Darknet's differs).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ... import imagefiles
+from ... import imagefiles, report
 from ...errors import GtconvertError
 from ...fileio import check_dataset_root, outside
-from .paths import image_of_label, label_dir, label_of_str
+from .paths import ULTRALYTICS, Pairing, image_of_label, label_dir
 
 #: data.yaml keys of splits, in order, and the split each names (Ultralytics renames
 #: ``validation`` to ``val`` when ``val`` is absent).
@@ -81,8 +83,9 @@ def is_image(path: str) -> bool:
     return 0 < dot < len(name) - 1 and name[dot:].lower() in imagefiles.IMAGE_SUFFIXES
 
 
-def listed_images(list_file: str, root: str) -> list[str]:
-    """The image paths a list file names, resolved (see the module docstring)."""
+def listed_images(list_file: str, root: str, pairing: Pairing = ULTRALYTICS) -> list[str]:
+    """The image paths a list file names, resolved (see the module docstring); ``pairing`` says
+    where a listed image's label is (a line whose image is absent but its label there counts)."""
     try:
         with open(list_file, encoding="utf-8") as f:
             # Windows-written lists separate folders with backslashes (Datumaro reads them so too)
@@ -93,7 +96,8 @@ def listed_images(list_file: str, root: str) -> list[str]:
         ) from None
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     parent = os.path.dirname(list_file)
-    base = _list_base([ln for ln in lines if not ln.startswith("./") and not os.path.isabs(ln)], parent, root)
+    relative = [ln for ln in lines if not ln.startswith("./") and not os.path.isabs(ln)]
+    base = _list_base(relative, parent, root, pairing)
     out = []
     for ln in lines:
         if os.path.isabs(ln):
@@ -119,7 +123,7 @@ def _inside(path: str, root: str, what: str, file: str) -> None:
         )
 
 
-def _list_base(relative: list[str], parent: str, root: str):
+def _list_base(relative: list[str], parent: str, root: str, pairing: Pairing):
     """How relative lines of a list are resolved: the first base under which they exist."""
     bases = [
         lambda ln: os.path.join(parent, ln),
@@ -129,7 +133,7 @@ def _list_base(relative: list[str], parent: str, root: str):
     ]
     for ln in relative[:3]:
         for base in bases:
-            if os.path.exists(base(ln)) or os.path.exists(label_of_str(base(ln))):
+            if os.path.exists(base(ln)) or _labelled(base(ln), pairing):
                 return base
     return bases[0]
 
@@ -148,9 +152,10 @@ NOT_LABELS = {"classes.txt", "readme.txt", "obj.names.txt", "notes.txt"}
 
 
 def find_entries(
-    root: Path, sources: list[Source], side: dict[str, Any] | None, labels: str = "labels"
+    root: Path, sources: list[Source], side: dict[str, Any] | None, pairing: Pairing = ULTRALYTICS
 ) -> tuple[Path, list[Entry]]:
-    """The image root and every image the sources name, with its label file and split.
+    """The image root and every image the sources name, with its label file (by ``pairing``) and
+    split.
 
     Label files without an image count too (a dataset written without its images): their
     image is named by the sidecar, else ``.jpg``. A source that names no image and no label
@@ -162,35 +167,36 @@ def find_entries(
     found: dict[str, list[str]] = {}  # train and val both "images": one walk
     for src in sources:
         if src.path not in found:
-            found[src.path] = _source_images(src, str(root))
+            found[src.path] = _source_images(src, str(root), pairing)
     per_source = [found[src.path] for src in sources]
     for src, images in zip(sources, per_source):
         for p in images:
             seen.setdefault(p, src.split if splits_known else "")
-    image_labels = [label_of_str(p, labels) for p in seen]
+    pairing = darknet_pairing(list(seen), pairing)
+    image_labels = [pairing.label(p) for p in seen]
     known = set(image_labels)
-    orphans: list[tuple[str, str]] = []
+    orphans: list[tuple[str, str, str]] = []  # label, its image without suffix, split
     walked: set[str] = set()
     for src, images in zip(sources, per_source):
         if src.path in walked:
             continue
         walked.add(src.path)
-        for lab in _orphan_labels(src, images, labels, known):
-            orphans.append((lab, src.split if splits_known else ""))
+        for lab, image in _orphan_labels(src, images, pairing, known):
+            orphans.append((lab, image, src.split if splits_known else ""))
             known.add(lab)
-        if not images and not any(o.startswith(label_dir(src.path, labels)) for o, _ in orphans):
+        if not images and not any(o.startswith(pairing.label_dir(src.path)) for o, _, _ in orphans):
             raise GtconvertError(
                 f"{src.entry} names no image and no label file (looked in {src.path})",
                 file=root,
                 fix="correct the entry, or put the images and labels where it points",
             )
     images_root = os.path.normpath(root / "images")
-    paths = list(seen) + _orphan_images(orphans, side, images_root, labels)
-    splits = list(seen.values()) + [s for _, s in orphans]
+    paths = list(seen) + _orphan_images([image for _, image, _ in orphans], side, images_root)
+    splits = list(seen.values()) + [s for _, _, s in orphans]
     under = images_root + os.sep
     base = images_root if all(p.startswith(under) for p in paths) else os.path.normpath(root)
     cut = len(base) + 1
-    all_labels = image_labels + [lab for lab, _ in orphans]
+    all_labels = image_labels + [lab for lab, _, _ in orphans]
     entries = [Entry(_relative(p, base, cut), p, lab, s) for p, lab, s in zip(paths, all_labels, splits)]
     return Path(base), entries
 
@@ -203,7 +209,7 @@ def _relative(path: str, base: str, cut: int) -> str:
     return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
-def _source_images(src: Source, root: str) -> list[str]:
+def _source_images(src: Source, root: str, pairing: Pairing) -> list[str]:
     """The image paths one split item names (a folder's images, a list's lines, one image)."""
     if os.path.isdir(src.path):
         folder = src.path
@@ -211,8 +217,8 @@ def _source_images(src: Source, root: str) -> list[str]:
     if is_image(src.path):
         return [src.path]
     if os.path.isfile(src.path):
-        listed = listed_images(src.path, root)
-        if listed and not any(os.path.exists(p) or os.path.exists(label_of_str(p)) for p in listed):
+        listed = listed_images(src.path, root, pairing)
+        if listed and not any(os.path.exists(p) or _labelled(p, pairing) for p in listed):
             raise GtconvertError(
                 f"{src.entry}: none of the {len(listed)} images it lists exists, nor its label file "
                 f"(the first: {listed[0]})",
@@ -223,11 +229,43 @@ def _source_images(src: Source, root: str) -> list[str]:
     return []
 
 
-def _orphan_labels(src: Source, images: list[str], labels: str, known: set[str]) -> list[str]:
-    """Label files under a folder source's label folder that belong to no image read."""
+def _labelled(image: str, pairing: Pairing) -> bool:
+    """Whether a label file of ``image`` exists where the layout may look for it."""
+    return any(os.path.exists(p) for p in pairing.places(image))
+
+
+def darknet_pairing(images: list[str], pairing: Pairing) -> Pairing:
+    """The pairing of a Darknet layout: Darknet's rule, unless not one image has a label file
+    where Darknet looks and some have one where the last ``images`` folder inside the dataset
+    becomes ``labels`` (Ultralytics' rule, that Darknet does not follow): then that rule, with
+    the warning ``yolo.darknet_labels_elsewhere``. Other layouts keep their ``pairing``."""
+    if pairing.root is None or not pairing.darknet or not images:
+        return pairing
+    if any(os.path.exists(pairing.label(p)) for p in images):
+        return pairing
+    inside = replace(pairing, darknet=False)
+    found = [lab for lab in map(inside.label, images) if os.path.exists(lab)]
+    if found:
+        report.warn(
+            "yolo.darknet_labels_elsewhere",
+            f"YOLO (Darknet layout): no image has a label file where Darknet looks (beside it, e.g."
+            f" {pairing.label(images[0])}); {len(found)} of the {len(images)} images have one with"
+            f" images/ -> labels/ (e.g. {found[0]}), read from there; Darknet would train on them"
+            " without objects",
+            len(found),
+        )
+        return inside
+    return pairing
+
+
+def _orphan_labels(
+    src: Source, images: list[str], pairing: Pairing, known: set[str]
+) -> list[tuple[str, str]]:
+    """Label files under a folder source's label folder that belong to no image read, each with
+    its image's path without suffix (the same path under the source's folder)."""
     if not (os.path.isdir(src.path) or not images):
         return []
-    ldir = label_dir(src.path, labels)
+    ldir = pairing.label_dir(src.path)
     if not os.path.isdir(ldir):
         return []
     found = []
@@ -238,14 +276,13 @@ def _orphan_labels(src: Source, images: list[str], labels: str, known: set[str])
                 lab = os.path.join(folder, f)
                 if lab not in known:
                     found.append(lab)
-    return sorted(found)
+    return [(lab, image_of_label(lab, ldir, src.path)) for lab in sorted(found)]
 
 
-def _orphan_images(
-    orphans: list[tuple[str, str]], side: dict[str, Any] | None, images_root: str, labels: str
-) -> list[str]:
-    """The images label files without an image belong to: named by the sidecar, else ``.jpg``."""
-    if not orphans:
+def _orphan_images(stems: list[str], side: dict[str, Any] | None, images_root: str) -> list[str]:
+    """The images of label files without an image (``stems``: their paths without suffix):
+    named by the sidecar, else ``.jpg``."""
+    if not stems:
         return []
     by_stem: dict[str, str] = {}
     if side:
@@ -254,8 +291,7 @@ def _orphan_images(
             by_stem[n[:dot] if dot > n.rfind("/") + 1 else n] = n
     out = []
     cut = len(images_root) + 1
-    for label, _ in orphans:
-        guess = image_of_label(label, labels)
+    for guess in stems:
         stem = guess[cut:] if guess.startswith(images_root + os.sep) else None
         out.append(os.path.join(images_root, by_stem[stem]) if stem in by_stem else guess + ".jpg")
     return out
