@@ -2,4 +2,5 @@
 
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # imported (as tools that walk the package do), it runs nothing
+    raise SystemExit(main())
