@@ -253,7 +253,14 @@ def _scheduler(scheduler: Any) -> Iterator[Any]:
             f"--dask {scheduler} needs distributed", fix='pip install "gtconvert[dask]"'
         ) from None
     if scheduler == "local":
-        local = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+        try:
+            local = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+        except RuntimeError as exc:  # e.g. "Nanny failed to start": a script re-run by each spawned worker
+            raise GtconvertError(
+                f"could not start a local Dask cluster ({exc})",
+                fix="in a script, call gtconvert.convert under if __name__ == '__main__': (Dask spawns "
+                "its workers, which import the script again)",
+            ) from None
         with local as cluster, Client(cluster) as client:
             yield client
         return

@@ -247,3 +247,18 @@ def test_after_a_failed_shard_the_others_do_no_work(tmp_path: Path) -> None:
     skipped = sharded.write_shard(jobs[1])
     assert isinstance(skipped, sharded._Failed) and skipped.error is None
     assert sorted(os.listdir(shards)) == [sharded.ABANDONED]
+
+
+def test_a_script_without_a_main_guard_is_told_how_to_fix_it(tmp_path: Path) -> None:
+    """Dask spawns its workers, which import the calling script again: without the guard each
+    worker would start a cluster of its own; the error says what to write instead."""
+    src = _coco(tmp_path)
+    script = tmp_path / "convert_it.py"
+    call = f"gtconvert.convert({str(src)!r}, {str(tmp_path / 'out')!r}, dst_format='yolo', dask='local')"
+    script.write_text(f"import gtconvert\n{call}\n", encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert res.returncode != 0
+    assert "under if __name__ == '__main__'" in res.stderr
+    assert not (tmp_path / "out").exists()
