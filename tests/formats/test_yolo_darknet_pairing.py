@@ -271,3 +271,14 @@ def test_orphan_label_paired_back_by_the_rule_that_found_it(tmp_path: Path) -> N
     _tree(plain, {"data.yaml": "train: images\nnames: [a]\n", "images/labels/a.jpg": ""})
     _tree(plain, {"labels/labels/a.txt": _BOX, "labels/labels/c.txt": _BOX * 3})
     assert _objects(_read_quietly(plain)) == {"labels/a.jpg": 1, "labels/c.jpg": 3}
+
+
+def test_a_split_naming_the_label_folder_finds_the_images_inside_the_dataset(tmp_path: Path) -> None:
+    # train: labels (labels beside no image): the images are in the dataset's images/, also when
+    # the dataset itself sits inside a folder called labels (never <parent>/images/...)
+    ds_dir = tmp_path / "labels" / "ds"
+    _tree(ds_dir, {"data.yaml": "train: labels\nnames: [a]\n", "images/a.jpg": "", "images/sub/b.jpg": ""})
+    _tree(ds_dir, {"labels/a.txt": _BOX, "labels/sub/b.txt": _BOX * 2})
+    ds = _read_quietly(ds_dir)
+    assert _objects(ds) == {"a.jpg": 1, "sub/b.jpg": 2}
+    assert ds.image_root == str(ds_dir / "images")

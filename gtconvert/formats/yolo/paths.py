@@ -202,15 +202,22 @@ class Pairing:
 ULTRALYTICS = Pairing()
 
 
-def image_of_label(label: str, labels_folder: str, images_folder: str) -> str:
+def image_of_label(
+    label: str, labels_folder: str, images_folder: str, root: str, labels: str = "labels"
+) -> str:
     """The image, without its suffix, of a ``label`` found under ``labels_folder``, the label
     folder of ``images_folder``: the same path under the image folder.
 
-    Renaming the label's last ``labels`` folder instead went wrong in a dataset kept inside a
-    folder called ``labels`` (``/x/labels/ds/train/b.txt``, beside its images, gave
-    ``/x/images/ds/train/b``, outside the dataset) and where the images' own path holds a
-    ``labels`` folder.
+    A label lying where its image would (the two folders one) is a split naming a label folder
+    itself (``train: labels``): when a ``labels`` folder inside the dataset ``root`` holds it,
+    the last one stands for ``images``. Renaming the last ``labels`` folder of the whole path
+    went wrong in a dataset kept inside a folder called ``labels`` (``/x/labels/ds/train/b.txt``
+    gave ``/x/images/ds/train/b``, outside the dataset) and where the images' own path holds one.
     """
+    image = label
     if label.startswith(labels_folder + os.sep):
-        return _without_suffix(images_folder + label[len(labels_folder) :])
-    return _without_suffix(label)
+        image = images_folder + label[len(labels_folder) :]
+    if labels_folder == images_folder:
+        sa, sb = f"{os.sep}{labels}{os.sep}", f"{os.sep}images{os.sep}"
+        image = _within(image, root, lambda p: sb.join(p.rsplit(sa, 1)))
+    return _without_suffix(image)

@@ -181,7 +181,7 @@ def find_entries(
         if src.path in walked:
             continue
         walked.add(src.path)
-        for lab, image in _orphan_labels(src, images, pairing, known):
+        for lab, image in _orphan_labels(src, images, pairing, known, str(root)):
             orphans.append((lab, image, src.split if splits_known else ""))
             known.add(lab)
         if not images and not any(o.startswith(pairing.label_dir(src.path)) for o, _, _ in orphans):
@@ -259,7 +259,7 @@ def darknet_pairing(images: list[str], pairing: Pairing) -> Pairing:
 
 
 def _orphan_labels(
-    src: Source, images: list[str], pairing: Pairing, known: set[str]
+    src: Source, images: list[str], pairing: Pairing, known: set[str], root: str
 ) -> list[tuple[str, str]]:
     """Label files under a folder source's label folder that belong to no image read, each with
     its image's path without suffix (the same path under the source's folder)."""
@@ -276,7 +276,7 @@ def _orphan_labels(
                 lab = os.path.join(folder, f)
                 if lab not in known:
                     found.append(lab)
-    return [(lab, image_of_label(lab, ldir, src.path)) for lab in sorted(found)]
+    return [(lab, image_of_label(lab, ldir, src.path, root, pairing.labels)) for lab in sorted(found)]
 
 
 def _orphan_images(stems: list[str], side: dict[str, Any] | None, images_root: str) -> list[str]:
