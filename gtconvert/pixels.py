@@ -40,17 +40,25 @@ def map_files(
     and images held, only a few tasks ahead of the workers. Results come in the order of
     ``jobs``. ``fn`` is sent to the workers by name: a function defined at module level.
     A progress bar (:mod:`gtconvert.progress`) counts the jobs done, named ``desc`` or after
-    ``fn``'s module (``masks writer``).
+    ``fn``'s module (``masks writer``). In a daemonic process (a Dask worker), which may not
+    start children, the jobs run in this process.
     """
     from .progress import progress
 
     n = len(jobs) if count is None else count  # type: ignore[arg-type]
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or n < min_jobs:
+    if workers < 2 or n < min_jobs or _daemonic():
         results: Iterable[Any] = (fn(*job) for job in jobs)
     else:
         results = _pooled(fn, jobs, workers, per_task)
     return list(progress(results, n, desc or _describe(fn)))
+
+
+def _daemonic() -> bool:
+    """Whether this process is daemonic (distributed's worker processes are): it cannot start a pool."""
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
 
 
 def _describe(fn: Callable[..., Any]) -> str:

@@ -76,3 +76,27 @@ def test_map_files_keeps_the_order_of_its_jobs(workers: int) -> None:
     assert made == jobs
     with pytest.raises(ValueError, match="job -1 fails"):
         pixels.map_files(_power, [*jobs, (-1, 2)], workers=workers)
+
+
+def _map_in_this_process(results: object) -> None:
+    """In a daemonic child: map_files with a pool's worth of jobs; its results, or its error."""
+    try:
+        results.put(pixels.map_files(_power, [(k, 3) for k in range(20)], workers=2, per_task=2))  # type: ignore[attr-defined]
+    except BaseException as exc:  # a pool would fail: daemonic processes may not have children
+        results.put(repr(exc))  # type: ignore[attr-defined]
+
+
+def test_map_files_in_a_daemonic_process_runs_the_jobs_itself() -> None:
+    """Distributed's workers are daemonic: no pool there, the jobs run in order in the worker."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    child = ctx.Process(target=_map_in_this_process, args=(results,), daemon=True)
+    child.start()
+    try:
+        got = results.get(timeout=120)
+    finally:
+        child.join(timeout=30)
+    assert got == [k**3 for k in range(20)]
+    assert child.exitcode == 0
