@@ -1,17 +1,23 @@
-"""Writing a masks folder: index masks with ``classes.json``, instance masks, BW masks."""
+"""Writing a masks folder: index masks with ``classes.json``, instance masks, BW masks.
+
+The writer writes through :mod:`gtconvert.staging`, so a streamed or sharded conversion can
+write it in parts: each part paints its images' PNGs into the stage's folder, and
+``classes.json`` is written once, from per-image and per-object columns joined over the parts.
+"""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 
-from ... import raster, report
+from ... import raster, report, staging
 from ...errors import GtconvertError
-from ...fileio import atomic_output, dump_json, safe_relative, same_file_key
+from ...fileio import dump_json, safe_relative, same_file_key
 from ...model import Annotations, Category, Dataset, Kind
 from ...pixels import map_files
 from ...png import write_binary_png, write_index_png
@@ -34,26 +40,52 @@ def write(
     one Image Segmenter style ``BW`` mask per image (the union of its objects).
     """
     ann = dataset.annotations
-    if instances is None:  # objects to keep: any shape a mask holds but a pixel label
-        instances = bool(np.any(~np.isin(ann.kind, [*MATLAB_ONLY, Kind.PIXEL_REF])))
-    holds = ("attributes", "extra") if instances else ()  # kept in classes.json's objects
+    object_kinds = _object_kinds(dataset)
+    # Written in parts, a part's default is its own: the whole's PNGs when the parts without
+    # objects paint nothing (true of COCO); classes.json decides from every image's object_kinds.
+    keep_objects = bool(object_kinds.any()) if instances is None else instances
+    holds = ("attributes", "extra") if keep_objects else ()  # kept in classes.json's objects
     rasterised = writable(
         ann, "masks", "masks", lacks="a mask has no such shape", keep_with="matlab or coco", holds=holds
     )
     _warn_rasterised_boxes(ann)
     values = _class_values(dataset.categories)
     sizes = _image_sizes(dataset)
-    names = _mask_names(dataset.images.file_name)
+    names, stems, shortened = _mask_names(dataset.images.file_name)
     painted = _painted_rows(dataset, rasterised)
-    with atomic_output(path, is_dir=True, overwrite=overwrite) as tmp:
+    with staging.output(path, overwrite=overwrite) as tmp:  # a stage when streamed or sharded (staging.py)
         jobs = (
-            (str(tmp), names[i], sizes[i], _objects(ann, rows, values), instances, bool(bw))
+            (str(tmp), names[i], sizes[i], _objects(ann, rows, values), keep_objects, bool(bw))
             for i, rows in enumerate(painted)
         )
         results = map_files(_write_image, jobs, len(painted))
         _warn_results(ann, rasterised, results, len(dataset.categories) > 1 and bool(bw))
-        doc = _class_map_doc(dataset, values, names, sizes, painted if instances else None)
-        dump_json(doc, Path(tmp) / CLASS_MAP)
+        staging.dataset_files(
+            write_class_map,
+            tmp,
+            categories=dataset.categories,
+            values=values,
+            instances=instances,
+            concat=CLASS_MAP_COLUMNS,
+            **_class_map_columns(dataset, values, (names, stems, shortened), sizes, painted, object_kinds),
+        )
+
+
+def default_instances(ann: Annotations) -> bool:
+    """Whether instance masks are written by default (``instances=None``): when some annotation
+    is an object a mask holds, not a pixel label (a semantic source has no objects to keep)."""
+    return bool(np.any(_is_object(ann)))
+
+
+def _is_object(ann: Annotations) -> np.ndarray:
+    return ~np.isin(ann.kind, [*MATLAB_ONLY, Kind.PIXEL_REF])
+
+
+def _object_kinds(dataset: Dataset) -> np.ndarray:
+    """Per image, whether it has an annotation :func:`default_instances` counts as an object
+    (any over the images, joined over the parts, is the whole dataset's default)."""
+    objects = _is_object(dataset.annotations)
+    return np.bincount(dataset.annotations.image[objects], minlength=len(dataset.images)) > 0
 
 
 def _painted_rows(dataset: Dataset, rasterised: np.ndarray) -> list[np.ndarray]:
@@ -120,8 +152,9 @@ def _header_size(dataset: Dataset, i: int) -> tuple[int, int]:
         ) from None
 
 
-def _mask_names(file_names: Iterable[Any]) -> list[str]:
-    """Mask file name of each image: its name without the extension, subfolders kept.
+def _mask_names(file_names: Iterable[Any]) -> tuple[list[str], list[str], np.ndarray]:
+    """Mask file name of each image: its name without the extension, subfolders kept; that stem
+    of each name; and whether the mask name is the stem of a name with an extension.
 
     Two images that differ only in their extension (``a.jpg``, ``a.png``) would collide; those
     keep their full name (``a.jpg.png``).
@@ -132,9 +165,33 @@ def _mask_names(file_names: Iterable[Any]) -> list[str]:
     for s in stems:
         seen[same_file_key(s)] = seen.get(same_file_key(s), 0) + 1
     out = [r if seen[same_file_key(s)] > 1 else s for r, s in zip(rel, stems)]
-    if len({same_file_key(o) for o in out}) != len(out):
+    _check_distinct(out)
+    shortened = np.array([o != r for o, r in zip(out, rel)], dtype=bool)
+    return out, stems, shortened
+
+
+def _check_distinct(names: list[str]) -> None:
+    if len({same_file_key(o) for o in names}) != len(names):
         raise GtconvertError("two images have the same file name", fix="give every image its own file name")
-    return out
+
+
+def _check_names_of_parts(columns: dict[str, Any]) -> None:
+    """Refuse masks named as no single pass names them: written in parts (streamed, ``--dask``),
+    an image kept its stem in its part though an image of another part shares it."""
+    stems, file_names = columns["stems"], columns["file_names"]
+    _check_distinct(file_names)
+    seen = Counter(same_file_key(s) for s in stems)
+    for i in np.flatnonzero(columns["shortened"]).tolist():
+        key = same_file_key(stems[i])
+        if seen[key] > 1:
+            j = next(k for k, s in enumerate(stems) if k != i and same_file_key(s) == key)
+            a, b = (file_names[k] for k in sorted((i, j)))
+            raise GtconvertError(
+                f"images {a!r} and {b!r} differ only in their extension and were written in "
+                "different parts (streamed or --dask): their masks would not keep their full names",
+                fix="rename one of them",
+            )
+    _check_distinct(columns["names"])
 
 
 def _write_image(
@@ -187,18 +244,69 @@ def _warn_results(
         )
 
 
-def _class_map_doc(
+#: The columns of :func:`write_class_map` with one value per image or per painted object.
+CLASS_MAP_COLUMNS = (
+    "file_names", "image_ids", "widths", "heights", "names", "stems", "shortened", "object_kinds",
+    "objects_per_image", "object_ids", "object_values", "object_iscrowd", "object_attributes",
+    "object_extra",
+)  # fmt: skip
+
+
+def _class_map_columns(
     dataset: Dataset,
     values: list[int],
-    names: list[str],
+    named: tuple[list[str], list[str], np.ndarray],
     sizes: list[tuple[int, int]],
-    instance_rows: list[np.ndarray] | None,
+    painted: list[np.ndarray],
+    object_kinds: np.ndarray,
+) -> dict[str, Any]:
+    """What ``classes.json`` says of each image and of each painted object, as plain columns
+    (a part's annotation rows mean nothing once the parts are joined)."""
+    ann, img = dataset.annotations, dataset.images
+    rows = np.concatenate([np.zeros(0, dtype=np.int64), *painted])
+    return {
+        "file_names": [str(n) for n in img.file_name.tolist()],
+        "image_ids": img.id.tolist(),
+        "widths": [w for _, w in sizes],
+        "heights": [h for h, _ in sizes],
+        "names": named[0],
+        "stems": named[1],
+        "shortened": named[2],
+        "object_kinds": object_kinds,
+        "objects_per_image": np.array([len(r) for r in painted], dtype=np.int64),
+        "object_ids": ann.id[rows],
+        "object_values": np.asarray(values, dtype=np.int64)[ann.category[rows]],
+        "object_iscrowd": ann.iscrowd[rows],
+        "object_attributes": ann.attributes[rows],
+        "object_extra": ann.extra[rows],
+    }
+
+
+def write_class_map(
+    folder: Path,
+    *,
+    categories: list[Category],
+    values: list[int],
+    instances: bool | None,
+    **columns: Any,
+) -> None:
+    """``classes.json`` into ``folder``, from the columns of :data:`CLASS_MAP_COLUMNS` (those of
+    every image, joined over the parts when written in parts). ``instances`` as given to
+    :func:`write`: None lists each image's objects when some image has an object."""
+    _check_names_of_parts(columns)
+    if instances is None:
+        instances = bool(np.any(columns["object_kinds"]))
+    doc = _class_map_doc(categories, values, columns, instances)
+    dump_json(doc, Path(folder) / CLASS_MAP)
+
+
+def _class_map_doc(
+    categories: list[Category], values: list[int], columns: dict[str, Any], instances: bool
 ) -> dict:
-    """``classes.json``: the class map, and per image its size, mask and (``instance_rows``
-    given) the instance mask of each painted object."""
-    ann = dataset.annotations
+    """``classes.json``: the class map, and per image its size, mask and (``instances``) the
+    instance mask of each painted object."""
     classes = []
-    for c, v in zip(dataset.categories, values):
+    for c, v in zip(categories, values):
         rec: dict[str, Any] = {"value": v, "id": c.id, "name": c.name}
         if c.color is not None:
             rec["color"] = [round(float(x) * 255) for x in c.color]
@@ -208,27 +316,45 @@ def _class_map_doc(
         if c.pixel_id is not None:
             rec["pixel_id"] = list(c.pixel_id)
         classes.append(rec)
+    names = columns["names"]
     images = []
-    img = dataset.images
-    for i in range(len(img)):
-        rec = {
-            "id": int(img.id[i]),
-            "file_name": str(img.file_name[i]),
-            "width": sizes[i][1],
-            "height": sizes[i][0],
-            "mask": f"{INDEX_DIR}/{names[i]}.png",
-        }
-        if instance_rows is not None:
-            rec["objects"] = [
-                {
-                    "id": int(ann.id[r]),
-                    "value": values[ann.category[r]],
-                    "file": f"{INSTANCE_DIR}/{names[i]}_{n}.png",
-                    **({"iscrowd": True} if ann.iscrowd[r] else {}),
-                    **({"attributes": ann.attributes[r]} if ann.attributes[r] is not None else {}),
-                    **({"extra": ann.extra[r]} if ann.extra[r] else {}),
-                }
-                for n, r in enumerate(instance_rows[i].tolist(), start=1)
-            ]
-        images.append(rec)
+    for i, (image_id, file_name, w, h) in enumerate(
+        zip(columns["image_ids"], columns["file_names"], columns["widths"], columns["heights"])
+    ):
+        images.append(
+            {
+                "id": image_id,
+                "file_name": file_name,
+                "width": w,
+                "height": h,
+                "mask": f"{INDEX_DIR}/{names[i]}.png",
+            }
+        )
+    if instances:
+        for rec, objects in zip(images, _objects_of_images(names, columns)):
+            rec["objects"] = objects
     return {"format": MARKER, "version": 1, "classes": classes, "images": images}
+
+
+def _objects_of_images(names: list[str], columns: dict[str, Any]) -> Iterable[list[dict]]:
+    """Each image's ``objects`` records: id, class value, instance mask and the kept fields."""
+    ids, values = columns["object_ids"].tolist(), columns["object_values"].tolist()
+    crowd, attributes, extra = (
+        columns["object_iscrowd"].tolist(),
+        columns["object_attributes"],
+        columns["object_extra"],
+    )
+    start = 0
+    for name, count in zip(names, columns["objects_per_image"].tolist()):
+        yield [
+            {
+                "id": ids[r],
+                "value": values[r],
+                "file": f"{INSTANCE_DIR}/{name}_{n}.png",
+                **({"iscrowd": True} if crowd[r] else {}),
+                **({"attributes": attributes[r]} if attributes[r] is not None else {}),
+                **({"extra": extra[r]} if extra[r] else {}),
+            }
+            for n, r in enumerate(range(start, start + count), start=1)
+        ]
+        start += count
