@@ -70,8 +70,8 @@ def convert(
 
     ``options`` go to the reader and/or the writer that accepts each, as on the command line;
     ``read_options`` and ``write_options`` go to one side only. Both formats and every option
-    are checked before anything is read. A COCO file of 256 MB or more converted to YOLO or VOC
-    is streamed in chunks of images (:mod:`gtconvert.stream`); the result is then a
+    are checked before anything is read. A COCO file of 256 MB or more converted to YOLO, VOC or
+    masks is streamed in chunks of images (:mod:`gtconvert.stream`); the result is then a
     :class:`gtconvert.stream.Streamed` with the counts, as the dataset was never whole.
 
     ``dask`` runs the conversion as a Dask bag over shards of ``shard_images`` images (the

@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--dask",
         metavar="SCHEDULER",
-        help="write YOLO or VOC in shards of images on Dask (the dask extra): a scheduler address "
+        help="write YOLO, VOC or masks in shards of images on Dask (the dask extra): a scheduler address "
         "(tcp://host:8786), local (a cluster of this machine's cores), processes or threads",
     )
     c.add_argument(

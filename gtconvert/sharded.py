@@ -8,7 +8,8 @@ per-image files depend on one image and the dataset-wide tables only, so images 
 1. **Plan** (here): a COCO file is planned as :mod:`gtconvert.stream` plans it (the image
    table, the categories, the byte ranges of each shard's records), so its annotations are
    never whole in this process; any other source is read whole and cut into datasets of its
-   images. YOLO's task is fixed here, for all shards, as a single pass would choose it.
+   images. YOLO's task (and whether masks writes instance masks) is fixed here, for all
+   shards, as a single pass would choose it.
 2. **Map** (``dask.bag``, one task per shard): each task builds its shard's dataset (reading
    its records from the COCO file itself, on storage every worker sees) and runs **the same
    writer** into a folder of its own inside the output's temporary folder, in a stage
@@ -48,7 +49,7 @@ from .model import Dataset
 #: Images per shard unless told: a shard's columns and its writer's temporaries stay small.
 SHARD_IMAGES = 10_000
 #: The formats written in shards (their writers write through :mod:`gtconvert.staging`).
-WRITERS = ("yolo", "voc")
+WRITERS = ("yolo", "voc", "masks")
 #: Where the shards write, inside the output's temporary folder (gone before it is renamed).
 SHARDS_FOLDER = ".gtconvert-shards"
 #: Made in the shards' folder by a task that failed: the tasks not yet started skip their work.
@@ -110,7 +111,8 @@ def check_options(writer: Any, write_kwargs: dict[str, Any]) -> None:
     """Refuse what a sharded conversion cannot do, before anything is read."""
     if writer.name not in WRITERS:
         raise GtconvertError(
-            f"--dask writes {' or '.join(WRITERS)}, not {writer.name}", fix="convert without --dask"
+            f"--dask writes {', '.join(WRITERS[:-1])} or {WRITERS[-1]}, not {writer.name}",
+            fix="convert without --dask",
         )
     if write_kwargs.get("task") == "pose":  # its data.yaml lines are not written through the stage yet
         raise GtconvertError("YOLO pose cannot be sharded yet", fix="convert without --dask")
@@ -191,12 +193,24 @@ def _plan(
             counts = (len(found.images), len(found.image_rows), len(found.categories))
             parts = [(chunk, chunk.splits) for chunk in stream.chunks(found, size)]
             return parts, found.write_options(write_kwargs), counts
-    dataset = reader.read(src, **read_kwargs)
+    return dataset_parts(reader.read(src, **read_kwargs), writer, write_kwargs, size)
+
+
+def dataset_parts(
+    dataset: Dataset, writer: Any, write_kwargs: dict, size: int
+) -> tuple[list[tuple[Dataset, np.ndarray | None]], dict, tuple[int, int, int]]:
+    """A dataset read whole, cut into parts of consecutive images with their splits; the write
+    options with what a part cannot decide alone fixed from the whole dataset (YOLO's task,
+    whether masks writes instance masks); and (images, annotations, categories)."""
     if writer.name == "yolo":
         from .formats.yolo.rows import choose_task
 
         write_kwargs = {**write_kwargs, "task": choose_task(dataset.annotations, write_kwargs.get("task"))}
         check_options(writer, write_kwargs)  # a pose dataset, now that its task is known
+    if writer.name == "masks" and write_kwargs.get("instances") is None:
+        from .formats.masks.writer import default_instances  # a part of pixel labels only has no objects
+
+        write_kwargs = {**write_kwargs, "instances": default_instances(dataset.annotations)}
     splits = None
     if write_kwargs.get("split") is not None:  # drawn over every image, as the single pass draws it
         from .ops.splits import split_images

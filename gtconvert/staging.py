@@ -214,11 +214,15 @@ def isolated(fn: Callable[[], _T], events: list[report.Event]) -> _T:
 
 
 def report_summed(events: list[report.Event]) -> None:
-    """One warning per code: counts summed, examples joined, the count in the message made the sum."""
+    """One warning per code: counts summed, examples joined, the count in the message made the sum.
+
+    So a part's message holds one number that adds up, its count (the writers word them so).
+    """
     by_code: dict[str, list[report.Event]] = {}
     for e in events:
         by_code.setdefault(e.code, []).append(e)
     for code, same in by_code.items():
         total, last = sum(e.count for e in same), same[-1]
         message = re.sub(rf"(?<![\d.]){last.count}(?![\d.])", str(total), last.message, count=1)
-        report.warn(code, message, total, [x for e in same for x in e.examples][:5])
+        examples = list(dict.fromkeys(x for e in same for x in e.examples))[:5]
+        report.warn(code, message, total, examples)

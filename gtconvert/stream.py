@@ -1,7 +1,7 @@
-"""Streamed conversions: a big COCO file to YOLO or Pascal VOC in chunks of images.
+"""Streamed conversions: a big COCO file to YOLO, Pascal VOC or masks in chunks of images.
 
 Read whole, 1,000,000 images / 10,000,000 boxes are ~1 GB of columns before the writer runs.
-YOLO and VOC write one file per image and never need two images at once, so a big COCO file
+YOLO, VOC and masks write files per image and never need two images at once, so a big COCO file
 is converted chunk by chunk instead (docs/scale.md):
 
 1. :mod:`gtconvert.jsonstream` finds every image and annotation record by its offsets; the
@@ -54,7 +54,7 @@ CHUNK_IMAGES = 20_000
 CHUNK_ANNOTATIONS = 200_000
 #: Bytes of annotation records parsed at a time inside a chunk.
 SLICE_BYTES = 4 << 20
-_WRITERS = ("yolo", "voc")
+_WRITERS = ("yolo", "voc", "masks")
 #: Write options that need every image at once (a streamed or sharded conversion has them in parts).
 WHOLE_DATASET_OPTIONS = ("exif", "exif_frame")
 #: ``--split-by`` groups drawn from the image table and each annotation's image and category
@@ -94,7 +94,7 @@ class Streamed:
 
 
 def applies(reader: Any, writer: Any, src: str | os.PathLike, read_kwargs: dict, write_kwargs: dict) -> bool:
-    """Whether this conversion is streamed: a big COCO file to YOLO or VOC, no whole-dataset option."""
+    """Whether this conversion is streamed: a big COCO file to YOLO, VOC or masks, no whole-dataset option."""
     if reader.name != "coco" or writer.name not in _WRITERS or not os.path.isfile(src):
         return False
     if os.path.getsize(src) < STREAM_MIN_BYTES or set(read_kwargs) - {"images"}:

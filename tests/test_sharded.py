@@ -145,7 +145,7 @@ def test_dask_processes_from_the_command_line(tmp_path: Path) -> None:
             "--split-by attribute:x needs every image at once",
         ),
         (["--to", "voc", "--exif", "bake"], "--exif needs every image at once"),
-        (["--to", "coco"], "--dask writes yolo or voc, not coco"),
+        (["--to", "coco"], "--dask writes yolo, voc or masks, not coco"),
         (["--to", "yolo", "--task", "pose"], "YOLO pose cannot be sharded"),
     ],
 )

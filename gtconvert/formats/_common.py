@@ -84,11 +84,9 @@ def warn_fields_dropped(
     if "extra" not in holds:
         keys = Counter(k for e in ann.extra.tolist() if isinstance(e, dict) for k in e)
         n = sum(1 for e in ann.extra.tolist() if e)
-        named = ", ".join(f"{k} x{c}" for k, c in keys.most_common(5))
-        report.warn(
+        report.warn(  # the keys are its examples (most frequent first), so that parts add up
             f"{code}.unknown_keys_dropped",
-            f"{label}: the unknown keys of {n} objects not written ({named}); use {KEPT_BY['extra']} "
-            "to keep them",
+            f"{label}: the unknown keys of {n} objects not written; use {KEPT_BY['extra']} to keep them",
             n,
             [k for k, _ in keys.most_common(5)],
         )
@@ -97,11 +95,10 @@ def warn_fields_dropped(
 def warn_keypoints_dropped(ann: Annotations, code: str, label: str) -> None:
     """Warn, with the counts, that the objects' keypoints are not written (the objects are)."""
     objects = int(np.count_nonzero(np.diff(ann.keypoint_start) > 0))
-    points = int(np.count_nonzero(ann.keypoints[:, 2] > 0)) if objects else 0
-    report.warn(
+    report.warn(  # one number, the count: a conversion written in parts sums it
         f"{code}.keypoints_dropped",
-        f"{label}: the keypoints of {objects} objects ({points} labelled points) not written "
-        f"({label} has no keypoints); use --to coco, --to yolo --task pose to keep them",
+        f"{label}: the keypoints of {objects} objects not written ({label} has no keypoints); "
+        "use --to coco, --to yolo --task pose to keep them",
         objects,
     )
 

@@ -32,9 +32,8 @@ Events = list[tuple[str, int, str]]
 
 @pytest.fixture
 def parts(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """Masks among the formats written in parts (until stream and sharded list it themselves)."""
-    monkeypatch.setattr(stream, "_WRITERS", (*stream._WRITERS, "masks"))
-    monkeypatch.setattr(sharded, "WRITERS", (*sharded.WRITERS, "masks"))
+    """Every COCO file streamed, however small."""
+    assert "masks" in stream._WRITERS and "masks" in sharded.WRITERS
     monkeypatch.setattr(stream, "STREAM_MIN_BYTES", 0)
     return monkeypatch
 
@@ -103,11 +102,6 @@ def test_streamed_masks_are_byte_identical(
         assert any(name.startswith("BW/") for name in file_tree(tmp_path / "streamed"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="formats._common words two counts in one message (unknown keys 'track_id x3', "
-    "keypoints '(N labelled points)'); staging.report_summed sums only the event's count",
-)
 def test_the_dropped_fields_warnings_are_summed_in_parts(tmp_path: Path, parts: pytest.MonkeyPatch) -> None:
     doc = coco_doc(False)
     for k, rec in enumerate(doc["annotations"]):
@@ -247,45 +241,27 @@ def _pixel_labels_and_boxes(tmp: Path) -> gtconvert.Dataset:
     return ds.replace(annotations=Annotations.concat([ds.annotations, boxes]))
 
 
-def _write_in_parts(ds: gtconvert.Dataset, dst: Path, size: int, options: dict) -> None:
-    """``ds`` written in parts of ``size`` consecutive images into one stage, as a sharded
-    conversion of a source read whole writes it."""
-    order, starts = ds.image_order()
+def _write_in_parts(parts: list, dst: Path, options: dict) -> None:
+    """``parts`` (datasets of consecutive images) written into one stage, as a sharded conversion
+    of a source read whole writes them."""
     writer = registry.get("masks")
     with atomic_output(dst, is_dir=True) as tmp:
         stage = staging.Stage(tmp)
         with staging.staged(stage):
-            for lo in range(0, len(ds.images), size):
-                hi = min(lo + size, len(ds.images))
-                ann = ds.annotations.take(np.sort(order[starts[lo] : starts[hi]]))
-                ann.image = ann.image - lo
-                writer.write(
-                    ds.replace(images=ds.images.take(np.arange(lo, hi)), annotations=ann), dst, **options
-                )
+            for part, _ in parts:
+                writer.write(part, dst, **options)
         stage.finish()
 
 
-@pytest.mark.parametrize(
-    "given",
-    [
-        pytest.param(
-            None,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a part of pixel labels only would write no instance masks: sharded._plan must "
-                "fix instances=default_instances(...) for every shard, as it fixes YOLO's task",
-            ),
-        ),
-        "default_instances",
-    ],
-)
-def test_parts_of_pixel_labels_only_in_a_dataset_with_objects(tmp_path: Path, given: str | None) -> None:
+def test_parts_of_pixel_labels_only_in_a_dataset_with_objects(tmp_path: Path) -> None:
+    """A part holding only pixel labels writes their instance masks when the dataset has objects:
+    sharded.dataset_parts decides ``instances`` from the whole dataset, as it fixes YOLO's task."""
     ds = _pixel_labels_and_boxes(tmp_path)
-    options = {} if given is None else {"instances": default_instances(ds.annotations)}
-    assert options in ({}, {"instances": True})
+    parts, options, _ = sharded.dataset_parts(ds, registry.get("masks"), {}, 5)
+    assert options == {"instances": default_instances(ds.annotations)} == {"instances": True}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GtconvertWarning)
         registry.get("masks").write(ds, tmp_path / "whole")
-        _write_in_parts(ds, tmp_path / "parts", 5, options)
+        _write_in_parts(parts, tmp_path / "parts", options)
     _assert_same_trees(tmp_path / "whole", tmp_path / "parts")
     assert len(list((tmp_path / "parts" / "instances").glob("*.png"))) > 10  # the pixel labels' too
