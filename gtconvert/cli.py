@@ -14,7 +14,7 @@ import sys
 import warnings
 from typing import Any, NoReturn
 
-from .cli_options import add_format_options, format_options, positive_count
+from .cli_options import add_format_options, add_shard_options, format_options
 from .terminal import GuardedStdout, StdoutGone, Terminated, catch_termination, finish, stdout_gone
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -47,18 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--to", dest="dst_format", metavar="FORMAT", help="output format (default: from the name)")
     c.add_argument("--overwrite", action="store_true", help="replace an existing output")
     c.add_argument("--report", metavar="FILE", help="save every clip, drop, merge and repair as JSON")
-    c.add_argument(
-        "--dask",
-        metavar="SCHEDULER",
-        help="write YOLO, VOC or masks in shards of images on Dask (the dask extra): a scheduler address "
-        "(tcp://host:8786), local (a cluster of this machine's cores), processes or threads",
-    )
-    c.add_argument(
-        "--shard-images",
-        type=positive_count,
-        metavar="N",
-        help="images per shard with --dask (default: 10000)",
-    )
+    add_shard_options(c)
     add_format_options(c)
 
     i = sub.add_parser("info", help="summarise a dataset: images, annotations by kind and category")

@@ -114,6 +114,22 @@ def add_format_options(p: argparse.ArgumentParser) -> None:
         g.add_argument(flag, default=None, **spec)  # None: not given, so routed nowhere
 
 
+def add_shard_options(p: argparse.ArgumentParser) -> None:
+    """``convert``'s options of a conversion run as Dask shards (:mod:`gtconvert.sharded`)."""
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="write YOLO, VOC or masks in shards of images on Dask (the dask extra): a scheduler "
+        "address (tcp://host:8786), local (a cluster of this machine's cores), processes or threads",
+    )
+    p.add_argument(
+        "--shard-images",
+        type=positive_count,
+        metavar="N",
+        help="images per shard with --dask (default: 10000)",
+    )
+
+
 def format_options(args: argparse.Namespace) -> dict[str, Any]:
     """The format options as keyword arguments; those not given are None."""
     dests = (flag[2:].replace("-", "_") for flag in FORMAT_OPTIONS)
