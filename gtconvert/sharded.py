@@ -145,33 +145,44 @@ def convert(
     """
     check_options(writer, write_kwargs)
     size = _shard_size(shard_images)
-    parts, write_kwargs, counts = _plan(src, reader, writer, read_kwargs, write_kwargs, size)
-    overwrite = bool(write_kwargs.get("overwrite"))
-    try:
-        with atomic_output(dst, is_dir=True, overwrite=overwrite) as tmp:
-            jobs = [
-                _Job(
-                    k,
-                    part,
-                    writer.name,
-                    os.fspath(dst),
-                    write_kwargs,
-                    os.fspath(tmp / SHARDS_FOLDER / f"{k:06d}"),
-                    splits,
-                )
-                for k, (part, splits) in enumerate(parts)
-            ]
-            (tmp / SHARDS_FOLDER).mkdir()
-            results = _run(jobs, scheduler)
-            _first_failure(results)
-            written = sorted((r for r in results if isinstance(r, _Written)), key=lambda w: w.index)
-            _merge(tmp, [Path(j.folder) for j in jobs], dst)
-            staging.join(tmp, [w.deferred for w in written]).finish()
-    except stream.UnusualRecord:  # a value of the wrong type in a record: the whole-file reader words it
-        reader.read(src, **read_kwargs)
-        raise GtconvertError("a record could not be read", file=src, fix="convert without --dask") from None
+    with _scheduler(scheduler) as chosen:  # reached (or started) before anything is read
+        parts, write_kwargs, counts = _plan(src, reader, writer, read_kwargs, write_kwargs, size)
+        try:
+            written = _write(parts, dst, writer.name, write_kwargs, chosen)
+        except stream.UnusualRecord:  # a value of the wrong type in a record: the whole-file reader words it
+            reader.read(src, **read_kwargs)
+            raise GtconvertError(
+                "a record could not be read", file=src, fix="convert without --dask"
+            ) from None
     staging.report_summed([e for w in written for e in w.events])
-    return Sharded(counts[0], counts[2], counts[1], len(jobs))
+    return Sharded(counts[0], counts[2], counts[1], len(parts))
+
+
+def _write(
+    parts: list, dst: str | os.PathLike, writer: str, write_kwargs: dict, scheduler: Any
+) -> list[_Written]:
+    """Every part written by its task into the output's temporary folder, merged, the
+    dataset-wide files written, the folder renamed into place; what each task returned."""
+    with atomic_output(dst, is_dir=True, overwrite=bool(write_kwargs.get("overwrite"))) as tmp:
+        jobs = [
+            _Job(
+                k,
+                part,
+                writer,
+                os.fspath(dst),
+                write_kwargs,
+                os.fspath(tmp / SHARDS_FOLDER / f"{k:06d}"),
+                splits,
+            )
+            for k, (part, splits) in enumerate(parts)
+        ]
+        (tmp / SHARDS_FOLDER).mkdir()
+        results = _run(jobs, scheduler)
+        _first_failure(results)
+        written = sorted((r for r in results if isinstance(r, _Written)), key=lambda w: w.index)
+        _merge(tmp, [Path(j.folder) for j in jobs], dst)
+        staging.join(tmp, [w.deferred for w in written]).finish()
+    return written
 
 
 def _shard_size(shard_images: int | None) -> int:
@@ -240,23 +251,24 @@ def _image_ranges(dataset: Dataset, size: int) -> Iterator[tuple[Dataset, int, i
 
 
 def _run(jobs: list[_Job], scheduler: Any) -> list[_Written | _Failed]:
-    """Every job as one task of a dask bag, on ``scheduler``."""
-    try:
-        import dask.bag
-    except ImportError:
-        raise GtconvertError(
-            "--dask needs dask", fix='pip install "gtconvert[dask]", or convert without --dask'
-        ) from None
+    """Every job as one task of a dask bag, on ``scheduler`` (as :func:`_scheduler` gives it)."""
+    import dask.bag
+
     if not jobs:
         return []
     bag = dask.bag.from_sequence(jobs, npartitions=len(jobs)).map(write_shard)
-    with _scheduler(scheduler) as chosen:
-        return bag.compute(scheduler=chosen) if chosen is not None else bag.compute()
+    return bag.compute(scheduler=scheduler) if scheduler is not None else bag.compute()
 
 
 @contextlib.contextmanager
 def _scheduler(scheduler: Any) -> Iterator[Any]:
     """What ``compute(scheduler=...)`` takes for ``scheduler``; a client made here is closed after."""
+    try:
+        import dask.bag  # noqa: F401  # the extra is there, before anything is read
+    except ImportError:
+        raise GtconvertError(
+            "--dask needs dask", fix='pip install "gtconvert[dask]", or convert without --dask'
+        ) from None
     if scheduler is None or not isinstance(scheduler, str) or scheduler in _DASK_SCHEDULERS:
         yield scheduler
         return
