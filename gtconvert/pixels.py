@@ -152,13 +152,11 @@ def label_matrix_group_rles(
         from .geometry import mask_to_rle
 
         return [mask_to_rle(mask_of_values(matrix, g)) for g in groups]
-    flat, wanted = keys
+    key_matrix, wanted = keys
     h, w = matrix.shape[:2]
-    n = flat.size
-    change = np.flatnonzero(flat[1:] != flat[:-1]) + 1
-    starts = np.concatenate([[0], change])
-    ends = np.concatenate([change, [n]])
-    run_key = flat[starts]
+    n = key_matrix.size
+    starts, run_key = _column_major_runs(key_matrix)
+    ends = np.append(starts[1:], n)
     out, first = [], 0
     for g in groups:
         keys_of_g = wanted[first : first + len(g)]
@@ -169,14 +167,100 @@ def label_matrix_group_rles(
 
 
 def _label_keys(matrix: np.ndarray, values: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, list[int]] | None:
-    """The matrix in column-major order as one integer per pixel, and each value's integer."""
+    """The matrix as one integer per pixel (H, W), and each value's integer."""
     if matrix.ndim == 2 and all(len(v) == 1 for v in values):
-        return matrix.T.ravel(), [int(v[0]) for v in values]
+        return matrix, [int(v[0]) for v in values]
     if matrix.ndim == 3 and matrix.shape[2] >= 3 and all(len(v) == 3 for v in values):
         rgb = matrix[..., :3].astype(np.int32)
         packed = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-        return packed.T.ravel(), [(int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in values]
+        return packed, [(int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in values]
     return None
+
+
+#: The run-based fast paths are taken while a label matrix has at most this many runs per
+#: pixel: label images of objects have few (0.005 in ``masks5k``); noise would make their
+#: index arrays several times the image, where the whole-matrix ways below cost less.
+MAX_RUNS_PER_PIXEL = 1 / 8
+
+
+def _column_major_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where runs of equal keys start in COCO's column-major pixel order, and each run's key.
+
+    Runs may be cut where a column starts (:func:`_value_counts` joins them again).
+    """
+    runs = column_runs(keys, max_runs=int(keys.size * MAX_RUNS_PER_PIXEL)) if keys.size else None
+    if runs is not None:
+        return runs
+    flat = keys.T.ravel()  # the whole matrix transposed: a copy, cache-unfriendly
+    starts = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1])
+    return starts, flat[starts]
+
+
+def column_runs(keys: np.ndarray, max_runs: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Column-major run starts (each column starts one) and their keys, of a 2-D matrix.
+
+    Found from the row-major matrix without transposing it: a run starts at the top of every
+    column and below every pixel that differs from the one under it. ``None`` when there would
+    be more than ``max_runs`` runs. Oracle: the transposed way in :func:`_column_major_runs`.
+    """
+    h, w = keys.shape
+    down = keys[1:] != keys[:-1]
+    if max_runs is not None and np.count_nonzero(down) + w > max_runs:
+        return None
+    ys, xs = np.divmod(np.flatnonzero(down), w)  # np.nonzero of a 2-D array is 8x slower
+    starts = np.concatenate([xs * h + ys + 1, np.arange(w, dtype=np.intp) * h])
+    starts.sort()
+    x, y = np.divmod(starts, h)
+    return starts, keys[y, x]
+
+
+def row_runs(matrix: np.ndarray, max_runs: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row-major run starts (each row starts one) and their labels, of a 2-D label matrix.
+
+    ``None`` when there would be more than ``max_runs`` runs.
+    """
+    w = matrix.shape[1]
+    flat = matrix.ravel()
+    new = np.empty(flat.size, dtype=bool)
+    new[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=new[1:])
+    new[::w] = True
+    if max_runs is not None and np.count_nonzero(new) > max_runs:
+        return None
+    starts = np.flatnonzero(new)
+    return starts, flat[starts]
+
+
+def label_summary(
+    matrix: np.ndarray, max_runs: int | None = None
+) -> tuple[list[tuple[int]], list[int], list[list[float]]] | None:
+    """The non-zero labels of a 2-D integer matrix (ascending), their pixel counts and COCO boxes.
+
+    From the runs along the rows (:func:`row_runs`): no mask per label, no histogram of every
+    pixel. ``None`` for other matrices, or above ``max_runs`` runs. Oracle: ``bincount`` or
+    ``np.unique`` and a box of ``mask_of`` per label (the masks reader before).
+    """
+    if matrix.ndim != 2 or matrix.dtype.kind not in "uib" or not matrix.size:
+        return None
+    runs = row_runs(matrix, max_runs)
+    if runs is None:
+        return None
+    starts, label = runs
+    w = matrix.shape[1]
+    length = np.diff(starts, append=matrix.size)
+    keep = np.flatnonzero(label != 0)
+    keep = keep[np.argsort(label[keep], kind="stable")]  # rows stay ascending within a label
+    label, starts, length = label[keep], starts[keep], length[keep]
+    if not len(label):
+        return [], [], []
+    first = np.flatnonzero(np.concatenate([[True], label[1:] != label[:-1]]))
+    row, col = np.divmod(starts, w)
+    x0 = np.minimum.reduceat(col, first)
+    x1 = np.maximum.reduceat(col + length, first)
+    y0, y1 = row[first], np.maximum.reduceat(row, first) + 1
+    boxes = np.stack([x0, y0, x1 - x0, y1 - y0], axis=1).astype(np.float64)
+    counts = np.add.reduceat(length, first)
+    return [(int(v),) for v in label[first].tolist()], counts.tolist(), boxes.tolist()
 
 
 def _value_counts(starts: np.ndarray, ends: np.ndarray, mine: np.ndarray, n: int) -> np.ndarray:
@@ -222,6 +306,10 @@ def encode_pixel_refs(refs: Sequence[PixelRef], workers: int | None = None) -> l
 def _present_in_file(path: str, values: list[tuple[int, ...]]) -> list[bool]:
     matrix = read_label_matrix(path)
     if matrix.ndim == 2 and matrix.dtype.kind == "u" and all(len(v) == 1 for v in values):
+        runs = row_runs(matrix, int(matrix.size * MAX_RUNS_PER_PIXEL)) if matrix.size else None
+        if runs is not None:  # the labels of the runs: no histogram of every pixel
+            found = set(np.unique(runs[1]).tolist())
+            return [v[0] in found for v in values]
         counts = np.bincount(matrix.ravel(), minlength=max((v[0] for v in values), default=0) + 1)
         return [0 <= v[0] < len(counts) and bool(counts[v[0]]) for v in values]
     return [bool(mask_of(matrix, v).any()) for v in values]

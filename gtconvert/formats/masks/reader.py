@@ -12,7 +12,7 @@ from ... import geometry, report
 from ...errors import GtconvertError
 from ...fileio import read_json, safe_relative
 from ...model import Category, Dataset, Images, PixelRef
-from ...pixels import map_files, mask_of, read_label_matrix
+from ...pixels import MAX_RUNS_PER_PIXEL, label_summary, map_files, mask_of, read_label_matrix
 from . import css
 from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, mask_bbox, png_files, scan_annotations
 
@@ -215,7 +215,7 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
             record=f"image {record.get('file_name', '')!r}",
             fix="write the masks at the image size",
         )
-    present, counts = _present_values(matrix)
+    present, counts, boxes = _values_and_boxes(matrix)
     out: dict[str, Any] = {
         "width": w,
         "height": h,
@@ -232,12 +232,25 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
         out["bbox"] = geometry.rle_bbox(rles).tolist()
         out["area"] = geometry.rle_area(rles).tolist()
         return out
-    for v, count in zip(present, counts):
+    for v, count, box in zip(present, counts, boxes):
         out["values"].append(v)
-        out["bbox"].append(mask_bbox(mask_of(matrix, v)))
+        out["bbox"].append(box)
         out["area"].append(float(count))
         out["refs"].append(PixelRef(path, v))
     return out
+
+
+def _values_and_boxes(matrix: np.ndarray) -> tuple[list[tuple[int, ...]], list[int], list[list[float]]]:
+    """The non-zero values of a label matrix, their pixel counts and COCO boxes.
+
+    From the runs along its rows (``pixels.label_summary``) when it is 2-D integers with few
+    runs, else a histogram and one mask per value.
+    """
+    fast = label_summary(matrix, max_runs=int(matrix.size * MAX_RUNS_PER_PIXEL))
+    if fast is not None:
+        return fast
+    present, counts = _present_values(matrix)
+    return present, counts, [mask_bbox(mask_of(matrix, v)) for v in present]
 
 
 def _read_matrix(path: str) -> np.ndarray:
