@@ -318,6 +318,9 @@ def render(results: dict) -> str:
     import scale
 
     lines += scale.render()
+    import sharded
+
+    lines += sharded.render()
     lines += [
         "## How to reproduce",
         "",
