@@ -237,7 +237,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         fmt, dataset = _read(args)
     findings, notes = validate.reader_findings(report.events)
     _print_warnings(Report(notes))  # what the reader repaired exactly or was asked to do
-    findings += validate.check(dataset)
+    findings = validate.combined(findings, validate.check(dataset))
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:

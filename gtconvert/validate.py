@@ -279,6 +279,18 @@ def reader_findings(events: Iterable[Event]) -> tuple[list[Finding], list[Event]
     return findings, notes
 
 
+#: A check's finding that a reader's warning already states (the reader's names the fix):
+#: the images without a size are then counted once.
+_SAID_BY_READERS = {"image.unknown_size": ("matlab.unknown_size", "openlabel.unknown_size")}
+
+
+def combined(from_reader: list[Finding], checked: list[Finding]) -> list[Finding]:
+    """The reader's findings, then the checks' but those a reader's finding already states."""
+    said = {f.code for f in from_reader}
+    kept = [f for f in checked if not said & set(_SAID_BY_READERS.get(f.code, ()))]
+    return from_reader + kept
+
+
 def render(findings: list[Finding], source: str) -> str:
     """A readable report: one block per kind of finding."""
     if not findings:

@@ -171,7 +171,7 @@ def test_info_and_validate_take_the_reader_options(capsys: pytest.CaptureFixture
     assert main(["info", str(mat), "--json", "--vertex-convention", "openlabel"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(dataset.counts()))
     from_reader, _ = validate.reader_findings(read_events.events)  # what the reader warned of, first
-    findings = [f.as_dict() for f in from_reader + validate.check(dataset)]
+    findings = [f.as_dict() for f in validate.combined(from_reader, validate.check(dataset))]
     assert main(["validate", str(mat), "--json", "--vertex-convention", "openlabel"]) == (
         1 if findings else 0
     )

@@ -110,3 +110,14 @@ def test_preview_prints_what_the_reader_warned_of(tmp_path: Path, capsys: pytest
     assert main(["preview", str(src), str(tmp_path / "preview")]) == 0
     err = capsys.readouterr().err
     assert "warning: YOLO: none of the 2 images has a label file" in err
+
+
+def test_images_without_a_size_are_counted_once() -> None:
+    """The MATLAB reader's warning names the fix; the check saying the same is then left out."""
+    reader = [validate.Finding("matlab.unknown_size", "MATLAB: 3 images without a size", 3, [])]
+    checks = [
+        validate.Finding("image.unknown_size", "images without a width and height", 3, []),
+        validate.Finding("box.empty", "zero or negative width or height", 1, []),
+    ]
+    assert [f.code for f in validate.combined(reader, checks)] == ["matlab.unknown_size", "box.empty"]
+    assert [f.code for f in validate.combined([], checks)] == ["image.unknown_size", "box.empty"]
