@@ -1,4 +1,4 @@
-"""The run-based fast paths of ``pixels`` against the whole-matrix ways they replace (oracles).
+"""The run-based fast paths (``gtconvert/label_runs.py``, used by ``pixels``) against the whole-matrix ways they replace (oracles).
 
 ``label_summary`` (the masks reader's values, pixel counts and boxes from row runs) against a
 histogram and one mask per value; ``column_runs`` (COCO RLE runs without a transposed copy)
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtconvert import geometry, pixels
+from gtconvert import geometry, label_runs, pixels
 from gtconvert.formats.masks.layout import mask_bbox
 from gtconvert.formats.masks.reader import _present_values
 
@@ -50,30 +50,30 @@ def _summary_oracle(matrix: np.ndarray) -> tuple[list, list, list]:
 @settings(max_examples=300, deadline=None)
 @given(_matrices())
 def test_label_summary_equals_a_histogram_and_a_mask_per_value(matrix: np.ndarray) -> None:
-    assert pixels.label_summary(matrix) == _summary_oracle(matrix)
+    assert label_runs.label_summary(matrix) == _summary_oracle(matrix)
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 9), (9, 1), (4, 4)])
 def test_label_summary_of_one_row_or_column_and_of_zeros(shape: tuple[int, int]) -> None:
     ramp = (np.arange(np.prod(shape)).reshape(shape) % 3).astype(np.uint8)
-    assert pixels.label_summary(ramp) == _summary_oracle(ramp)
+    assert label_runs.label_summary(ramp) == _summary_oracle(ramp)
     zeros = np.zeros(shape, dtype=np.uint8)
-    assert pixels.label_summary(zeros) == ([], [], [])
+    assert label_runs.label_summary(zeros) == ([], [], [])
 
 
 def test_label_summary_declines_what_it_does_not_handle() -> None:
-    assert pixels.label_summary(np.zeros((2, 3), dtype=np.float32)) is None
-    assert pixels.label_summary(np.zeros((2, 3, 3), dtype=np.uint8)) is None
-    assert pixels.label_summary(np.zeros((0, 3), dtype=np.uint8)) is None
+    assert label_runs.label_summary(np.zeros((2, 3), dtype=np.float32)) is None
+    assert label_runs.label_summary(np.zeros((2, 3, 3), dtype=np.uint8)) is None
+    assert label_runs.label_summary(np.zeros((0, 3), dtype=np.uint8)) is None
     noise = np.arange(64, dtype=np.uint8).reshape(8, 8) % 2  # 64 runs
-    assert pixels.label_summary(noise, max_runs=63) is None
-    assert pixels.label_summary(noise, max_runs=64) == _summary_oracle(noise)
+    assert label_runs.label_summary(noise, max_runs=63) is None
+    assert label_runs.label_summary(noise, max_runs=64) == _summary_oracle(noise)
 
 
 @settings(max_examples=200, deadline=None)
 @given(_matrices())
 def test_row_runs_rebuild_the_matrix_and_start_every_row(matrix: np.ndarray) -> None:
-    starts, labels = pixels.row_runs(matrix)
+    starts, labels = label_runs.row_runs(matrix)
     lengths = np.diff(starts, append=matrix.size)
     assert np.array_equal(np.repeat(labels, lengths), matrix.ravel())
     w = matrix.shape[1]
@@ -85,12 +85,12 @@ def test_row_runs_rebuild_the_matrix_and_start_every_row(matrix: np.ndarray) -> 
 @settings(max_examples=200, deadline=None)
 @given(_matrices())
 def test_column_runs_rebuild_the_matrix_in_column_order(matrix: np.ndarray) -> None:
-    starts, keys = pixels.column_runs(matrix)
+    starts, keys = label_runs.column_runs(matrix)
     lengths = np.diff(starts, append=matrix.size)
     assert np.array_equal(np.repeat(keys, lengths), matrix.T.ravel())
     h = matrix.shape[0]
     assert set(range(0, matrix.size, h)) <= set(starts.tolist())
-    assert pixels.column_runs(matrix, max_runs=len(starts) - 1) is None
+    assert label_runs.column_runs(matrix, max_runs=len(starts) - 1) is None
 
 
 @st.composite

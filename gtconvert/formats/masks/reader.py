@@ -11,8 +11,9 @@ import numpy as np
 from ... import geometry, report
 from ...errors import GtconvertError
 from ...fileio import read_json, safe_relative
+from ...label_runs import MAX_RUNS_PER_PIXEL, label_summary
 from ...model import Category, Dataset, Images, PixelRef
-from ...pixels import MAX_RUNS_PER_PIXEL, label_summary, map_files, mask_of, read_label_matrix
+from ...pixels import map_files, mask_of, read_label_matrix
 from . import css
 from .layout import BW_DIR, CLASS_MAP, INDEX_DIR, mask_bbox, png_files, scan_annotations
 
@@ -243,7 +244,7 @@ def _scan_index(root: str, record: dict, components: bool) -> dict:
 def _values_and_boxes(matrix: np.ndarray) -> tuple[list[tuple[int, ...]], list[int], list[list[float]]]:
     """The non-zero values of a label matrix, their pixel counts and COCO boxes.
 
-    From the runs along its rows (``pixels.label_summary``) when it is 2-D integers with few
+    From the runs along its rows (``label_runs.label_summary``) when it is 2-D integers with few
     runs, else a histogram and one mask per value.
     """
     fast = label_summary(matrix, max_runs=int(matrix.size * MAX_RUNS_PER_PIXEL))
