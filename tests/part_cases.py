@@ -6,6 +6,20 @@ import os
 import random
 from pathlib import Path
 
+#: Conversions written in parts and compared with the single pass: the first five take no
+#: --split (random datasets may have fewer images than splits).
+TARGETS = [
+    ("yolo", {}),
+    ("yolo", {"task": "detect"}),
+    ("yolo", {"task": "segment"}),
+    ("yolo", {"task": "obb", "crowd": "skip"}),
+    ("voc", {}),
+    ("voc", {"masks": True}),
+    ("yolo", {"split": {"train": 0.7, "val": 0.2, "test": 0.1}, "seed": 5}),
+    ("voc", {"split": {"train": 0.5, "val": 0.5}, "split_by": "folder"}),
+    ("yolo", {"split": {"train": 0.8, "val": 0.2}, "split_by": "video", "seed": 2}),
+]
+
 
 def file_tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by relative path; data.yaml's absolute ``path:`` line dropped."""

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from part_cases import coco_doc, file_tree
+from part_cases import TARGETS, coco_doc, file_tree
 
 import gtconvert
 from gtconvert import registry, sharded, stream
@@ -26,16 +26,6 @@ from gtconvert.report import Report
 
 pytest.importorskip("dask.bag", reason="the optional dask extra (CI installs it)")
 distributed = pytest.importorskip("distributed", reason="the optional dask extra (CI installs it)")
-
-TARGETS = [
-    ("yolo", {}),
-    ("yolo", {"task": "detect"}),
-    ("yolo", {"task": "obb", "crowd": "skip"}),
-    ("voc", {}),
-    ("voc", {"masks": True}),
-    ("yolo", {"split": {"train": 0.7, "val": 0.2, "test": 0.1}, "seed": 5}),
-    ("voc", {"split": {"train": 0.5, "val": 0.5}, "split_by": "folder"}),
-]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from part_cases import coco_doc, file_tree
+from part_cases import TARGETS, coco_doc, file_tree
 from strategies import datasets
 
 import gtconvert
@@ -24,17 +24,6 @@ from gtconvert.model import Kind
 from gtconvert.report import Report
 
 COCO_KINDS = (Kind.BOX, Kind.POLYGON, Kind.MASK, Kind.ROTATED_BOX)
-TARGETS = [
-    ("yolo", {}),
-    ("yolo", {"task": "detect"}),
-    ("yolo", {"task": "segment"}),
-    ("yolo", {"task": "obb", "crowd": "skip"}),
-    ("voc", {}),
-    ("voc", {"masks": True}),
-    ("yolo", {"split": {"train": 0.7, "val": 0.2, "test": 0.1}, "seed": 5}),
-    ("voc", {"split": {"train": 0.5, "val": 0.5}, "split_by": "folder"}),
-    ("yolo", {"split": {"train": 0.8, "val": 0.2}, "split_by": "video", "seed": 2}),
-]
 
 
 def _whole(src: Path, dst: Path, fmt: str, options: dict) -> list[tuple[str, int, str]]:
